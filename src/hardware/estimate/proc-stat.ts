@@ -1,0 +1,44 @@
+// Reads CPU time counters from /proc/stat (under CARBONTRACKER_PROC_ROOT): the basis of the
+// utilisation estimate when no energy counter is readable.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Aggregate CPU jiffies: busy and total, over all logical CPUs. */
+export interface CpuTimes {
+  busy: number;
+  total: number;
+  logicalCpus: number;
+}
+
+/** Parses the text of /proc/stat. Throws when there is no aggregate `cpu` line. */
+export function parseProcStat(text: string): CpuTimes {
+  let aggregate: number[] | undefined;
+  let logicalCpus = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith("cpu ")) aggregate = line.trim().split(/\s+/).slice(1).map(Number);
+    else if (/^cpu\d+\s/.test(line)) logicalCpus += 1;
+  }
+  if (!aggregate || aggregate.some((n) => !Number.isFinite(n))) {
+    throw new Error("no aggregate 'cpu' line in /proc/stat");
+  }
+  // user nice system idle iowait irq softirq steal (guest fields are already in user/nice)
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = aggregate;
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait, logicalCpus: Math.max(1, logicalCpus) };
+}
+
+/** Reads and parses `<procRoot>/stat`. */
+export function readProcStat(procRoot: string): CpuTimes {
+  return parseProcStat(readFileSync(join(procRoot, "stat"), "utf8"));
+}
+
+/** The CPU model name from `<procRoot>/cpuinfo`, or undefined. */
+export function readCpuModelName(procRoot: string): string | undefined {
+  try {
+    const text = readFileSync(join(procRoot, "cpuinfo"), "utf8");
+    const match = /^model name\s*:\s*(.+)$/m.exec(text);
+    return match?.[1]?.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

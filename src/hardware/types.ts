@@ -1,0 +1,99 @@
+// The one seam between hardware and the core: a PowerReader turns some hardware interface into
+// cumulative energy per device. Counters are differenced by the reader itself (wrap-around
+// included); power readings are integrated over time by it. The core only subtracts.
+import type { Joules, Watts } from "../units/index.js";
+
+/** The two components the original knows; devices of both are summed within a component. */
+export type Component = "cpu" | "gpu";
+
+/** Where a number comes from; every output states it and never passes an estimate as a measurement. */
+export type Provenance = "counter" | "sampled" | "estimate" | "simulated";
+
+/** One measured device, named as the original names it (`cpu:0`, `dram:0`, `Tesla T4`). */
+export interface DeviceDescription {
+  component: Component;
+  /** The name in logs ("CPU with device(s) cpu:0, dram:0."): unique within the run. */
+  device: string;
+  /** A human name (CPU model, GPU marketing name); may equal `device`. */
+  name: string;
+  provenance: Provenance;
+  /** Backend facts for the JSONL (UUID, power limit, sysfs path, ...). */
+  details?: Record<string, unknown>;
+}
+
+/** What a reader reports for one device at one instant. */
+export interface DeviceReading {
+  device: string;
+  /** Energy since the reader was opened, in joules; never decreases. */
+  energyJ: Joules;
+  /** Latest power where the backend knows one (W), else null. */
+  powerW: Watts | null;
+}
+
+/** Hardware (or a model of it) as cumulative energy per device. */
+export interface PowerReader {
+  /** Backend id: `rapl`, `nvml`, `powermetrics`, `amdgpu`, `estimate`, `simulated`. */
+  readonly backend: string;
+  readonly component: Component;
+  /** Devices this reader measures; fixed once opened. */
+  devices(): DeviceDescription[];
+  /**
+   * Longest gap between two reads that keeps the energy exact (a counter's wrap time), in ms;
+   * undefined when any gap is fine. The sampler reads at least this often.
+   */
+  maxReadIntervalMs?(): number | undefined;
+  /**
+   * Reads now, synchronously: cumulative energy per device since open. Called on every sampler
+   * tick and at every epoch boundary. `nowMs` is the caller's clock (Unix ms) for integrators.
+   * Throws HardwareReadError when the hardware cannot be read at all.
+   */
+  read(nowMs: number): DeviceReading[];
+  /** Messages the reader wants logged since the last call (a device lost, a fallback taken). */
+  drainNotices?(): ReaderNotice[];
+  /** Releases files, libraries and processes. Idempotent. */
+  close(): void;
+}
+
+/** A message from a reader to the run's logs. */
+export interface ReaderNotice {
+  level: "info" | "warning" | "error";
+  message: string;
+}
+
+/** Why a backend was not used; every reason is kept (Kepler's rule) for logs and `doctor`. */
+export interface SkipReason {
+  backend: string;
+  component: Component;
+  reason: string;
+  /** The exact fix, where there is one (a chmod line, a udev rule, a sudoers line). */
+  fix?: string;
+}
+
+/** Environment seams and options a backend needs to find its hardware (serialisable: sent to the sampler worker). */
+export interface DetectionContext {
+  /** Environment variables (the seams of DESIGN.md), normally process.env. */
+  env: Record<string, string | undefined>;
+  /** Process whose tree is being tracked (devicesByPid), normally process.pid. */
+  pid: number;
+  devicesByPid: boolean;
+  simCpu?: string;
+  simCpuTdp?: number;
+  simCpuUtil?: number;
+  simGpu?: string;
+  simGpuWatts?: number;
+  simGpuUtil?: number;
+  /** CPU TDP in watts for the estimate reader. */
+  cpuTdp?: number;
+}
+
+/** The outcome of trying one backend. */
+export type OpenResult =
+  { reader: PowerReader; notices?: ReaderNotice[] } | { skip: SkipReason; notices?: ReaderNotice[] };
+
+/** A backend: one folder under hardware/, one line in the registry. */
+export interface Backend {
+  readonly id: string;
+  readonly component: Component;
+  /** Opens the backend's devices or says why not. Must not throw for "not present". */
+  open(context: DetectionContext): OpenResult | Promise<OpenResult>;
+}

@@ -1,0 +1,54 @@
+// Units live in the types so a number cannot silently change meaning; convert only at the edges.
+
+/** Energy in joules. */
+export type Joules = number;
+/** Power in watts. */
+export type Watts = number;
+/** Duration in seconds. */
+export type Seconds = number;
+/** Mass of CO2-equivalent in grams. */
+export type GramsCo2e = number;
+/** Carbon intensity in grams CO2eq per kilowatt-hour. */
+export type GramsPerKwh = number;
+/** Energy in kilowatt-hours (edge unit for people and the original's logs). */
+export type KilowattHours = number;
+
+const JOULES_PER_KWH = 3_600_000;
+
+/** Joules to kilowatt-hours. */
+export function joulesToKwh(energy: Joules): KilowattHours {
+  return energy / JOULES_PER_KWH;
+}
+
+/** Kilowatt-hours to joules. */
+export function kwhToJoules(energy: KilowattHours): Joules {
+  return energy * JOULES_PER_KWH;
+}
+
+/** Microjoules (RAPL `energy_uj`, NVML millijoules are converted by their reader) to joules. */
+export function microjoulesToJoules(energyUj: number): Joules {
+  return energyUj / 1_000_000;
+}
+
+/** Grams of CO2eq for an energy at an intensity. */
+export function gramsCo2e(energy: KilowattHours, intensity: GramsPerKwh): GramsCo2e {
+  return energy * intensity;
+}
+
+/**
+ * Seconds as the original prints them: `h:mm:ss` (hours may pass 24), optionally with
+ * fractional seconds as Python's `str(timedelta)` would (`0:00:02.30` with two decimals).
+ */
+export function formatDuration(seconds: Seconds, fractionDigits = 0): string {
+  const safe = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+  const scale = 10 ** fractionDigits;
+  const total = Math.round(safe * scale) / scale;
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total - hours * 3600) / 60);
+  const secs = total - hours * 3600 - minutes * 60;
+  const secText =
+    fractionDigits > 0
+      ? secs.toFixed(fractionDigits).padStart(3 + fractionDigits, "0")
+      : String(Math.floor(secs)).padStart(2, "0");
+  return `${hours}:${String(minutes).padStart(2, "0")}:${secText}`;
+}
