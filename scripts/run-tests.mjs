@@ -23,6 +23,9 @@ if (files.length === 0) {
   console.error("No test files matched.");
   process.exit(1);
 }
+// The library's sampler worker runs from dist/ even under tsx (see worker-sampler.ts): build first.
+const build = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+if (build.status !== 0) process.exit(build.status ?? 1);
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files],

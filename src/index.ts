@@ -2,3 +2,10 @@
 export * from "./units/index.js";
 export * from "./errors/index.js";
 export type * from "./hardware/types.js";
+export { CarbonTracker, type TrackerInternals } from "./tracker/carbon-tracker.js";
+export type { TrackerOptions } from "./tracker/options.js";
+export { DEFAULT_PUE } from "./tracker/options.js";
+export type * from "./tracker/results.js";
+export type * from "./logs/schema.js";
+export type * from "./intensity/types.js";
+export { VERSION } from "./version.js";

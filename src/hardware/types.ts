@@ -28,6 +28,11 @@ export interface DeviceReading {
   energyJ: Joules;
   /** Latest power where the backend knows one (W), else null. */
   powerW: Watts | null;
+  /**
+   * Cross-check for counter backends that also sample power (NVML): energy integrated from the
+   * sampled power since open (J). The core records its divergence from `energyJ` per epoch.
+   */
+  sampledEnergyJ?: Joules;
 }
 
 /** Hardware (or a model of it) as cumulative energy per device. */

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// The composition root: parses the command line, wires the concrete backends and runs the
+// requested job. The only place that exits the process.
+import { CommanderError } from "commander";
+import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
+import { CarbonTracker } from "../tracker/carbon-tracker.js";
+import { resolveOptions, type TrackerOptions } from "../tracker/options.js";
+import { InThreadSampler } from "../tracker/sampler.js";
+import { parseArguments, type CliOptions } from "./program.js";
+import { runWrapped, SpawnFailure } from "./wrap.js";
+import { findCommand } from "./which.js";
+
+/** Exit code for bad usage (an option or value). */
+const USAGE_ERROR = 2;
+
+function trackerOptions(o: CliOptions): TrackerOptions {
+  const epochs = o.epochs ?? 1;
+  return {
+    epochs,
+    epochsBeforePred: o.epochsBeforePred ?? (o.epochs === undefined ? 0 : 1),
+    monitorEpochs: o.monitorEpochs ?? -1,
+    updateInterval: o.updateInterval,
+    interpretable: o.interpretable,
+    stopAndConfirm: o.stopAndConfirm,
+    ignoreErrors: o.ignoreErrors,
+    components: o.components,
+    devicesByPid: o.devicesByPid,
+    logDir: o.logDir,
+    logFilePrefix: o.logFilePrefix,
+    verbose: o.verbose,
+    decimalPrecision: o.decimalPrecision,
+    apiKeys: o.apiKeys,
+    simCpu: o.simCpu,
+    simCpuTdp: o.simCpuTdp,
+    simCpuUtil: o.simCpuUtil,
+    simGpu: o.simGpu,
+    simGpuWatts: o.simGpuWatts,
+    simGpuUtil: o.simGpuUtil,
+    pue: o.pue,
+    country: o.country,
+    zone: o.zone,
+    cpuTdp: o.cpuTdp,
+  };
+}
+
+async function trackCommand(options: CliOptions, command: string[]): Promise<number> {
+  const resolved = resolveOptions(trackerOptions(options));
+  const file = command[0] as string;
+  if (!findCommand(file, process.env)) {
+    throw new SpawnFailure(127, `command not found or not executable: ${file}`);
+  }
+  const sampler = await InThreadSampler.open(
+    {
+      components: resolved.components,
+      updateIntervalMs: resolved.updateInterval * 1000,
+      context: {
+        env: process.env,
+        pid: process.pid,
+        devicesByPid: resolved.devicesByPid,
+        simCpu: resolved.simCpu,
+        simCpuTdp: resolved.simCpuTdp,
+        simCpuUtil: resolved.simCpuUtil,
+        simGpu: resolved.simGpu,
+        simGpuWatts: resolved.simGpuWatts,
+        simGpuUtil: resolved.simGpuUtil,
+        cpuTdp: resolved.cpuTdp,
+      },
+    },
+    () => {},
+  );
+  let tracker: CarbonTracker;
+  try {
+    tracker = new CarbonTracker({ ...trackerOptions(options), workerSampling: false }, { sampler });
+  } catch (error) {
+    sampler.close();
+    throw error;
+  }
+  return runWrapped(tracker, command, { env: process.env, trackEpochs: true });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const write = {
+    out: (s: string) => void process.stdout.write(s),
+    err: (s: string) => void process.stderr.write(s),
+  };
+  let parsed;
+  try {
+    parsed = parseArguments(argv, write);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      process.stderr.write(`carbontracker: ${error.message.replace(/^error: /, "")}\n`);
+      process.stderr.write("Run 'carbontracker --help' for the options.\n");
+      return USAGE_ERROR;
+    }
+    throw error;
+  }
+  const { options, command } = parsed;
+  if (command.length === 0) {
+    process.stderr.write(
+      "carbontracker: no command given. Usage: carbontracker [options] <command> [args...]\n",
+    );
+    process.stderr.write("Run 'carbontracker --help' for the options.\n");
+    return USAGE_ERROR;
+  }
+  return trackCommand(options, command);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof SpawnFailure) {
+      process.stderr.write(`carbontracker: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+    } else if (error instanceof InvalidOptionError) {
+      process.stderr.write(`carbontracker: invalid ${error.option}: ${error.message}\n`);
+      process.exitCode = USAGE_ERROR;
+    } else if (error instanceof CarbonTrackerError) {
+      process.stderr.write(`carbontracker: ${error.message}\n`);
+      process.exitCode = USAGE_ERROR;
+    } else {
+      process.stderr.write(
+        `carbontracker: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 70;
+    }
+  },
+);

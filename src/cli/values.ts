@@ -1,0 +1,42 @@
+// Parsers for CLI option values: each failure names the option and shows a valid example.
+import { InvalidArgumentError } from "commander";
+
+/** A finite number, optionally bounded. */
+export function numberIn(min: number, max = Infinity, integer = false) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (
+      raw.trim() === "" ||
+      !Number.isFinite(value) ||
+      value < min ||
+      value > max ||
+      (integer && !Number.isInteger(value))
+    ) {
+      const kind = integer ? "an integer" : "a number";
+      const range = max === Infinity ? `>= ${min}` : `between ${min} and ${max}`;
+      throw new InvalidArgumentError(`expected ${kind} ${range}, got '${raw}'.`);
+    }
+    return value;
+  };
+}
+
+/** `--api_keys '{"electricitymaps": "KEY"}'`: a JSON object of strings. The value is never echoed. */
+export function apiKeys(raw: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new InvalidArgumentError(
+      `expected JSON such as '{"electricitymaps": "KEY"}' (the value given is not valid JSON).`,
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidArgumentError(`expected a JSON object such as '{"electricitymaps": "KEY"}'.`);
+  }
+  for (const [name, value] of Object.entries(parsed)) {
+    if (typeof value !== "string" || value === "") {
+      throw new InvalidArgumentError(`the key for "${name}" must be a non-empty string.`);
+    }
+  }
+  return parsed as Record<string, string>;
+}

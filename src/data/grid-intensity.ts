@@ -1,0 +1,74 @@
+// Annual grid carbon intensities shipped with the package, newest first, each with its source
+// and year, so every figure we use can be cited. One source of truth per number (co2.js rule).
+import { yearly2021, yearly2022, yearly2023, yearly2024, yearly2025 } from "@tgwf/co2/data/electricity-maps";
+import { averageIntensity } from "@tgwf/co2/data";
+import type { GramsPerKwh } from "../units/index.js";
+
+/** An annual average intensity with where it comes from. */
+export interface AnnualIntensity {
+  gPerKwh: GramsPerKwh;
+  /** Year the average describes. */
+  year: number | undefined;
+  /** The place it describes, as given (zone or country code) or "world". */
+  place: string;
+  /** Human name of the place where known. */
+  placeName?: string;
+  /** Citation of the dataset. */
+  source: string;
+}
+
+interface ElectricityMapsYearly {
+  [zone: string]: {
+    zone?: { zoneName?: string; countryName?: string };
+    carbonIntensity?: { value?: number };
+  };
+}
+
+/** Electricity Maps yearly averages (via @tgwf/co2), newest year first. */
+const ELECTRICITY_MAPS_YEARS: ReadonlyArray<readonly [number, ElectricityMapsYearly]> = [
+  [2025, yearly2025 as unknown as ElectricityMapsYearly],
+  [2024, yearly2024 as unknown as ElectricityMapsYearly],
+  [2023, yearly2023 as unknown as ElectricityMapsYearly],
+  [2022, yearly2022 as unknown as ElectricityMapsYearly],
+  [2021, yearly2021 as unknown as ElectricityMapsYearly],
+];
+
+/** Ember annual averages by ISO alpha-3 country (via @tgwf/co2 averageIntensity); year not stated per country. */
+const EMBER: Record<string, number> = averageIntensity.data;
+
+/**
+ * The world average used when no place is known: 445 gCO2eq/kWh for 2024 (IEA, Electricity
+ * 2025), the figure the Python original 2.4.x uses, so results stay comparable.
+ */
+export const WORLD_AVERAGE: AnnualIntensity = {
+  gPerKwh: 445,
+  year: 2024,
+  place: "world",
+  source: "IEA 2024 world average, as carbontracker 2.4",
+};
+
+/**
+ * The newest annual average for an Electricity Maps zone (e.g. `DK-DK2`, `US-CAL-CISO`) or an
+ * ISO country code (alpha-2 `DK` or alpha-3 `DNK`); undefined when the dataset has none.
+ */
+export function lookupAnnualIntensity(place: string): AnnualIntensity | undefined {
+  const key = place.trim().toUpperCase();
+  for (const [year, table] of ELECTRICITY_MAPS_YEARS) {
+    const entry = table[key] ?? table[place.trim()];
+    const value = entry?.carbonIntensity?.value;
+    if (typeof value === "number" && Number.isFinite(value)) {
+      return {
+        gPerKwh: value,
+        year,
+        place: key,
+        placeName: entry?.zone?.zoneName,
+        source: `Electricity Maps yearly ${year} (via @tgwf/co2)`,
+      };
+    }
+  }
+  const ember = EMBER[key];
+  if (typeof ember === "number" && Number.isFinite(ember)) {
+    return { gPerKwh: ember, year: undefined, place: key, source: "Ember annual average (via @tgwf/co2)" };
+  }
+  return undefined;
+}

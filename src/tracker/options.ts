@@ -1,0 +1,264 @@
+// The tracker's options (the original's, camelCase, plus new ones) and their validation.
+// Every message names the option and says what a valid value looks like.
+import { InvalidOptionError } from "../errors/index.js";
+import type { Component } from "../hardware/types.js";
+
+/** Options of `new CarbonTracker(...)`; see README for each. Times in seconds, power in watts. */
+export interface TrackerOptions {
+  /** Total epochs the training will run (required, >= 1). */
+  epochs: number;
+  /** Epochs to measure before predicting the total (0 = no prediction). Default 1. */
+  epochsBeforePred?: number;
+  /** Epochs to measure before reporting the actual consumption; -1 = all epochs. Default -1. */
+  monitorEpochs?: number;
+  /** Seconds between power samples. Default 1 (readers with counters that could wrap sample faster). */
+  updateInterval?: number;
+  /** Add "This is equivalent to: ... km travelled by car" to reports. Default true. */
+  interpretable?: boolean;
+  /** After the prediction, ask whether to continue. Default false. */
+  stopAndConfirm?: boolean;
+  /** On a measurement error, switch tracking off instead of throwing. Default false. */
+  ignoreErrors?: boolean;
+  /** Which components to measure: "all", "cpu", "gpu" or a comma list. Default "all". */
+  components?: string;
+  /** Only devices running a process of this program's tree. Default false. */
+  devicesByPid?: boolean;
+  /** Folder for log files; no logs when undefined. */
+  logDir?: string;
+  /** Prefix of log file names. */
+  logFilePrefix?: string;
+  /** 0 quiet, 1 the original's output, 2 more detail. Default 1. */
+  verbose?: number;
+  /** Digits after the point in reports. Default 12. */
+  decimalPrecision?: number;
+  /** API keys, e.g. `{ electricitymaps: "KEY" }`. Never logged. */
+  apiKeys?: Record<string, string>;
+  /** Simulated CPU name; needs simCpuTdp. */
+  simCpu?: string;
+  /** Simulated CPU TDP (W). */
+  simCpuTdp?: number;
+  /** Simulated CPU utilisation in [0, 1]. Default 0.5. */
+  simCpuUtil?: number;
+  /** Simulated GPU name; needs simGpuWatts. */
+  simGpu?: string;
+  /** Simulated GPU power (W). */
+  simGpuWatts?: number;
+  /** Simulated GPU utilisation in [0, 1]. Default 0.5. */
+  simGpuUtil?: number;
+  /** Power usage effectiveness of the data centre. Default 1.58 (Uptime Institute 2023). */
+  pue?: number;
+  /** ISO 3166 alpha-2 country of the machine (overrides detection). */
+  country?: string;
+  /** Electricity Maps zone of the machine (overrides detection). */
+  zone?: string;
+  /** CPU TDP (W) for the estimate used where no energy counter is readable. */
+  cpuTdp?: number;
+  /** Environment (seams of DESIGN.md); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Where console lines go; default process.stdout. */
+  stdout?: (text: string) => void;
+  /** Sample in a worker thread (default) so a blocked event loop loses no samples; false samples in-thread. */
+  workerSampling?: boolean;
+  /** Process whose devices are tracked with devicesByPid; default process.pid. */
+  pid?: number;
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedOptions {
+  epochs: number;
+  epochsBeforePred: number;
+  monitorEpochs: number;
+  updateInterval: number;
+  interpretable: boolean;
+  stopAndConfirm: boolean;
+  ignoreErrors: boolean;
+  components: Component[];
+  componentsExplicit: boolean;
+  devicesByPid: boolean;
+  logDir: string | undefined;
+  logFilePrefix: string;
+  verbose: number;
+  decimalPrecision: number;
+  apiKeys: Record<string, string>;
+  simCpu?: string;
+  simCpuTdp?: number;
+  simCpuUtil?: number;
+  simGpu?: string;
+  simGpuWatts?: number;
+  simGpuUtil?: number;
+  pue: number;
+  country?: string;
+  zone?: string;
+  cpuTdp?: number;
+  env: Record<string, string | undefined>;
+  stdout: (text: string) => void;
+  workerSampling: boolean;
+  pid: number;
+}
+
+/** Default PUE: 1.58, Daniel Bizo, 2023, Uptime Institute Global Data Center Survey (as the original). */
+export const DEFAULT_PUE = 1.58;
+
+const KNOWN_COMPONENTS: readonly Component[] = ["gpu", "cpu"];
+
+function integer(option: string, value: unknown, min: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be an integer >= ${min}, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
+function positive(option: string, value: unknown, allowZero = false): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be a ${allowZero ? "non-negative" : "positive"} number, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
+function fraction(option: string, value: unknown): number {
+  const n = positive(option, value, true);
+  if (n > 1) throw new InvalidOptionError(option, `${option} must be between 0 and 1, got ${n}.`);
+  return n;
+}
+
+/** Parses "all", "cpu", "gpu", "gpu,cpu" into components (in the original's order: GPU, then CPU). */
+export function parseComponents(value: string): Component[] {
+  const names = value
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  if (names.length === 0) {
+    throw new InvalidOptionError(
+      "components",
+      `components must be "all", "cpu", "gpu" or "gpu,cpu", got "${value}".`,
+    );
+  }
+  if (names.includes("all")) return [...KNOWN_COMPONENTS];
+  for (const name of names) {
+    if (!(KNOWN_COMPONENTS as readonly string[]).includes(name)) {
+      throw new InvalidOptionError(
+        "components",
+        `Unknown component "${name}" in components: use "all", "cpu", "gpu" or "gpu,cpu".`,
+      );
+    }
+  }
+  return KNOWN_COMPONENTS.filter((c) => names.includes(c));
+}
+
+function optionalString(option: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be a non-empty string, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** Applies defaults and validates as the original does (and a little more). Throws InvalidOptionError. */
+export function resolveOptions(options: TrackerOptions): ResolvedOptions {
+  if (options === null || typeof options !== "object") {
+    throw new InvalidOptionError("epochs", "CarbonTracker needs an options object with at least { epochs }.");
+  }
+  const epochs = integer("epochs", options.epochs, 1);
+  const epochsBeforePred = integer("epochsBeforePred", options.epochsBeforePred ?? 1, 0);
+  const rawMonitor = options.monitorEpochs ?? -1;
+  if (
+    typeof rawMonitor !== "number" ||
+    !Number.isInteger(rawMonitor) ||
+    rawMonitor === 0 ||
+    rawMonitor < -1
+  ) {
+    throw new InvalidOptionError(
+      "monitorEpochs",
+      `monitorEpochs must be -1 (all epochs) or a positive integer, got ${JSON.stringify(rawMonitor)}.`,
+    );
+  }
+  const monitorEpochs = rawMonitor === -1 ? epochs : rawMonitor;
+  if (monitorEpochs < epochsBeforePred) {
+    throw new InvalidOptionError(
+      "monitorEpochs",
+      `monitorEpochs (${monitorEpochs}) must not be less than epochsBeforePred (${epochsBeforePred}): the prediction needs the epochs it monitors.`,
+    );
+  }
+  const simCpu = optionalString("simCpu", options.simCpu);
+  const simGpu = optionalString("simGpu", options.simGpu);
+  if (simCpu !== undefined && options.simCpuTdp === undefined) {
+    throw new InvalidOptionError(
+      "simCpuTdp",
+      "simCpu is set but simCpuTdp is missing: give the simulated CPU's TDP in watts.",
+    );
+  }
+  if (simGpu !== undefined && options.simGpuWatts === undefined) {
+    throw new InvalidOptionError(
+      "simGpuWatts",
+      "simGpu is set but simGpuWatts is missing: give the simulated GPU's power in watts.",
+    );
+  }
+  const componentsValue = options.components ?? "all";
+  if (typeof componentsValue !== "string") {
+    throw new InvalidOptionError(
+      "components",
+      `components must be a string such as "gpu,cpu", got ${JSON.stringify(componentsValue)}.`,
+    );
+  }
+  const verbose = integer("verbose", options.verbose ?? 1, 0);
+  if (verbose > 2) throw new InvalidOptionError("verbose", `verbose must be 0, 1 or 2, got ${verbose}.`);
+  const apiKeys = options.apiKeys ?? {};
+  if (
+    typeof apiKeys !== "object" ||
+    apiKeys === null ||
+    Object.values(apiKeys).some((v) => typeof v !== "string")
+  ) {
+    throw new InvalidOptionError(
+      "apiKeys",
+      'apiKeys must be an object of strings, e.g. { "electricitymaps": "KEY" }.',
+    );
+  }
+  const country = optionalString("country", options.country);
+  if (country !== undefined && !/^[A-Za-z]{2,3}$/.test(country)) {
+    throw new InvalidOptionError(
+      "country",
+      `country must be an ISO 3166 alpha-2 code such as "DK", got "${country}".`,
+    );
+  }
+  return {
+    epochs,
+    epochsBeforePred,
+    monitorEpochs,
+    updateInterval: positive("updateInterval", options.updateInterval ?? 1),
+    interpretable: options.interpretable ?? true,
+    stopAndConfirm: options.stopAndConfirm ?? false,
+    ignoreErrors: options.ignoreErrors ?? false,
+    components: parseComponents(componentsValue),
+    componentsExplicit: options.components !== undefined && options.components.trim().toLowerCase() !== "all",
+    devicesByPid: options.devicesByPid ?? false,
+    logDir: optionalString("logDir", options.logDir),
+    logFilePrefix: options.logFilePrefix ?? "",
+    verbose,
+    decimalPrecision: integer("decimalPrecision", options.decimalPrecision ?? 12, 0),
+    apiKeys,
+    simCpu,
+    simCpuTdp: options.simCpuTdp === undefined ? undefined : positive("simCpuTdp", options.simCpuTdp, true),
+    simCpuUtil: options.simCpuUtil === undefined ? undefined : fraction("simCpuUtil", options.simCpuUtil),
+    simGpu,
+    simGpuWatts:
+      options.simGpuWatts === undefined ? undefined : positive("simGpuWatts", options.simGpuWatts, true),
+    simGpuUtil: options.simGpuUtil === undefined ? undefined : fraction("simGpuUtil", options.simGpuUtil),
+    pue: positive("pue", options.pue ?? DEFAULT_PUE),
+    country: country?.toUpperCase(),
+    zone: optionalString("zone", options.zone),
+    cpuTdp: options.cpuTdp === undefined ? undefined : positive("cpuTdp", options.cpuTdp),
+    env: options.env ?? process.env,
+    stdout: options.stdout ?? ((text) => process.stdout.write(text)),
+    workerSampling: options.workerSampling ?? true,
+    pid: options.pid ?? process.pid,
+  };
+}

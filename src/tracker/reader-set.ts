@@ -1,0 +1,125 @@
+// The readers of one run read as one: cumulative energy per device at one instant, a reader that
+// throws keeps its last figures (and says so) instead of stopping the others.
+import type {
+  DeviceDescription,
+  DeviceReading,
+  PowerReader,
+  ReaderNotice,
+  SkipReason,
+} from "../hardware/types.js";
+
+/** All devices' cumulative energy at one instant. */
+export interface Snapshot {
+  /** Unix ms of the read. */
+  tMs: number;
+  readings: DeviceReading[];
+}
+
+/** What detection found, as the tracker reports it. */
+export interface SamplerDescription {
+  devices: DeviceDescription[];
+  skipped: SkipReason[];
+  /** Milliseconds between background reads actually used. */
+  readIntervalMs: number;
+  /** Why the interval is shorter than asked, when it is. */
+  intervalReason?: string;
+}
+
+/** The fastest interval we sample at, whatever a reader asks (ms). */
+const MIN_READ_INTERVAL_MS = 50;
+
+/** Reads a set of readers together and keeps the last good figures of each. */
+export class ReaderSet {
+  private readonly last = new Map<string, DeviceReading>();
+  private readonly failing = new Set<PowerReader>();
+  private notices: ReaderNotice[] = [];
+
+  constructor(
+    readonly readers: PowerReader[],
+    readonly skipped: SkipReason[],
+    initialNotices: ReaderNotice[] = [],
+  ) {
+    this.notices.push(...initialNotices);
+  }
+
+  /** Devices of every reader, GPU before CPU as the original lists them. */
+  devices(): DeviceDescription[] {
+    const all = this.readers.flatMap((r) => r.devices());
+    return [...all.filter((d) => d.component === "gpu"), ...all.filter((d) => d.component === "cpu")];
+  }
+
+  /** The read interval: the asked one, shortened to every reader's safe maximum. */
+  describe(updateIntervalMs: number): SamplerDescription {
+    let readIntervalMs = updateIntervalMs;
+    let intervalReason: string | undefined;
+    for (const reader of this.readers) {
+      const max = reader.maxReadIntervalMs?.();
+      if (max !== undefined && max < readIntervalMs) {
+        readIntervalMs = max;
+        intervalReason = `${reader.backend} counters could wrap: sampling every ${(Math.max(max, MIN_READ_INTERVAL_MS) / 1000).toFixed(2)} s instead of every ${(updateIntervalMs / 1000).toFixed(2)} s.`;
+      }
+    }
+    return {
+      devices: this.devices(),
+      skipped: this.skipped,
+      readIntervalMs: Math.max(MIN_READ_INTERVAL_MS, readIntervalMs),
+      intervalReason,
+    };
+  }
+
+  /** Reads every reader now; a reader that throws contributes its last good figures. */
+  read(nowMs: number): Snapshot {
+    const readings: DeviceReading[] = [];
+    for (const reader of this.readers) {
+      try {
+        for (const reading of reader.read(nowMs)) {
+          const previous = this.last.get(reading.device);
+          // A counter never goes back: a reader bug or a reset must not create negative energy.
+          const safe =
+            previous && reading.energyJ < previous.energyJ
+              ? { ...reading, energyJ: previous.energyJ }
+              : reading;
+          this.last.set(reading.device, safe);
+          readings.push(safe);
+        }
+        if (this.failing.delete(reader)) {
+          this.notices.push({
+            level: "info",
+            message: `${reader.backend} ${reader.component} readings resumed.`,
+          });
+        }
+      } catch (error) {
+        if (!this.failing.has(reader)) {
+          this.failing.add(reader);
+          this.notices.push({
+            level: "error",
+            message: `Reading ${reader.backend} ${reader.component} failed at ${new Date(nowMs).toISOString()}: ${error instanceof Error ? error.message : String(error)}. Its devices keep their last figures.`,
+          });
+        }
+        for (const device of reader.devices()) {
+          readings.push(this.last.get(device.device) ?? { device: device.device, energyJ: 0, powerW: null });
+        }
+      }
+      this.notices.push(...(reader.drainNotices?.() ?? []));
+    }
+    return { tMs: nowMs, readings };
+  }
+
+  /** Notices gathered since the last call. */
+  drainNotices(): ReaderNotice[] {
+    const drained = this.notices;
+    this.notices = [];
+    return drained;
+  }
+
+  /** Closes every reader. */
+  close(): void {
+    for (const reader of this.readers) {
+      try {
+        reader.close();
+      } catch {
+        // Closing must never fail a run.
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// Background sampling of the run's readers. Two ways with one shape: in the calling thread (the
+// CLI, whose main thread is idle) or in a worker thread (the library, whose host may block its
+// event loop for a whole epoch). Epoch boundaries read synchronously either way.
+import type { Component, DetectionContext, ReaderNotice } from "../hardware/types.js";
+import { detectReaders } from "../hardware/registry.js";
+import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.js";
+
+/** A running sampler. */
+export interface Sampler {
+  /** Devices, skip reasons and the interval used (waits for detection in a worker). */
+  description(): SamplerDescription;
+  /** Reads every device now, synchronously. */
+  readNow(): Snapshot;
+  /** Reader notices since the last call. */
+  drainNotices(): ReaderNotice[];
+  /** Stops sampling and closes the readers. */
+  close(): void;
+}
+
+/** Called with each background sample. */
+export type SampleListener = (snapshot: Snapshot) => void;
+
+/** What a sampler needs to find and read hardware. */
+export interface SamplerConfig {
+  components: Component[];
+  context: DetectionContext;
+  updateIntervalMs: number;
+}
+
+/** Samples on a timer in the calling thread. */
+export class InThreadSampler implements Sampler {
+  private readonly timer: NodeJS.Timeout;
+  private readonly info: SamplerDescription;
+
+  private constructor(
+    private readonly set: ReaderSet,
+    updateIntervalMs: number,
+    onSample: SampleListener,
+  ) {
+    this.info = set.describe(updateIntervalMs);
+    set.read(Date.now());
+    this.timer = setInterval(() => onSample(set.read(Date.now())), this.info.readIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Detects the hardware and starts sampling. */
+  static async open(config: SamplerConfig, onSample: SampleListener): Promise<InThreadSampler> {
+    const detection = await detectReaders(config.components, config.context);
+    const set = new ReaderSet(detection.readers, detection.skipped, detection.notices);
+    return new InThreadSampler(set, config.updateIntervalMs, onSample);
+  }
+
+  description(): SamplerDescription {
+    return this.info;
+  }
+
+  readNow(): Snapshot {
+    return this.set.read(Date.now());
+  }
+
+  drainNotices(): ReaderNotice[] {
+    return this.set.drainNotices();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.set.close();
+  }
+}

@@ -1,0 +1,125 @@
+// The main-thread side of the sampler worker (see worker-protocol.ts).
+import { existsSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import { HardwareReadError } from "../errors/index.js";
+import type { ReaderNotice } from "../hardware/types.js";
+import type { SamplerDescription, Snapshot } from "./reader-set.js";
+import type { Sampler, SampleListener, SamplerConfig } from "./sampler.js";
+import {
+  CONTROL,
+  DATA_BYTES,
+  type WorkerInit,
+  type WorkerResponse,
+  type WorkerSampleMessage,
+} from "./worker-protocol.js";
+
+/** How long the first request waits for the worker to start and detect hardware (ms). */
+const FIRST_ANSWER_TIMEOUT_MS = 20_000;
+/** How long a boundary read waits for the worker (ms). */
+const ANSWER_TIMEOUT_MS = 5_000;
+
+/**
+ * The worker's script. Run from TypeScript sources (tests through tsx), a worker cannot load
+ * while the main thread blocks on Atomics.wait (the loader hooks need the main thread), so the
+ * compiled worker in dist/ is used; `npm test` builds it first.
+ */
+function workerScript(): URL {
+  if (!import.meta.url.endsWith(".ts")) return new URL("./sampler-worker.js", import.meta.url);
+  const compiled = new URL("../../dist/src/tracker/sampler-worker.js", import.meta.url);
+  if (!existsSync(compiled)) {
+    throw new HardwareReadError(
+      "sampler",
+      `compiled sampler worker missing at ${compiled.pathname}: run 'npm run build' first.`,
+    );
+  }
+  return compiled;
+}
+
+/** Samples in a worker thread; boundary reads block on shared memory until answered. */
+export class WorkerSampler implements Sampler {
+  private readonly worker: Worker;
+  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL.size * 4));
+  private readonly data = new Uint8Array(new SharedArrayBuffer(DATA_BYTES));
+  private readonly decoder = new TextDecoder();
+  private seq = 0;
+  private info: SamplerDescription | undefined;
+  private pendingNotices: ReaderNotice[] = [];
+  private lastSnapshot: Snapshot | undefined;
+  private dead: string | undefined;
+  private closed = false;
+
+  constructor(config: SamplerConfig, onSample: SampleListener) {
+    const init: WorkerInit = {
+      config,
+      control: this.control.buffer as SharedArrayBuffer,
+      data: this.data.buffer as SharedArrayBuffer,
+    };
+    this.worker = new Worker(workerScript(), { workerData: init });
+    this.worker.unref();
+    this.worker.on("message", (message: WorkerSampleMessage) => {
+      if (message.type === "sample" && !this.closed) onSample(message.snapshot);
+    });
+    this.worker.on("error", (error) => {
+      this.dead = `sampler worker failed: ${error.message}`;
+    });
+  }
+
+  private request(kind: "describe" | "read" | "close"): WorkerResponse {
+    if (this.dead) throw new HardwareReadError("sampler", this.dead);
+    const seq = ++this.seq;
+    this.worker.postMessage({ kind, seq });
+    const deadline = Date.now() + (this.info ? ANSWER_TIMEOUT_MS : FIRST_ANSWER_TIMEOUT_MS);
+    while (Atomics.load(this.control, CONTROL.responseSeq) !== seq) {
+      const left = deadline - Date.now();
+      if (left <= 0 || this.dead) {
+        throw new HardwareReadError(
+          "sampler",
+          this.dead ?? `sampler worker did not answer a ${kind} request in time`,
+        );
+      }
+      const current = Atomics.load(this.control, CONTROL.responseSeq);
+      if (current !== seq) Atomics.wait(this.control, CONTROL.responseSeq, current, Math.min(left, 100));
+    }
+    const length = Atomics.load(this.control, CONTROL.length);
+    const response = JSON.parse(this.decoder.decode(this.data.slice(0, length))) as WorkerResponse;
+    if (response.error) throw new HardwareReadError("sampler", response.error);
+    this.pendingNotices.push(...response.notices);
+    if (response.snapshot) this.lastSnapshot = response.snapshot;
+    return response;
+  }
+
+  description(): SamplerDescription {
+    if (!this.info) this.info = this.request("describe").description;
+    if (!this.info) throw new HardwareReadError("sampler", "sampler worker gave no description");
+    return this.info;
+  }
+
+  readNow(): Snapshot {
+    this.description();
+    const snapshot = this.request("read").snapshot;
+    if (!snapshot) throw new HardwareReadError("sampler", "sampler worker gave no reading");
+    return snapshot;
+  }
+
+  drainNotices(): ReaderNotice[] {
+    const drained = this.pendingNotices;
+    this.pendingNotices = [];
+    return drained;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (!this.dead && this.info) this.request("close");
+    } catch {
+      // The worker is going away either way.
+    }
+    void this.worker.terminate();
+  }
+
+  /** The last snapshot the worker answered with, if any. */
+  get last(): Snapshot | undefined {
+    return this.lastSnapshot;
+  }
+}
