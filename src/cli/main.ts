@@ -6,6 +6,7 @@ import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
 import { CarbonTracker } from "../tracker/carbon-tracker.js";
 import { resolveOptions, type TrackerOptions } from "../tracker/options.js";
 import { InThreadSampler } from "../tracker/sampler.js";
+import { LiveView, liveViewEnabled } from "./live-view.js";
 import { parseArguments, type CliOptions } from "./program.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";
 import { findCommand } from "./which.js";
@@ -49,6 +50,9 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   if (!findCommand(file, process.env)) {
     throw new SpawnFailure(127, `command not found or not executable: ${file}`);
   }
+  const live = liveViewEnabled(options.live, process.stderr)
+    ? new LiveView(process.stderr, resolved.epochs)
+    : undefined;
   const sampler = await InThreadSampler.open(
     {
       components: resolved.components,
@@ -66,16 +70,30 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
         cpuTdp: resolved.cpuTdp,
       },
     },
-    () => {},
+    (snapshot) => live?.sample(snapshot),
   );
   let tracker: CarbonTracker;
+  let userStopped = false;
   try {
-    tracker = new CarbonTracker({ ...trackerOptions(options), workerSampling: false }, { sampler });
+    tracker = new CarbonTracker(
+      { ...trackerOptions(options), workerSampling: false },
+      { sampler, sinks: live ? [live] : [], onUserStop: () => (userStopped = true) },
+    );
   } catch (error) {
     sampler.close();
     throw error;
   }
-  return runWrapped(tracker, command, { env: process.env, trackEpochs: true });
+  live?.start(sampler.description().devices);
+  try {
+    return await runWrapped(tracker, command, {
+      env: process.env,
+      trackEpochs: true,
+      onEpoch: (epoch) => live?.setEpoch(epoch),
+      userStopped: () => userStopped,
+    });
+  } finally {
+    live?.stop();
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -89,7 +107,11 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      process.stderr.write(`carbontracker: ${error.message.replace(/^error: /, "")}\n`);
+      // Commander quotes the rejected value; an --api_keys value may hold a key, so it never is.
+      const message = error.message
+        .replace(/^error: /, "")
+        .replace(/ argument '.*' is invalid\./s, " value is invalid:");
+      process.stderr.write(`carbontracker: ${message}\n`);
       process.stderr.write("Run 'carbontracker --help' for the options.\n");
       return USAGE_ERROR;
     }

@@ -26,11 +26,11 @@ interface ElectricityMapsYearly {
 
 /** Electricity Maps yearly averages (via @tgwf/co2), newest year first. */
 const ELECTRICITY_MAPS_YEARS: ReadonlyArray<readonly [number, ElectricityMapsYearly]> = [
-  [2025, yearly2025 as unknown as ElectricityMapsYearly],
-  [2024, yearly2024 as unknown as ElectricityMapsYearly],
-  [2023, yearly2023 as unknown as ElectricityMapsYearly],
-  [2022, yearly2022 as unknown as ElectricityMapsYearly],
-  [2021, yearly2021 as unknown as ElectricityMapsYearly],
+  [2025, yearly2025.data as ElectricityMapsYearly],
+  [2024, yearly2024.data as ElectricityMapsYearly],
+  [2023, yearly2023.data as ElectricityMapsYearly],
+  [2022, yearly2022.data as ElectricityMapsYearly],
+  [2021, yearly2021.data as ElectricityMapsYearly],
 ];
 
 /** Ember annual averages by ISO alpha-3 country (via @tgwf/co2 averageIntensity); year not stated per country. */

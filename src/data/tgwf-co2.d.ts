@@ -1,6 +1,6 @@
 // @tgwf/co2 ships no type declarations; these cover the two data modules we read.
 declare module "@tgwf/co2/data/electricity-maps" {
-  type Yearly = Record<string, unknown>;
+  type Yearly = { data: Record<string, unknown>; methodology: string };
   export const yearly2021: Yearly;
   export const yearly2022: Yearly;
   export const yearly2023: Yearly;

@@ -1,6 +1,7 @@
 // The tracker: epochs are measurement windows over the sampler's cumulative energy; after
 // `epochsBeforePred` epochs it predicts the total, after `monitorEpochs` it reports the actual,
 // in the original's words and formats. It never exits or kills its host.
+import { read } from "node:fs";
 import { hostname } from "node:os";
 import { CarbonTrackerError, ComponentUnavailableError, TrackerStateError } from "../errors/index.js";
 import type { Component, DeviceDescription, Provenance, ReaderNotice } from "../hardware/types.js";
@@ -31,6 +32,30 @@ export interface TrackerInternals {
   sinks?: RecordSink[];
   /** Title of the actual block without an epoch count (the CLI wrapping one command). */
   actualWithoutEpochCount?: boolean;
+  /** Reads the answer to "Continue training (y/n)?" (stopAndConfirm); undefined at end of input. Default: a line of stdin. */
+  readAnswer?: () => Promise<string | undefined>;
+  /** Called when the user answered "n" (the CLI then ends its child). */
+  onUserStop?: () => void;
+}
+
+// Reads one line from fd 0 with blocking reads in the thread pool: the host's process.stdin is
+// left alone (no mode change on a terminal or a pipe shared with a child) and nothing is read
+// past the answer's line ending.
+function readStdinLine(): Promise<string | undefined> {
+  const bytes: number[] = [];
+  const one = Buffer.alloc(1);
+  return new Promise((resolve) => {
+    const next = () =>
+      read(0, one, 0, 1, null, (error, n) => {
+        if (error || n === 0) resolve(bytes.length > 0 ? Buffer.from(bytes).toString() : undefined);
+        else if (one[0] === 10) resolve(Buffer.from(bytes).toString());
+        else {
+          bytes.push(one[0] as number);
+          next();
+        }
+      });
+    next();
+  });
 }
 
 const PUE_SOURCE = "Daniel Bizo, 2023, Uptime Institute Global Data Center Survey";
@@ -51,6 +76,9 @@ export class CarbonTracker {
   private result: RunResult | undefined;
   private disabled = false;
   private readonly actualWithoutEpochCount: boolean;
+  private endReason: "finished" | "stopped" | "signal" | undefined;
+  private readonly readAnswer: () => Promise<string | undefined>;
+  private readonly onUserStop: (() => void) | undefined;
 
   /** Starts tracking at once: detects hardware, opens the logs, starts sampling. */
   constructor(options: TrackerOptions, internals: TrackerInternals = {}) {
@@ -64,6 +92,8 @@ export class CarbonTracker {
     this.log = new RunLog({ files, verbose: o.verbose, stdout: o.stdout, secrets });
     this.sinks = [this.log, ...(internals.sinks ?? [])];
     this.actualWithoutEpochCount = internals.actualWithoutEpochCount ?? false;
+    this.readAnswer = internals.readAnswer ?? readStdinLine;
+    this.onUserStop = internals.onUserStop;
     this.log.open();
     this.log.standard(`carbontracker version ${VERSION}`);
     this.log.standard(
@@ -265,6 +295,11 @@ export class CarbonTracker {
     }
   }
 
+  /** Records why the run is ending (the CLI: its child got a signal) for the JSONL `end` record. */
+  setEndReason(reason: "finished" | "stopped" | "signal"): void {
+    this.endReason = reason;
+  }
+
   /** Whether monitoring is over (all monitored epochs done, stopped, or switched off). */
   get finished(): boolean {
     return this.result !== undefined || this.disabled;
@@ -279,7 +314,9 @@ export class CarbonTracker {
   /**
    * Marks the end of an epoch: its energy is the counters' difference since epochStart. Reports
    * the prediction after `epochsBeforePred` epochs and the actual after `monitorEpochs`.
-   * Everything is written before this returns; awaiting it is optional.
+   * Everything is written before this returns; awaiting it is optional, except with
+   * `stopAndConfirm`: the prediction epoch resolves once the user answered, and after "n"
+   * tracking is stopped (`finished` is true) so the training loop can end.
    */
   epochEnd(): Promise<EpochResult | undefined> {
     if (this.finished || !this.sampler) return Promise.resolve(undefined);
@@ -293,9 +330,42 @@ export class CarbonTracker {
     this.epochStartSnapshot = undefined;
     if (!end) return Promise.resolve(undefined);
     const epoch = this.finishEpoch(start, end);
-    if (this.epochs.length === this.options.epochsBeforePred) this.reportPrediction();
-    if (this.epochs.length === this.options.monitorEpochs) this.finish(false);
+    const count = this.epochs.length;
+    if (count === this.options.epochsBeforePred) {
+      this.reportPrediction();
+      if (this.options.stopAndConfirm) {
+        return this.confirm().then((goOn) => {
+          if (goOn && count === this.options.monitorEpochs) this.finish(false);
+          return epoch;
+        });
+      }
+    }
+    if (count === this.options.monitorEpochs) this.finish(false);
     return Promise.resolve(epoch);
+  }
+
+  /** Asks "Continue training (y/n)?" as the original does; "n" stops tracking (never the host). */
+  private async confirm(): Promise<boolean> {
+    this.log.output("Continue training (y/n)?");
+    for (;;) {
+      const answer = (await this.readAnswer())?.trim().toLowerCase();
+      if (answer === "y") {
+        this.log.output("Continuing...");
+        return true;
+      }
+      if (answer === "n") {
+        this.log.standard("Session ended by user.");
+        this.log.output("Quitting...");
+        this.onUserStop?.();
+        await this.stop();
+        return false;
+      }
+      if (answer === undefined) {
+        this.log.output("No answer (end of input): continuing.");
+        return true;
+      }
+      this.log.output("Input not recognized. Try again (y/n):");
+    }
   }
 
   private finishEpoch(start: Snapshot, end: Snapshot): EpochResult {
@@ -499,7 +569,7 @@ export class CarbonTracker {
     });
     this.log.output("Finished monitoring.");
     this.log.standard("Monitoring thread ended.");
-    this.emit({ type: "end", t: Date.now(), reason });
+    this.emit({ type: "end", t: Date.now(), reason: this.endReason ?? reason });
     this.intensity.stop();
     this.sampler?.close();
     this.log.close();

@@ -127,6 +127,13 @@ function fraction(option: string, value: unknown): number {
   return n;
 }
 
+function pueFactor(value: unknown): number {
+  const n = positive("pue", value);
+  if (n < 1)
+    throw new InvalidOptionError("pue", `pue must be at least 1 (1 = no data-centre overhead), got ${n}.`);
+  return n;
+}
+
 /** Parses "all", "cpu", "gpu", "gpu,cpu" into components (in the original's order: GPU, then CPU). */
 export function parseComponents(value: string): Component[] {
   const names = value
@@ -252,7 +259,7 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
     simGpuWatts:
       options.simGpuWatts === undefined ? undefined : positive("simGpuWatts", options.simGpuWatts, true),
     simGpuUtil: options.simGpuUtil === undefined ? undefined : fraction("simGpuUtil", options.simGpuUtil),
-    pue: positive("pue", options.pue ?? DEFAULT_PUE),
+    pue: pueFactor(options.pue ?? DEFAULT_PUE),
     country: country?.toUpperCase(),
     zone: optionalString("zone", options.zone),
     cpuTdp: options.cpuTdp === undefined ? undefined : positive("cpuTdp", options.cpuTdp),

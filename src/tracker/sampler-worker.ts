@@ -17,7 +17,7 @@ const ready: Promise<ReaderSet | Error> = detectReaders(init.config.components, 
     const { readIntervalMs } = set.describe(init.config.updateIntervalMs);
     set.read(Date.now());
     timer = setInterval(() => {
-      parentPort?.postMessage({ type: "sample", snapshot: set.read(Date.now()) });
+      init.samples.postMessage({ type: "sample", snapshot: set.read(Date.now()) });
     }, readIntervalMs);
     return set;
   },
@@ -55,6 +55,7 @@ parentPort?.on("message", (request: WorkerRequest) => {
         const snapshot = set.read(Date.now());
         set.close();
         answer(request.seq, { snapshot, notices: set.drainNotices() });
+        init.samples.close();
         parentPort?.close();
       }
     } catch (error) {

@@ -1,6 +1,7 @@
 // The shared-memory protocol between the tracker and its sampler worker: the main thread posts a
 // request and blocks on Atomics.wait until the worker has written the answer, so an epoch
 // boundary is read at the boundary even while the main thread's event loop is busy.
+import type { MessagePort } from "node:worker_threads";
 import type { ReaderNotice } from "../hardware/types.js";
 import type { SamplerConfig } from "./sampler.js";
 import type { SamplerDescription, Snapshot } from "./reader-set.js";
@@ -16,6 +17,8 @@ export interface WorkerInit {
   config: SamplerConfig;
   control: SharedArrayBuffer;
   data: SharedArrayBuffer;
+  /** Port the worker posts background samples on. */
+  samples: MessagePort;
 }
 
 /** A request from the main thread. */

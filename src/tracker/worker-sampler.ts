@@ -1,6 +1,6 @@
 // The main-thread side of the sampler worker (see worker-protocol.ts).
 import { existsSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { HardwareReadError } from "../errors/index.js";
 import type { ReaderNotice } from "../hardware/types.js";
 import type { SamplerDescription, Snapshot } from "./reader-set.js";
@@ -47,18 +47,28 @@ export class WorkerSampler implements Sampler {
   private lastSnapshot: Snapshot | undefined;
   private dead: string | undefined;
   private closed = false;
+  private readonly samples: MessagePort;
 
-  constructor(config: SamplerConfig, onSample: SampleListener) {
+  constructor(
+    config: SamplerConfig,
+    private readonly onSample: SampleListener,
+  ) {
+    // Samples travel on their own port so a boundary read can take every queued one
+    // synchronously (receiveMessageOnPort), in order, before the epoch is recorded.
+    const { port1, port2 } = new MessageChannel();
+    this.samples = port1;
     const init: WorkerInit = {
       config,
       control: this.control.buffer as SharedArrayBuffer,
       data: this.data.buffer as SharedArrayBuffer,
+      samples: port2,
     };
-    this.worker = new Worker(workerScript(), { workerData: init });
+    this.worker = new Worker(workerScript(), { workerData: init, transferList: [port2] });
     this.worker.unref();
-    this.worker.on("message", (message: WorkerSampleMessage) => {
-      if (message.type === "sample" && !this.closed) onSample(message.snapshot);
+    this.samples.on("message", (message: WorkerSampleMessage) => {
+      if (!this.closed) onSample(message.snapshot);
     });
+    this.samples.unref();
     this.worker.on("error", (error) => {
       this.dead = `sampler worker failed: ${error.message}`;
     });
@@ -80,12 +90,25 @@ export class WorkerSampler implements Sampler {
       const current = Atomics.load(this.control, CONTROL.responseSeq);
       if (current !== seq) Atomics.wait(this.control, CONTROL.responseSeq, current, Math.min(left, 100));
     }
+    this.drainSamples();
     const length = Atomics.load(this.control, CONTROL.length);
     const response = JSON.parse(this.decoder.decode(this.data.slice(0, length))) as WorkerResponse;
     if (response.error) throw new HardwareReadError("sampler", response.error);
     this.pendingNotices.push(...response.notices);
     if (response.snapshot) this.lastSnapshot = response.snapshot;
     return response;
+  }
+
+  /** Delivers every sample the worker has queued, synchronously. */
+  private drainSamples(): void {
+    for (
+      let message = receiveMessageOnPort(this.samples);
+      message;
+      message = receiveMessageOnPort(this.samples)
+    ) {
+      const sample = message.message as WorkerSampleMessage;
+      if (!this.closed) this.onSample(sample.snapshot);
+    }
   }
 
   description(): SamplerDescription {

@@ -1,0 +1,62 @@
+// Runs the built CLI (dist/, built by scripts/run-tests.mjs) as a user would, and collects
+// what it prints and how it exits.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+/** Path of the built CLI entry point. */
+export const CLI = resolve("dist/src/cli/main.js");
+
+/** What a finished CLI run left. */
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A fresh temp folder. */
+export function tempDir(prefix = "ct-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Environment for a CLI run: offline, no inherited seams, plus overrides. */
+export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CARBONTRACKER_OFFLINE: "1",
+  };
+  return { ...env, ...extra };
+}
+
+/** Starts the CLI; `done` resolves when it exits. */
+export function startCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+): { child: ChildProcess; done: Promise<CliRun> } {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: options.env ?? cliEnv(),
+    cwd: options.cwd,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  if (options.input !== undefined) child.stdin?.end(options.input);
+  else child.stdin?.end();
+  const done = new Promise<CliRun>((resolveRun) => {
+    child.on("close", (code, signal) => resolveRun({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Runs the CLI to the end. */
+export function runCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+): Promise<CliRun> {
+  return startCli(args, options).done;
+}
