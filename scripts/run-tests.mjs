@@ -1,6 +1,7 @@
 // Runs every test/**/*.test.ts with node's own test runner (through tsx), because node 20's
 // --test does not expand globs itself. Pass file paths or substrings to run a subset.
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
@@ -26,9 +27,24 @@ if (files.length === 0) {
 // The library's sampler worker runs from dist/ even under tsx (see worker-sampler.ts): build first.
 const build = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
+// Tests never reach beyond this machine: offline by default, and every service a test does not
+// point at its own loopback server goes to a closed loopback port instead of the real one.
+const CLOSED = "http://127.0.0.1:9";
+const env = {
+  CARBONTRACKER_OFFLINE: "1",
+  CARBONTRACKER_GEOLOCATION_URL: CLOSED,
+  CARBONTRACKER_ELECTRICITYMAPS_URL: CLOSED,
+  CARBONTRACKER_CARBONINTENSITY_UK_URL: CLOSED,
+  CARBONTRACKER_ENERGIDATASERVICE_URL: CLOSED,
+  CARBONTRACKER_AWS_METADATA_URL: CLOSED,
+  CARBONTRACKER_AZURE_METADATA_URL: CLOSED,
+  CARBONTRACKER_GCP_METADATA_URL: CLOSED,
+  ...process.env,
+};
+env.CARBONTRACKER_CACHE_DIR ??= mkdtempSync(join(tmpdir(), "ct-test-cache-"));
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files],
-  { stdio: "inherit" },
+  { stdio: "inherit", env },
 );
 process.exit(result.status ?? 1);

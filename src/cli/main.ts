@@ -68,6 +68,7 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
         simGpuWatts: resolved.simGpuWatts,
         simGpuUtil: resolved.simGpuUtil,
         cpuTdp: resolved.cpuTdp,
+        updateIntervalMs: resolved.updateInterval * 1000,
       },
     },
     (snapshot) => live?.sample(snapshot),

@@ -1,9 +1,13 @@
 // Runs the user's command under the tracker: spawned without a shell, stdio passed through,
-// SIGINT/SIGTERM/SIGHUP forwarded, the whole run one epoch, and the child's exit status kept
-// (128+n when it died of signal n; the original swallows it).
+// SIGINT/SIGTERM/SIGHUP forwarded, epochs marked over the IPC socket (the whole run one epoch
+// when it marks none), and the child's exit status kept (128+n when it died of signal n; the
+// original swallows it).
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { CarbonTracker } from "../tracker/carbon-tracker.js";
+import { childEnv } from "./child-env.js";
+import { EpochDriver } from "./epoch-driver.js";
+import { openIpcServer, type IpcServer } from "./ipc-server.js";
 
 /** Signals passed on to the child. */
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -25,43 +29,76 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
   return 1;
 }
 
+/** How runWrapped runs the command. */
+export interface WrapOptions {
+  env: NodeJS.ProcessEnv;
+  /** Track epochs: from the child's marks over IPC, else the whole run as one. */
+  trackEpochs: boolean;
+  onChildStarted?: (pid: number) => void;
+  /** The epoch now running or finished last (for the live view). */
+  onEpoch?: (epoch: number) => void;
+  /** Whether the user answered "n" at the stop-and-confirm question. */
+  userStopped?: () => boolean;
+}
+
 /**
- * Spawns the command, tracks it as one epoch (unless an epoch driver marks epochs), stops the
- * tracker when it ends and returns its exit code. Rejects with SpawnFailure when it cannot start.
+ * Spawns the command, tracks its epochs, stops the tracker when it ends and returns its exit
+ * code (0 when it ended on the SIGTERM sent because the user chose to stop). Rejects with
+ * SpawnFailure when it cannot start.
  */
-export function runWrapped(
+export async function runWrapped(
   tracker: CarbonTracker,
   command: string[],
-  options: { env: NodeJS.ProcessEnv; trackEpochs: boolean; onChildStarted?: (pid: number) => void },
+  options: WrapOptions,
 ): Promise<number> {
   const [file, ...args] = command as [string, ...string[]];
+  let stoppedByUser = false;
+  let child: ReturnType<typeof spawn> | undefined;
+  const driver = options.trackEpochs
+    ? new EpochDriver(tracker, {
+        onEpoch: options.onEpoch,
+        userStopped: options.userStopped,
+        onUserStop: () => {
+          stoppedByUser = true;
+          if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+        },
+      })
+    : undefined;
+  const server: IpcServer | undefined = driver ? await openIpcServer((m) => driver.handle(m)) : undefined;
   return new Promise((resolve, reject) => {
     let receivedSignal: NodeJS.Signals | undefined;
-    if (options.trackEpochs) tracker.epochStart();
-    const child = spawn(file, args, { stdio: "inherit", shell: false, env: options.env });
+    driver?.begin();
+    const env = server ? childEnv(options.env, server.path) : options.env;
+    const running = spawn(file, args, { stdio: "inherit", shell: false, env });
+    child = running;
     const forward = (signal: NodeJS.Signals) => {
       receivedSignal = signal;
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (running.exitCode === null && running.signalCode === null) running.kill(signal);
     };
     for (const signal of FORWARDED) process.on(signal, forward);
     const cleanup = () => {
       for (const signal of FORWARDED) process.off(signal, forward);
+      server?.close();
     };
-    child.once("spawn", () => {
-      if (child.pid !== undefined) options.onChildStarted?.(child.pid);
+    running.once("spawn", () => {
+      if (running.pid !== undefined) options.onChildStarted?.(running.pid);
     });
-    child.once("error", (error: NodeJS.ErrnoException) => {
+    running.once("error", (error: NodeJS.ErrnoException) => {
       cleanup();
       if (error.code === "ENOENT") reject(new SpawnFailure(127, `command not found: ${file}`));
       else if (error.code === "EACCES")
         reject(new SpawnFailure(126, `permission denied: ${file} is not executable`));
       else reject(new SpawnFailure(126, `cannot run ${file}: ${error.message}`));
     });
-    child.once("exit", (code, signal) => {
+    running.once("exit", (code, signal) => {
       cleanup();
-      if (options.trackEpochs) tracker.epochEnd();
-      void tracker.stop(receivedSignal || signal ? "signal" : "stopped");
-      resolve(exitCodeOf(code, signal));
+      const finish = async () => {
+        if (receivedSignal || (signal && !stoppedByUser)) tracker.setEndReason("signal");
+        await driver?.end();
+        await tracker.stop(receivedSignal || (signal && !stoppedByUser) ? "signal" : "stopped");
+        resolve(stoppedByUser && signal === "SIGTERM" ? 0 : exitCodeOf(code, signal));
+      };
+      finish().catch(reject);
     });
   });
 }

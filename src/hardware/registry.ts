@@ -3,11 +3,15 @@
 import type { Backend, Component, DetectionContext, PowerReader, ReaderNotice, SkipReason } from "./types.js";
 import { simulatedCpuBackend, simulatedGpuBackend } from "./simulated/simulated-reader.js";
 import { estimateCpuBackend } from "./estimate/estimate-reader.js";
+import { powermetricsCpuBackend, powermetricsGpuBackend } from "./powermetrics/powermetrics-reader.js";
+import { amdgpuBackend } from "./amdgpu/amdgpu-reader.js";
+import { raplBackend } from "./rapl/rapl-backend.js";
+import { nvmlBackend } from "./nvml/nvml-backend.js";
 
 /** Backends in the order they are tried, per component. The estimate comes last for the CPU. */
 export const BACKENDS: Record<Component, Backend[]> = {
-  cpu: [simulatedCpuBackend, estimateCpuBackend],
-  gpu: [simulatedGpuBackend],
+  cpu: [simulatedCpuBackend, raplBackend, powermetricsCpuBackend, estimateCpuBackend],
+  gpu: [simulatedGpuBackend, nvmlBackend, amdgpuBackend, powermetricsGpuBackend],
 };
 
 /** What detection found: readers to sample, reasons for every backend skipped, notices. */

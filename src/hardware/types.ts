@@ -33,6 +33,11 @@ export interface DeviceReading {
    * sampled power since open (J). The core records its divergence from `energyJ` per epoch.
    */
   sampledEnergyJ?: Joules;
+  /**
+   * A lower bound on how often this device's energy counter updates (ms), where the backend has
+   * observed it; an epoch shorter than this gets a warning.
+   */
+  counterUpdatePeriodMs?: number;
 }
 
 /** Hardware (or a model of it) as cumulative energy per device. */
@@ -89,6 +94,8 @@ export interface DetectionContext {
   simGpuUtil?: number;
   /** CPU TDP in watts for the estimate reader. */
   cpuTdp?: number;
+  /** The run's sampling interval (ms), for backends that stream at a rate (powermetrics). */
+  updateIntervalMs?: number;
 }
 
 /** The outcome of trying one backend. */

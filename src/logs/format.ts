@@ -51,7 +51,10 @@ export function consumptionBlock(figures: ConsumptionFigures): string {
     `\tCO2eq:\t${figures.co2eqG.toFixed(p)} g`,
   ];
   if (figures.interpretable) {
-    lines.push("\tThis is equivalent to:", `\t${(figures.co2eqG / CAR_GRAMS_PER_KM).toFixed(p)} km travelled by car`);
+    lines.push(
+      "\tThis is equivalent to:",
+      `\t${(figures.co2eqG / CAR_GRAMS_PER_KM).toFixed(p)} km travelled by car`,
+    );
   }
   return lines.join("\n");
 }

@@ -113,13 +113,7 @@ export interface EndRecord extends RecordBase {
 
 /** Any JSONL record. */
 export type TrackerRecord =
-  | StartRecord
-  | SampleRecord
-  | IntensityRecord
-  | EpochRecord
-  | PredictionRecord
-  | ActualRecord
-  | EndRecord;
+  StartRecord | SampleRecord | IntensityRecord | EpochRecord | PredictionRecord | ActualRecord | EndRecord;
 
 /** Where records go as the run goes (JSONL file, Prometheus, a test). */
 export interface RecordSink {

@@ -7,6 +7,8 @@ import { CarbonTrackerError, ComponentUnavailableError, TrackerStateError } from
 import type { Component, DeviceDescription, Provenance, ReaderNotice } from "../hardware/types.js";
 import { createIntensityProvider, type IntensityProvider } from "../intensity/provider.js";
 import type { IntensityReading } from "../intensity/types.js";
+import { staleWarning } from "../intensity/static/static-source.js";
+import { forecastCoverage } from "../intensity/forecast/forecast-mean.js";
 import { consumptionBlock, pythonFloat } from "../logs/format.js";
 import { runFiles } from "../logs/run-files.js";
 import { RunLog } from "../logs/run-log.js";
@@ -58,6 +60,9 @@ function readStdinLine(): Promise<string | undefined> {
   });
 }
 
+/** How far ahead forecasts are fetched for the prediction (ms). */
+const FORECAST_HORIZON_MS = 72 * 3600 * 1000;
+
 const PUE_SOURCE = "Daniel Bizo, 2023, Uptime Institute Global Data Center Survey";
 
 /** Tracks and predicts the energy and carbon footprint of a training run, epoch by epoch. */
@@ -77,6 +82,8 @@ export class CarbonTracker {
   private disabled = false;
   private readonly actualWithoutEpochCount: boolean;
   private endReason: "finished" | "stopped" | "signal" | undefined;
+  private lastSnapshot: Snapshot | undefined;
+  private forecastPeriods: IntensityReading[] = [];
   private readonly readAnswer: () => Promise<string | undefined>;
   private readonly onUserStop: (() => void) | undefined;
 
@@ -102,13 +109,25 @@ export class CarbonTracker {
 
     this.intensity =
       internals.intensity ??
-      createIntensityProvider({ country: o.country, zone: o.zone, env: o.env, apiKeys: o.apiKeys });
+      createIntensityProvider({
+        country: o.country,
+        zone: o.zone,
+        env: o.env,
+        apiKeys: o.apiKeys,
+        onMessage: (level, text) => {
+          if (level === "warning") this.log.warning(text);
+          else this.log.standard(text);
+        },
+      });
     const first = this.intensity.initial(Date.now());
     this.timeline = new IntensityTimeline(first);
     this.log.warning(first.message);
+    const stale = staleWarning(first, Date.now());
+    if (stale) this.log.warning(stale);
 
     try {
       this.sampler = internals.sampler ?? this.startWorkerSampler();
+      this.sampler.addListener?.((snapshot) => this.recordSamples(snapshot));
       this.describeDevices();
     } catch (error) {
       this.fail(error);
@@ -132,6 +151,12 @@ export class CarbonTracker {
       log_files: files ? { standard: files.standard, output: files.output, err: files.err } : null,
     });
     this.recordIntensity(first);
+    // Forecasts are fetched in the background now so the prediction (written synchronously at
+    // an epoch end) can use them if they have arrived by then.
+    void this.intensity
+      .forecastPeriods?.(Date.now(), Date.now() + FORECAST_HORIZON_MS)
+      .then((periods) => (this.forecastPeriods = periods))
+      .catch(() => undefined);
     this.intensity.start((reading) => {
       this.timeline.add(reading);
       this.recordIntensity(reading);
@@ -162,6 +187,7 @@ export class CarbonTracker {
           simGpuWatts: o.simGpuWatts,
           simGpuUtil: o.simGpuUtil,
           cpuTdp: o.cpuTdp,
+          updateIntervalMs: o.updateInterval * 1000,
         },
       },
       (snapshot) => this.recordSamples(snapshot),
@@ -284,12 +310,24 @@ export class CarbonTracker {
     throw new CarbonTrackerError(message, { cause: error });
   }
 
+  /**
+   * Reads every device at a boundary. A sampler that fails after it once answered (a hung or
+   * lost device, a dead worker) leaves the last figures in force with a warning, so training
+   * goes on; failing before any answer is a real failure (see fail()).
+   */
   private read(): Snapshot | undefined {
     try {
       const snapshot = (this.sampler as Sampler).readNow();
       this.reportNotices((this.sampler as Sampler).drainNotices());
+      this.lastSnapshot = snapshot;
       return snapshot;
     } catch (error) {
+      if (this.lastSnapshot) {
+        this.log.warning(
+          `Reading the devices failed (${error instanceof Error ? error.message : String(error)}); the last readings from ${new Date(this.lastSnapshot.tMs).toISOString()} are used.`,
+        );
+        return { tMs: Date.now(), readings: this.lastSnapshot.readings };
+      }
       this.fail(error);
       return undefined;
     }
@@ -382,6 +420,12 @@ export class CarbonTracker {
         energyJ,
         provenance: device.provenance,
       });
+      const periodMs = after?.counterUpdatePeriodMs;
+      if (periodMs !== undefined && end.tMs - start.tMs < periodMs) {
+        this.log.warning(
+          `Epoch ${this.epochs.length + 1} (${((end.tMs - start.tMs) / 1000).toFixed(3)} s) is shorter than the update period of the energy counter of ${device.device} (at least ${(periodMs / 1000).toFixed(3)} s observed): its energy can be off by up to one counter step.`,
+        );
+      }
       if (before?.sampledEnergyJ !== undefined && after?.sampledEnergyJ !== undefined) {
         const sampledJ = after.sampledEnergyJ - before.sampledEnergyJ;
         crossChecks.push({
@@ -467,7 +511,15 @@ export class CarbonTracker {
     const o = this.options;
     const seen = this.epochs.slice(0, o.epochsBeforePred);
     const predicted = predictTotal(seen, o.epochs);
-    const gPerKwh = this.timeline.average();
+    const remainingS = Math.max(0, predicted.durationS - seen.reduce((sum, e) => sum + e.durationS, 0));
+    const now = Date.now();
+    const forecast = forecastCoverage(this.forecastPeriods, now, now + remainingS * 1000);
+    const gPerKwh = forecast?.gPerKwh ?? this.timeline.average();
+    if (forecast) {
+      const text = `Carbon intensity for the next ${formatDuration(remainingS)} is predicted to be ${forecast.gPerKwh.toFixed(2)} gCO2/kWh (${this.forecastPeriods[0]?.source ?? "forecast"}, covering ${formatDuration(forecast.coveredMs / 1000)}).`;
+      this.log.standard(text);
+      this.log.output(text, 2);
+    }
     const energyKwh = joulesToKwh(predicted.energyJ) * o.pue;
     this.prediction = {
       epochs: o.epochs,

@@ -15,6 +15,8 @@ export interface Sampler {
   drainNotices(): ReaderNotice[];
   /** Stops sampling and closes the readers. */
   close(): void;
+  /** Adds a background-sample listener (for a sampler opened before its tracker). */
+  addListener?(listener: SampleListener): void;
 }
 
 /** Called with each background sample. */
@@ -31,15 +33,20 @@ export interface SamplerConfig {
 export class InThreadSampler implements Sampler {
   private readonly timer: NodeJS.Timeout;
   private readonly info: SamplerDescription;
+  private readonly listeners: SampleListener[] = [];
 
   private constructor(
     private readonly set: ReaderSet,
     updateIntervalMs: number,
     onSample: SampleListener,
   ) {
+    this.listeners.push(onSample);
     this.info = set.describe(updateIntervalMs);
     set.read(Date.now());
-    this.timer = setInterval(() => onSample(set.read(Date.now())), this.info.readIntervalMs);
+    this.timer = setInterval(() => {
+      const snapshot = set.read(Date.now());
+      for (const listener of this.listeners) listener(snapshot);
+    }, this.info.readIntervalMs);
     this.timer.unref();
   }
 
@@ -52,6 +59,10 @@ export class InThreadSampler implements Sampler {
 
   description(): SamplerDescription {
     return this.info;
+  }
+
+  addListener(listener: SampleListener): void {
+    this.listeners.push(listener);
   }
 
   readNow(): Snapshot {

@@ -17,6 +17,8 @@ import {
 const FIRST_ANSWER_TIMEOUT_MS = 20_000;
 /** How long a boundary read waits for the worker (ms). */
 const ANSWER_TIMEOUT_MS = 5_000;
+/** Once the worker has missed a deadline (a hung device read), later boundaries wait only this long (ms). */
+const DEGRADED_TIMEOUT_MS = 250;
 
 /**
  * The worker's script. Run from TypeScript sources (tests through tsx), a worker cannot load
@@ -47,6 +49,7 @@ export class WorkerSampler implements Sampler {
   private lastSnapshot: Snapshot | undefined;
   private dead: string | undefined;
   private closed = false;
+  private missedDeadline = false;
   private readonly samples: MessagePort;
 
   constructor(
@@ -78,10 +81,16 @@ export class WorkerSampler implements Sampler {
     if (this.dead) throw new HardwareReadError("sampler", this.dead);
     const seq = ++this.seq;
     this.worker.postMessage({ kind, seq });
-    const deadline = Date.now() + (this.info ? ANSWER_TIMEOUT_MS : FIRST_ANSWER_TIMEOUT_MS);
+    const timeout = !this.info
+      ? FIRST_ANSWER_TIMEOUT_MS
+      : this.missedDeadline
+        ? DEGRADED_TIMEOUT_MS
+        : ANSWER_TIMEOUT_MS;
+    const deadline = Date.now() + timeout;
     while (Atomics.load(this.control, CONTROL.responseSeq) !== seq) {
       const left = deadline - Date.now();
       if (left <= 0 || this.dead) {
+        if (left <= 0) this.missedDeadline = true;
         throw new HardwareReadError(
           "sampler",
           this.dead ?? `sampler worker did not answer a ${kind} request in time`,
@@ -90,6 +99,7 @@ export class WorkerSampler implements Sampler {
       const current = Atomics.load(this.control, CONTROL.responseSeq);
       if (current !== seq) Atomics.wait(this.control, CONTROL.responseSeq, current, Math.min(left, 100));
     }
+    this.missedDeadline = false;
     this.drainSamples();
     const length = Atomics.load(this.control, CONTROL.length);
     const response = JSON.parse(this.decoder.decode(this.data.slice(0, length))) as WorkerResponse;

@@ -1,0 +1,72 @@
+// The CLI's end of the epoch protocol: a Unix domain socket in a private temp folder, read as
+// newline-delimited JSON. Messages from all connections are handled one at a time, in order of
+// arrival, and each gets its reply line once handled (the client waits for it).
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseMessage, type IpcMessage, type IpcReply } from "../ipc/protocol.js";
+
+/** Handles one message; the reply goes back to the client that sent it. */
+export type IpcHandler = (message: IpcMessage) => Promise<IpcReply> | IpcReply;
+
+/** A listening epoch socket. */
+export interface IpcServer {
+  /** Path to give the child in CARBONTRACKER_IPC. */
+  path: string;
+  /** Stops listening, drops connections and removes the temp folder. */
+  close(): void;
+}
+
+/** Longest line accepted from a client (bytes); longer input closes that connection. */
+const MAX_LINE = 64 * 1024;
+
+/** Opens the socket (mode 0700 folder, so only this user can mark epochs) and starts serving. */
+export async function openIpcServer(handle: IpcHandler): Promise<IpcServer> {
+  const dir = mkdtempSync(join(tmpdir(), "carbontracker-ipc-"));
+  const path = join(dir, "epochs.sock");
+  const sockets = new Set<Socket>();
+  let queue: Promise<unknown> = Promise.resolve();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.setEncoding("utf8");
+    let buffered = "";
+    socket.on("data", (chunk: string) => {
+      buffered += chunk;
+      let end: number;
+      while ((end = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, end).trim();
+        buffered = buffered.slice(end + 1);
+        if (line === "") continue;
+        queue = queue.then(async () => {
+          const message = parseMessage(line);
+          let reply: IpcReply;
+          try {
+            reply = message
+              ? await handle(message)
+              : { ok: false, error: `not a message: ${line.slice(0, 200)}` };
+          } catch (error) {
+            reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
+          }
+          if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
+        });
+      }
+      if (buffered.length > MAX_LINE) socket.destroy();
+    });
+    socket.on("error", () => socket.destroy());
+    socket.on("close", () => sockets.delete(socket));
+  });
+  server.unref();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(path, () => resolve());
+  });
+  return {
+    path,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// How powermetrics is started: which file, with which arguments, through `sudo -n` unless we are
+// root, and what to tell the user when sudo refuses. No shell is involved anywhere.
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
+
+/** Where macOS keeps powermetrics. */
+export const DEFAULT_POWERMETRICS_PATH = "/usr/bin/powermetrics";
+
+/** Samplers that print the CPU, GPU and ANE power lines on Apple silicon (and package power on Intel Macs). */
+export const POWERMETRICS_SAMPLERS = "cpu_power,gpu_power";
+
+/** A process to spawn, without a shell. */
+export interface SpawnSpec {
+  file: string;
+  args: string[];
+  /** The command as a person would type it, for messages. */
+  display: string;
+  /** The absolute path of powermetrics (what sudoers must name). */
+  powermetricsPath: string;
+  viaSudo: boolean;
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Resolves a command name to an absolute path the way a shell would (a name with a slash is a
+ * path; otherwise the first executable on PATH); null when nothing is found.
+ */
+export function resolveCommand(
+  command: string,
+  pathVariable: string | undefined,
+  cwd = process.cwd(),
+): string | null {
+  if (command.includes("/")) {
+    const path = isAbsolute(command) ? command : resolve(cwd, command);
+    return isExecutableFile(path) ? path : null;
+  }
+  for (const dir of (pathVariable ?? "").split(delimiter)) {
+    if (dir.length === 0) continue;
+    const candidate = join(dir, command);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * The powermetrics command line: an endless stream of samples every `intervalMs`, line-buffered
+ * so each sample reaches us when it is taken, run through `sudo -n` (never prompting) unless root.
+ */
+export function buildSpawnSpec(powermetricsPath: string, intervalMs: number, asRoot: boolean): SpawnSpec {
+  const args = [
+    "--samplers",
+    POWERMETRICS_SAMPLERS,
+    "-i",
+    String(Math.max(1, Math.round(intervalMs))),
+    "-b",
+    "1",
+  ];
+  const file = asRoot ? powermetricsPath : "sudo";
+  const fullArgs = asRoot ? args : ["-n", powermetricsPath, ...args];
+  return {
+    file,
+    args: fullArgs,
+    display: [file, ...fullArgs].join(" "),
+    powermetricsPath,
+    viaSudo: !asRoot,
+  };
+}
+
+/** The sudoers line that lets `user` run exactly this powermetrics binary as root without a password. */
+export function sudoersLine(user: string, powermetricsPath: string): string {
+  return `${user} ALL=(root) NOPASSWD: ${powermetricsPath}`;
+}
+
+/** True when the process's error output says it was not allowed to run as root. */
+export function isPermissionRefusal(stderr: string): boolean {
+  return (
+    /^sudo: .*(password|not allowed|sudoers|terminal|tty)/im.test(stderr) ||
+    /must be invoked as the superuser/i.test(stderr)
+  );
+}

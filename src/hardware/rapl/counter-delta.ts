@@ -1,0 +1,26 @@
+// Energy between two readings of a wrapping RAPL counter. The counter runs from 0 to
+// max_energy_range_uj and starts again at 0; one wrap per interval can be seen, never two.
+
+/**
+ * Energy between two counter readings (µJ): `now - prev`, or across one wrap
+ * `now + (maxRangeUj - prev)` (the true modulus is one counter unit larger: at most 61 µJ per
+ * wrap). Undefined when the counter went back and its range is unknown: that interval is lost
+ * rather than counted negative.
+ */
+export function counterDeltaUj(
+  prevUj: number,
+  nowUj: number,
+  maxRangeUj: number | undefined,
+): number | undefined {
+  if (nowUj >= prevUj) return nowUj - prevUj;
+  if (maxRangeUj === undefined || maxRangeUj <= 0 || prevUj > maxRangeUj) return undefined;
+  return nowUj + (maxRangeUj - prevUj);
+}
+
+/** Parses the text of an `energy_uj` or `max_energy_range_uj` file (µJ); undefined if it is not a count. */
+export function parseMicrojoules(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return undefined;
+  const value = Number(trimmed);
+  return Number.isSafeInteger(value) ? value : undefined;
+}

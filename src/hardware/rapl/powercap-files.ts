@@ -1,0 +1,32 @@
+// The only door from the RAPL backend to the file system, injectable so tests can stand in for
+// the kernel (a permission-denied energy_uj even when the tests run as root).
+import { readdirSync, readFileSync } from "node:fs";
+
+/** File access the RAPL backend needs; every method is synchronous and throws Node-style errors (`code`). */
+export interface PowercapFiles {
+  /** The text of a sysfs attribute file. */
+  readText(path: string): string;
+  /** Entry names in a directory (symlinks to directories included). */
+  list(path: string): string[];
+}
+
+/** Reads the real file system. */
+export const nodePowercapFiles: PowercapFiles = {
+  readText: (path) => readFileSync(path, "utf8"),
+  list: (path) => readdirSync(path),
+};
+
+/** The `code` of a Node file-system error (`EACCES`, `ENOENT`, ...), or undefined. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error === "object" && error !== null && "code" in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === "string" ? code : undefined;
+  }
+  return undefined;
+}
+
+/** Whether an error says the file is not readable by this user. */
+export function isPermissionError(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === "EACCES" || code === "EPERM";
+}

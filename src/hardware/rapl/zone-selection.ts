@@ -1,0 +1,96 @@
+// Decides which RAPL zones are measured so that nothing is counted twice: packages and DRAM are
+// summed (DRAM sits outside the socket); core and uncore are inside their package; psys contains
+// packages and DRAM; an intel-rapl-mmio zone repeats the package of the same name.
+import { parentZoneId, type PowercapZone } from "./powercap-zones.js";
+
+/** What a measured zone stands for. */
+export type RaplDomain = "package" | "dram" | "psys";
+
+/** A zone that becomes a device. */
+export interface MeasuredZone {
+  /** Device name as the original names it: `cpu:<N>`, `dram:<N>` (N = the zone index), `psys:<N>`. */
+  device: string;
+  domain: RaplDomain;
+  zone: PowercapZone;
+}
+
+/** A zone that is not measured, and why. */
+export interface LeftOutZone {
+  zone: PowercapZone;
+  why: string;
+}
+
+/** The outcome of selection. */
+export interface ZoneSelection {
+  /** In a stable order: by zone index (socket order), package before its DRAM: cpu:0, dram:0, cpu:1, dram:1. */
+  measured: MeasuredZone[];
+  leftOut: LeftOutZone[];
+}
+
+/** Selection options. */
+export interface ZoneSelectionOptions {
+  /**
+   * Measure the psys (platform) zones instead of packages and DRAM. psys contains both, so the
+   * two are never summed; off by default, as in the original.
+   */
+  usePsys?: boolean;
+}
+
+/** The domain a zone name stands for; `inside` for parts of a package. */
+export function classifyZoneName(name: string | undefined): RaplDomain | "inside" | "unknown" {
+  if (name === undefined) return "unknown";
+  if (name.startsWith("package")) return "package";
+  if (name === "dram") return "dram";
+  if (name === "psys") return "psys";
+  if (name === "core" || name === "uncore") return "inside";
+  return "unknown";
+}
+
+/** Picks the zones to measure among `zones` (from discoverZones). */
+export function selectZones(zones: PowercapZone[], options: ZoneSelectionOptions = {}): ZoneSelection {
+  const byId = new Map(zones.map((zone) => [zone.id, zone]));
+  const namePath = (zone: PowercapZone): string => {
+    const parent = parentZoneId(zone);
+    const parentName = parent === undefined ? undefined : byId.get(parent)?.name;
+    return parentName === undefined ? String(zone.name) : `${parentName}/${String(zone.name)}`;
+  };
+  const msrNamePaths = new Set(zones.filter((z) => z.controlType === "intel-rapl").map(namePath));
+  const hasPsys = zones.some((z) => classifyZoneName(z.name) === "psys");
+  const usePsys = options.usePsys === true && hasPsys;
+
+  const measured: MeasuredZone[] = [];
+  const leftOut: LeftOutZone[] = [];
+  const taken = new Set<string>();
+  for (const zone of zones) {
+    const domain = classifyZoneName(zone.name);
+    if (zone.controlType === "intel-rapl-mmio" && msrNamePaths.has(namePath(zone))) {
+      leftOut.push({ zone, why: `duplicate of the intel-rapl zone named ${namePath(zone)}` });
+    } else if (domain === "inside") {
+      leftOut.push({ zone, why: "part of its package, counted there" });
+    } else if (domain === "unknown") {
+      leftOut.push({ zone, why: zone.name === undefined ? "no readable name file" : "unknown domain" });
+    } else if (domain === "psys" && !usePsys) {
+      leftOut.push({ zone, why: "platform total, contains the packages and DRAM" });
+    } else if (domain !== "psys" && usePsys) {
+      leftOut.push({ zone, why: "inside psys (measuring psys)" });
+    } else {
+      const prefix = domain === "package" ? "cpu" : domain;
+      let device = `${prefix}:${zone.index}`;
+      if (taken.has(device)) device = zone.id.replace(/^intel-rapl/, prefix);
+      taken.add(device);
+      measured.push({ device, domain, zone });
+    }
+  }
+  measured.sort(
+    (a, b) =>
+      a.zone.index - b.zone.index ||
+      rank(a.domain) - rank(b.domain) ||
+      a.zone.controlType.localeCompare(b.zone.controlType) ||
+      (a.zone.subIndex ?? -1) - (b.zone.subIndex ?? -1),
+  );
+  return { measured, leftOut };
+}
+
+function rank(domain: RaplDomain): number {
+  return domain === "package" ? 0 : domain === "dram" ? 1 : 2;
+}

@@ -1,0 +1,46 @@
+// Reads a RAPL reader as the tracker does (a read every interval, plus reads at the window's
+// edges) while a fake powercap tree runs, and returns each device's energy over the window.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { DeviceReading, PowerReader } from "../../../src/hardware/types.js";
+import type { FakePowercap } from "../../helpers/fake-powercap.js";
+
+/** Energy per device between the first and last read of a window (J), with the window's edges (Unix ms). */
+export interface WindowEnergy {
+  t0: number;
+  t1: number;
+  energyJ: Record<string, number>;
+  reads: number;
+}
+
+/** Samples `reader` every `everyMs` for `durationMs`, reading at both edges. */
+export async function sampleWindow(
+  fake: FakePowercap,
+  reader: PowerReader,
+  durationMs: number,
+  everyMs: number,
+): Promise<WindowEnergy> {
+  const t0 = fake.now();
+  const start = byDevice(reader.read(t0));
+  let t1 = t0;
+  let end = start;
+  let reads = 1;
+  while (t1 - t0 < durationMs) {
+    await sleep(Math.min(everyMs, Math.max(1, durationMs - (t1 - t0))));
+    t1 = fake.now();
+    end = byDevice(reader.read(t1));
+    reads += 1;
+  }
+  const energyJ: Record<string, number> = {};
+  for (const [device, value] of Object.entries(end)) energyJ[device] = value - (start[device] ?? 0);
+  return { t0, t1, energyJ, reads };
+}
+
+/** Readings as device → cumulative joules. */
+export function byDevice(readings: DeviceReading[]): Record<string, number> {
+  return Object.fromEntries(readings.map((r) => [r.device, r.energyJ]));
+}
+
+/** Asserts two energies agree to within `relative` (and 1 mJ for near-zero values). */
+export function closeTo(actual: number, expected: number, relative: number): boolean {
+  return Math.abs(actual - expected) <= Math.max(1e-3, Math.abs(expected) * relative);
+}

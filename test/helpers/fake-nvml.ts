@@ -1,0 +1,140 @@
+// The fake libnvidia-ml.so.1 for tests and benchmarks: compiled from test/fixtures/nvml/fake-nvml.c
+// with the system C compiler (cached by source hash), driven by a config file the test rewrites.
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const SOURCE = fileURLToPath(new URL("../fixtures/nvml/fake-nvml.c", import.meta.url));
+
+/** One fake GPU; omitted numbers default to a working Volta-or-newer board. */
+export interface FakeGpu {
+  name: string;
+  uuid: string;
+  /** Counter value (mJ); large values exercise koffi's BigInt path. */
+  energyMj?: bigint | number;
+  /** nvmlReturn_t for the energy call (3 = NOT_SUPPORTED, 15 = GPU_IS_LOST). */
+  energyRc?: number;
+  powerMw?: number;
+  powerRc?: number;
+  limitMw?: number;
+  limitRc?: number;
+  /** nvmlReturn_t of nvmlDeviceGetHandleByIndex_v2 (4 = NO_PERMISSION, as under a device cgroup). */
+  handleRc?: number;
+  procsRc?: number;
+  computePids?: number[];
+  graphicsPids?: number[];
+  /** MIG instances: slot (0-6) and `MIG-…` UUID. */
+  migs?: { slot: number; uuid: string }[];
+}
+
+/** The whole fake: library-wide answers and the GPUs in NVML index order. */
+export interface FakeNvmlConfig {
+  initRc?: number;
+  countRc?: number;
+  /** Process-info entry size the fake writes: 24 (header) or 32 (the R535 bug). */
+  stride?: 24 | 32;
+  driver?: string;
+  gpus: FakeGpu[];
+}
+
+/** Compiles the fake once per source version and returns the library's path. */
+export function fakeNvmlLibrary(): string {
+  const source = readFileSync(SOURCE);
+  const hash = createHash("sha256").update(source).digest("hex").slice(0, 16);
+  const dir = join(tmpdir(), `carbontracker-fake-nvml-${hash}`);
+  const library = join(dir, "libnvidia-ml.so.1");
+  if (!existsSync(library)) {
+    mkdirSync(dir, { recursive: true });
+    const partial = `${library}.${process.pid}.tmp`;
+    execFileSync("cc", ["-shared", "-fPIC", "-O2", "-o", partial, SOURCE], { stdio: "pipe" });
+    renameSync(partial, library);
+  }
+  return library;
+}
+
+/** The config file's text. */
+export function renderFakeNvmlConfig(config: FakeNvmlConfig, logPath?: string): string {
+  const lines: string[] = [];
+  if (config.initRc !== undefined) lines.push(`init_rc ${config.initRc}`);
+  if (config.countRc !== undefined) lines.push(`count_rc ${config.countRc}`);
+  if (config.stride !== undefined) lines.push(`stride ${config.stride}`);
+  if (config.driver !== undefined) lines.push(`driver ${config.driver}`);
+  if (logPath !== undefined) lines.push(`log ${logPath}`);
+  for (const gpu of config.gpus) {
+    lines.push("device", `name ${gpu.name}`, `uuid ${gpu.uuid}`);
+    lines.push(
+      `energy_mj ${gpu.energyMj ?? 0}`,
+      `power_mw ${gpu.powerMw ?? 0}`,
+      `limit_mw ${gpu.limitMw ?? 0}`,
+    );
+    const codes: [string, number | undefined][] = [
+      ["energy_rc", gpu.energyRc],
+      ["power_rc", gpu.powerRc],
+      ["limit_rc", gpu.limitRc],
+      ["handle_rc", gpu.handleRc],
+      ["procs_rc", gpu.procsRc],
+    ];
+    for (const [key, value] of codes) if (value !== undefined) lines.push(`${key} ${value}`);
+    if (gpu.computePids) lines.push(`compute_pids ${gpu.computePids.join(" ")}`);
+    if (gpu.graphicsPids) lines.push(`graphics_pids ${gpu.graphicsPids.join(" ")}`);
+    for (const mig of gpu.migs ?? []) lines.push(`mig ${mig.slot} ${mig.uuid}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** A fake NVML for one test file: its library, its config file and the calls it logged. */
+export interface FakeNvml {
+  library: string;
+  dir: string;
+  /** Replaces the fake's state; the library sees it at its next call. */
+  write(config: FakeNvmlConfig): void;
+  /** Names of the init/shutdown calls made so far, in order. */
+  calls(): string[];
+  cleanup(): void;
+}
+
+/**
+ * Builds the fake and points FAKE_NVML_CONFIG (read by the C code through getenv) at a fresh
+ * config file. One per test process: the loaded library is shared by every test in it.
+ */
+export function createFakeNvml(config: FakeNvmlConfig = { gpus: [] }): FakeNvml {
+  const library = fakeNvmlLibrary();
+  const dir = mkdtempSync(join(tmpdir(), "carbontracker-nvml-test-"));
+  const configPath = join(dir, "fake-nvml.conf");
+  const logPath = join(dir, "calls.log");
+  let version = 0;
+  const fake: FakeNvml = {
+    library,
+    dir,
+    write(next) {
+      version += 1;
+      const partial = `${configPath}.${version}.tmp`;
+      writeFileSync(partial, renderFakeNvmlConfig(next, logPath));
+      // A distinct mtime per version: the fake re-reads when inode, size or mtime changes.
+      const stamp = 1_000_000_000 + version;
+      utimesSync(partial, stamp, stamp);
+      renameSync(partial, configPath);
+    },
+    calls() {
+      return existsSync(logPath) ? readFileSync(logPath, "utf8").split("\n").filter(Boolean) : [];
+    },
+    cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  fake.write(config);
+  process.env.FAKE_NVML_CONFIG = configPath;
+  return fake;
+}
