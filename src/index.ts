@@ -9,3 +9,8 @@ export type * from "./tracker/results.js";
 export type * from "./logs/schema.js";
 export type * from "./intensity/types.js";
 export { VERSION } from "./version.js";
+export {
+  carbonTrackerCallback,
+  type TfjsCarbonCallback,
+  type TfjsCallbackOptions,
+} from "./frameworks/tfjs-callback.js";
