@@ -186,6 +186,28 @@ export class FakeHistory {
     return zone.uj[lo]!;
   }
 
+  /**
+   * Bounds on what a reader in another process can have seen between reads at `t0Ms` and `t1Ms`
+   * (J): a read may fall between a write and its record, so each edge may already show the next write.
+   */
+  injectedRangeJ(zoneIds: string | readonly string[], t0Ms: number, t1Ms: number): [number, number] {
+    const ids = typeof zoneIds === "string" ? [zoneIds] : zoneIds;
+    let low = 0;
+    let high = 0;
+    for (const id of ids) {
+      low += (this.counterUj(id, t1Ms) - this.nextCounterUj(id, t0Ms)) / 1e6;
+      high += (this.nextCounterUj(id, t1Ms) - this.counterUj(id, t0Ms)) / 1e6;
+    }
+    return [low, high];
+  }
+
+  /** The first counter value recorded after `tMs` (µJ), or the last one. */
+  private nextCounterUj(zoneId: string, tMs: number): number {
+    const zone = this.data.zones[zoneId]!;
+    const index = zone.t.findIndex((t) => t > tMs);
+    return index === -1 ? zone.uj.at(-1)! : zone.uj[index]!;
+  }
+
   /** Energy the counters of `zoneIds` moved by between `t0Ms` and `t1Ms` (J). */
   injectedJ(zoneIds: string | readonly string[], t0Ms: number, t1Ms: number): number {
     const ids = typeof zoneIds === "string" ? [zoneIds] : zoneIds;
