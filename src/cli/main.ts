@@ -102,6 +102,11 @@ async function main(argv: string[]): Promise<number> {
     out: (s: string) => void process.stdout.write(s),
     err: (s: string) => void process.stderr.write(s),
   };
+  // Subcommands come first; anything else is a command to wrap.
+  if (argv[0] === "doctor") {
+    const { runDoctorCommand } = await import("./doctor-command.js");
+    return runDoctorCommand(argv.slice(1), process, process.env);
+  }
   let parsed;
   try {
     parsed = parseArguments(argv, write);

@@ -1,0 +1,78 @@
+// The report for people: per component what measures it and how, every backend skipped with its
+// reason and fix, then the system, location and services, and the verdict behind the exit code.
+import type { DoctorCheck, DoctorReport, MeasuredAs } from "./report-model.js";
+
+const HEADLINE: Record<MeasuredAs, string> = {
+  counter: "measured by hardware energy counters",
+  sampled: "measured by sampled power integrated over time (less exact than a counter)",
+  estimate: "ESTIMATED from TDP x utilisation, not measured",
+  simulated: "simulated from user-given figures, not measured",
+  none: "NOT MEASURED: no backend could open it",
+};
+
+const VERDICT: Record<MeasuredAs, string> = {
+  counter: "counter",
+  sampled: "sampled",
+  estimate: "estimate",
+  simulated: "simulated",
+  none: "not measured",
+};
+
+/** Prefixes the first line; later lines line up under it. */
+function indent(text: string, prefix: string): string[] {
+  const pad = " ".repeat(prefix.length);
+  return text.split("\n").map((line, i) => `${i === 0 ? prefix : pad}${line}`);
+}
+
+function checkLines(check: DoctorCheck): string[] {
+  const lines = [`  [${check.status}] ${check.label}: ${check.detail}`];
+  if (check.fix) lines.push(...indent(check.fix, "         fix: "));
+  return lines;
+}
+
+/** Renders the report as the lines `carbontracker doctor` prints (each ends with a newline). */
+export function renderDoctorText(report: DoctorReport): string {
+  const out: string[] = ["carbontracker doctor", "", "System"];
+  for (const check of report.system) out.push(...checkLines(check));
+  for (const c of report.components) {
+    out.push(
+      "",
+      `${c.component.toUpperCase()}: ${HEADLINE[c.measuredAs]}${c.backend ? ` (${c.backend})` : ""}`,
+    );
+    for (const d of c.devices) {
+      out.push(
+        `  [${d.provenance === "counter" ? "ok" : "warn"}] ${d.device}${d.name !== d.device ? ` (${d.name})` : ""}: ${d.provenance}`,
+      );
+    }
+    for (const s of c.skipped) {
+      out.push(`  [skip] ${s.backend}: ${s.reason}`);
+      if (s.fix) out.push(...indent(s.fix, "         fix: "));
+    }
+    for (const check of c.checks) out.push(...checkLines(check));
+    for (const notice of c.notices) out.push(...indent(notice, "  note: "));
+  }
+  out.push("", "Location and intensity");
+  out.push(
+    `  location override: ${report.location.override ?? "none (CARBONTRACKER_COUNTRY, CARBONTRACKER_ZONE)"}`,
+  );
+  out.push(
+    `  cached location: ${report.location.cacheDetail}`,
+    `    cache file: ${report.location.cacheFile}`,
+  );
+  for (const s of report.services) {
+    out.push(
+      `  [${s.state === "answered" ? "ok" : s.state === "no-answer" ? "warn" : "info"}] ${s.service} ${s.url}: ${s.detail}`,
+    );
+    if (s.note) out.push(`         ${s.note}`);
+  }
+  const summary = report.components
+    .map((c) => `${c.component.toUpperCase()} ${VERDICT[c.measuredAs]}`)
+    .join(", ");
+  out.push(
+    "",
+    report.exitCode === 0
+      ? `Verdict: ${summary}. Every requested component is measured by a counter (exit 0).`
+      : `Verdict: ${summary}. Not every requested component is measured by a counter (exit 1).`,
+  );
+  return `${out.join("\n")}\n`;
+}
