@@ -221,14 +221,24 @@ function percent(x: number): string {
 
 export async function run(): Promise<void> {
   let emulate = false;
+  const probe = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 10 }));
+  const probeLogs = mkdtempSync(join(tmpdir(), "ct-rapl-probe-"));
   try {
-    const probe = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 10 }));
-    const target = trackerTarget(probe.root, 1, mkdtempSync(join(tmpdir(), "ct-rapl-probe-")));
+    const target = trackerTarget(probe.root, 1, probeLogs);
+    target.epochStart();
+    const { provenance } = await target.epochEnd();
     await target.close();
-    probe.dispose();
+    if (!provenance.includes("counter")) {
+      throw new Error(
+        `it measured ${provenance.join("+")} instead of RAPL counters (is dist/ built? npm run build)`,
+      );
+    }
   } catch (error) {
     emulate = true;
-    console.log(`CarbonTracker could not start (${String(error)}): emulating it with the RAPL reader.`);
+    console.log(`CarbonTracker could not be used (${String(error)}): emulating it with the RAPL reader.`);
+  } finally {
+    probe.dispose();
+    rmSync(probeLogs, { recursive: true, force: true });
   }
   console.log(
     `RAPL accuracy: ${EPOCHS} epochs of ${EPOCH_S} s per profile, ${emulate ? "emulated tracker" : "CarbonTracker"} at updateInterval 1 s and 10 s; error = (measured - injected) / injected per epoch.`,

@@ -77,7 +77,8 @@ export function openRapl(root: string, options: RaplOptions = {}): OpenResult {
     const { reason, fix } = permissionDeniedMessage(denied);
     return skip(reason, {
       fix,
-      notices: [{ level: "warning", message: `${reason}\nTo measure it:\n${fix}` }],
+      // One line for the logs (the original's line format); the fix keeps its lines for `doctor`.
+      notices: [{ level: "warning", message: `${reason} To measure it: ${fix.split("\n").join(" ")}` }],
     });
   }
   if (failed.length > 0) return skip(`cannot read RAPL energy counters: ${failed.join(", ")}`);

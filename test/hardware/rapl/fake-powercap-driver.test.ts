@@ -2,27 +2,40 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { rmSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { openRapl } from "../../../src/hardware/rapl/rapl-backend.js";
-import { FakeHistory, preciseNowMs } from "../../helpers/fake-powercap.js";
+import { FakeHistory, amdLayout, preciseNowMs, spawnFakePowercap } from "../../helpers/fake-powercap.js";
 import { byDevice } from "./sample-window.js";
 
 const driver = fileURLToPath(new URL("../../helpers/fake-powercap-driver.ts", import.meta.url));
 
 test("the standalone driver runs a tree in another process and records what it injected", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "fake-powercap-driver-"));
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", driver, "--layout", "two-sockets", "--profile", "square:100,30,0.3,0.7"],
+    [
+      "--import",
+      "tsx",
+      driver,
+      "--dir",
+      dir,
+      "--layout",
+      "two-sockets",
+      "--profile",
+      "square:100,30,0.3,0.7",
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   try {
     const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
     const ready = JSON.parse(line) as { root: string; history: string; pid: number };
     assert.equal(ready.pid, child.pid);
+    assert.equal(ready.root, join(dir, "class", "powercap"));
     const result = openRapl(ready.root);
     assert.ok("reader" in result);
     const t0 = preciseNowMs();
@@ -40,10 +53,27 @@ test("the standalone driver runs a tree in another process and records what it i
       measured >= low - 1e-6 && measured <= high + 1e-6,
       `measured ${measured} J, injected ${low}..${high} J`,
     );
-    const injected = history.injectedJ("intel-rapl:0", t0, t1);
-    assert.ok(injected > 40, `injected ${injected} J`);
-    rmSync(dirname(dirname(ready.root)), { recursive: true, force: true });
+    assert.ok(history.injectedJ("intel-rapl:0", t0, t1) > 40);
   } finally {
     child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("spawnFakePowercap runs any zones in a child and hands back their history", async () => {
+  const fake = await spawnFakePowercap(amdLayout({ kind: "constant", watts: 80 }), { tickMs: 2 });
+  const result = openRapl(fake.root);
+  assert.ok("reader" in result);
+  const t0 = preciseNowMs();
+  const start = byDevice(result.reader.read(t0));
+  await sleep(600);
+  const t1 = preciseNowMs();
+  const end = byDevice(result.reader.read(t1));
+  const history = await fake.stop();
+  const [low, high] = history.injectedRangeJ("intel-rapl:0", t0, t1);
+  const measured = end["cpu:0"]! - start["cpu:0"]!;
+  assert.ok(measured >= low - 1e-6 && measured <= high + 1e-6, `measured ${measured} J, ${low}..${high} J`);
+  // The continuous profile: 80 W over the window, give or take the driver's late ticks.
+  const profileJ = history.profileJ("intel-rapl:0", t0, t1);
+  assert.ok(Math.abs(profileJ - (80 * (t1 - t0)) / 1000) < 1e-6);
 });
