@@ -10,6 +10,9 @@ import { LiveView, liveViewEnabled } from "./live-view.js";
 import { parseArguments, type CliOptions } from "./program.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";
 import { findCommand } from "./which.js";
+import { electSharedDeviceMeasurer } from "../cluster/shared-device-election.js";
+import { componentsAfterElection } from "../cluster/rank-components.js";
+import { jobLogDir } from "../cluster/job-log-dir.js";
 
 /** Exit code for bad usage (an option or value). */
 const USAGE_ERROR = 2;
@@ -26,7 +29,7 @@ function trackerOptions(o: CliOptions): TrackerOptions {
     ignoreErrors: o.ignoreErrors,
     components: o.components,
     devicesByPid: o.devicesByPid,
-    logDir: o.logDir,
+    logDir: o.logDir ?? jobLogDir("./logs", process.env),
     logFilePrefix: o.logFilePrefix,
     verbose: o.verbose,
     decimalPrecision: o.decimalPrecision,
@@ -53,9 +56,11 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   const live = liveViewEnabled(options.live, process.stderr)
     ? new LiveView(process.stderr, resolved.epochs)
     : undefined;
+  // One election per process: the tracker below reuses it (a second one would lose to this lock).
+  const election = electSharedDeviceMeasurer(process.env);
   const sampler = await InThreadSampler.open(
     {
-      components: resolved.components,
+      components: componentsAfterElection(resolved.components, election),
       updateIntervalMs: resolved.updateInterval * 1000,
       context: {
         env: process.env,
@@ -78,10 +83,11 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   try {
     tracker = new CarbonTracker(
       { ...trackerOptions(options), workerSampling: false },
-      { sampler, sinks: live ? [live] : [], onUserStop: () => (userStopped = true) },
+      { sampler, election, sinks: live ? [live] : [], onUserStop: () => (userStopped = true) },
     );
   } catch (error) {
     sampler.close();
+    election.release();
     throw error;
   }
   live?.start(sampler.description().devices);
@@ -103,6 +109,14 @@ async function main(argv: string[]): Promise<number> {
     err: (s: string) => void process.stderr.write(s),
   };
   // Subcommands come first; anything else is a command to wrap.
+  if (argv[0] === "agent") {
+    const { runAgentCommand } = await import("./agent-command.js");
+    return runAgentCommand(argv.slice(1), { stdout: write.out, stderr: write.err }, process.env);
+  }
+  if (argv[0] === "plan") {
+    const { runPlanCommand } = await import("./plan-command.js");
+    return runPlanCommand(argv.slice(1), { stdout: write.out, stderr: write.err }, process.env);
+  }
   if (argv[0] === "doctor") {
     const { runDoctorCommand } = await import("./doctor-command.js");
     return runDoctorCommand(argv.slice(1), process, process.env);

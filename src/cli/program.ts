@@ -14,7 +14,7 @@ export interface CliArguments {
 
 /** Options as commander gives them (camelCase). */
 export interface CliOptions {
-  logDir: string;
+  logDir?: string;
   apiKeys?: Record<string, string>;
   simCpu?: string;
   simCpuTdp?: number;
@@ -60,7 +60,7 @@ export function buildProgram(): Command {
     .argument("[command...]", "The command to run and track (spawned without a shell).")
     .passThroughOptions()
     .allowExcessArguments()
-    .option("--log-dir <dir>", "Write logs to this folder (also --log_dir).", "./logs")
+    .option("--log-dir <dir>", "Write logs to this folder (also --log_dir; default ./logs, inside a SLURM job ./logs/slurm-<job>).")
     .option("--log-file-prefix <prefix>", "Prefix log file names with this.")
     .option(
       "--api-keys <json>",

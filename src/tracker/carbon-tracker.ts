@@ -23,6 +23,8 @@ import type { ConsumptionResult, DeviceEnergy, EpochResult, PredictionResult, Ru
 import type { Sampler } from "./sampler.js";
 import { WorkerSampler } from "./worker-sampler.js";
 import { slurmIdentity } from "./slurm-identity.js";
+import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
+import { componentsAfterElection, slurmStartFields } from "../cluster/rank-components.js";
 
 /** Wiring the CLI (or a test) may supply instead of the defaults. */
 export interface TrackerInternals {
@@ -32,6 +34,8 @@ export interface TrackerInternals {
   intensity?: IntensityProvider;
   /** Extra record sinks (exporters). */
   sinks?: RecordSink[];
+  /** The SLURM shared-device election already held by the caller (the CLI); default: held here. */
+  election?: SharedDeviceElection;
   /** Title of the actual block without an epoch count (the CLI wrapping one command). */
   actualWithoutEpochCount?: boolean;
   /** Reads the answer to "Continue training (y/n)?" (stopAndConfirm); undefined at end of input. Default: a line of stdin. */
@@ -83,6 +87,9 @@ export class CarbonTracker {
   private readonly actualWithoutEpochCount: boolean;
   private endReason: "finished" | "stopped" | "signal" | undefined;
   private lastSnapshot: Snapshot | undefined;
+  private readonly election: SharedDeviceElection;
+  /** Components this tracker measures: the requested ones, less the node's shared devices when another rank measures them. */
+  private readonly measured: Component[];
   private forecastPeriods: IntensityReading[] = [];
   private readonly readAnswer: () => Promise<string | undefined>;
   private readonly onUserStop: (() => void) | undefined;
@@ -102,11 +109,14 @@ export class CarbonTracker {
     this.readAnswer = internals.readAnswer ?? readStdinLine;
     this.onUserStop = internals.onUserStop;
     this.log.open();
+    this.election = internals.election ?? electSharedDeviceMeasurer(o.env);
+    this.measured = componentsAfterElection(o.components, this.election);
     this.log.standard(`carbontracker version ${VERSION}`);
     this.log.standard(
       `Only predicted and actual consumptions are multiplied by a PUE coefficient of ${o.pue} (${o.pue === 1.58 ? PUE_SOURCE : "set by the user"}).`,
     );
 
+    if (slurmIdentity(o.env)) this.log.standard(this.election.reason);
     this.intensity =
       internals.intensity ??
       createIntensityProvider({
@@ -147,7 +157,7 @@ export class CarbonTracker {
         name: d.name,
         provenance: d.provenance,
       })),
-      ...(slurmIdentity(o.env) ? { slurm: slurmIdentity(o.env) } : {}),
+      ...(slurmIdentity(o.env) ? { slurm: slurmStartFields(slurmIdentity(o.env), this.election) } : {}),
       log_files: files ? { standard: files.standard, output: files.output, err: files.err } : null,
     });
     this.recordIntensity(first);
@@ -174,7 +184,7 @@ export class CarbonTracker {
     const o = this.options;
     return new WorkerSampler(
       {
-        components: o.components,
+        components: this.measured,
         updateIntervalMs: o.updateInterval * 1000,
         context: {
           env: { ...o.env },
@@ -206,11 +216,11 @@ export class CarbonTracker {
     }
     if (description.intervalReason) this.log.standard(description.intervalReason);
     const byComponent = (c: Component) => this.devices.filter((d) => d.component === c);
-    const found = this.options.components.filter((c) => byComponent(c).length > 0);
-    if (this.options.components.includes("gpu") && byComponent("gpu").length === 0) {
+    const found = this.measured.filter((c) => byComponent(c).length > 0);
+    if (this.measured.includes("gpu") && byComponent("gpu").length === 0) {
       this.log.standard("No GPU(s) available.");
     }
-    for (const component of this.options.components) {
+    for (const component of this.measured) {
       if (byComponent(component).length === 0 && this.options.componentsExplicit) {
         const reasons = description.skipped
           .filter((s) => s.component === component)
@@ -302,9 +312,11 @@ export class CarbonTracker {
       this.log.error(`${message} Tracking is switched off (ignoreErrors); training goes on.`);
       this.disabled = true;
       this.sampler?.close();
+      this.election.release();
       return;
     }
     this.sampler?.close();
+    this.election.release();
     this.log.close();
     if (error instanceof CarbonTrackerError) throw error;
     throw new CarbonTrackerError(message, { cause: error });
@@ -624,6 +636,7 @@ export class CarbonTracker {
     this.emit({ type: "end", t: Date.now(), reason: this.endReason ?? reason });
     this.intensity.stop();
     this.sampler?.close();
+    this.election.release();
     this.log.close();
     this.result = {
       ...actual,

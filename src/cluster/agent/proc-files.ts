@@ -1,0 +1,53 @@
+// What the agent reads of /proc (CARBONTRACKER_PROC_ROOT): a process's CPU time and environment,
+// and the node's busy CPU time, the denominators of "CPU energy shared by CPU time".
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Clock ticks per second of /proc times (USER_HZ; 100 on every Linux architecture in use). */
+export const USER_HZ = 100;
+
+/** CPU time of a process (user + system, s) and its start time (ticks since boot), or undefined when gone. */
+export function processCpu(procRoot: string, pid: number): { cpuS: number; startTicks: string } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(procRoot, String(pid), "stat"), "utf8");
+  } catch {
+    return undefined;
+  }
+  // The command name may hold spaces and parentheses: fields start after the last ")".
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  // Fields 14, 15 (utime, stime) and 22 (starttime), counted from 1 with pid and comm first.
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
+  return { cpuS: (utime + stime) / USER_HZ, startTicks: fields[19] ?? "" };
+}
+
+/** Busy CPU time of the whole node since boot (all CPUs, s): total minus idle and iowait. */
+export function nodeBusyCpuS(procRoot: string): number | undefined {
+  try {
+    const line = readFileSync(join(procRoot, "stat"), "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("cpu "));
+    if (!line) return undefined;
+    const n = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = n.reduce((sum, x) => sum + (Number.isFinite(x) ? x : 0), 0);
+    return (total - (n[3] ?? 0) - (n[4] ?? 0)) / USER_HZ;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A process's environment (readable by its owner and root), or undefined. */
+export function processEnv(procRoot: string, pid: number): Record<string, string> | undefined {
+  try {
+    const env: Record<string, string> = {};
+    for (const entry of readFileSync(join(procRoot, String(pid), "environ"), "utf8").split("\0")) {
+      const eq = entry.indexOf("=");
+      if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+    return env;
+  } catch {
+    return undefined;
+  }
+}
