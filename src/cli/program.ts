@@ -60,7 +60,10 @@ export function buildProgram(): Command {
     .argument("[command...]", "The command to run and track (spawned without a shell).")
     .passThroughOptions()
     .allowExcessArguments()
-    .option("--log-dir <dir>", "Write logs to this folder (also --log_dir; default ./logs, inside a SLURM job ./logs/slurm-<job>).")
+    .option(
+      "--log-dir <dir>",
+      "Write logs to this folder (also --log_dir; default ./logs, inside a SLURM job ./logs/slurm-<job>).",
+    )
     .option("--log-file-prefix <prefix>", "Prefix log file names with this.")
     .option(
       "--api-keys <json>",
