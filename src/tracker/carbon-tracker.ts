@@ -9,6 +9,7 @@ import { createIntensityProvider, type IntensityProvider } from "../intensity/pr
 import type { IntensityReading } from "../intensity/types.js";
 import { staleWarning } from "../intensity/static/static-source.js";
 import { forecastCoverage } from "../intensity/forecast/forecast-mean.js";
+import { bestStart } from "../intensity/forecast/best-start.js";
 import { consumptionBlock, pythonFloat } from "../logs/format.js";
 import { runFiles } from "../logs/run-files.js";
 import { RunLog } from "../logs/run-log.js";
@@ -63,6 +64,9 @@ function readStdinLine(): Promise<string | undefined> {
     next();
   });
 }
+
+/** How far ahead a later start is considered for the advice (ms). */
+const ADVICE_WINDOW_MS = 24 * 3600 * 1000;
 
 /** How far ahead forecasts are fetched for the prediction (ms). */
 const FORECAST_HORIZON_MS = 72 * 3600 * 1000;
@@ -519,6 +523,19 @@ export class CarbonTracker {
     }
   }
 
+  /**
+   * Carbon-aware advice: where the forecast covers the rest of the training, says when within
+   * the next day starting the rest would emit least, and what that would save.
+   */
+  private adviseLaterStart(nowMs: number, remainingS: number, remainingKwh: number): void {
+    if (remainingS <= 0 || this.forecastPeriods.length === 0) return;
+    const advice = bestStart(this.forecastPeriods, nowMs, remainingS * 1000, ADVICE_WINDOW_MS, remainingKwh);
+    if (!advice || advice.bestStartMs === nowMs || advice.gramsSaved <= 0) return;
+    const text = `Starting the remaining ${formatDuration(remainingS)} of training in ${formatDuration((advice.bestStartMs - nowMs) / 1000)} instead of now would save ${advice.gramsSaved.toFixed(2)} g CO2eq (${advice.nowGPerKwh.toFixed(2)} -> ${advice.bestGPerKwh.toFixed(2)} gCO2eq/kWh, forecast by ${advice.source} for ${advice.location}).`;
+    this.log.standard(text);
+    this.log.output(text);
+  }
+
   private reportPrediction(): void {
     const o = this.options;
     const seen = this.epochs.slice(0, o.epochsBeforePred);
@@ -533,6 +550,7 @@ export class CarbonTracker {
       this.log.output(text, 2);
     }
     const energyKwh = joulesToKwh(predicted.energyJ) * o.pue;
+    this.adviseLaterStart(now, remainingS, energyKwh * (remainingS / Math.max(predicted.durationS, 1e-9)));
     this.prediction = {
       epochs: o.epochs,
       durationS: predicted.durationS,
