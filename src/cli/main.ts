@@ -4,12 +4,12 @@
 import { CommanderError } from "commander";
 import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
 import { CarbonTracker } from "../tracker/carbon-tracker.js";
-import { resolveOptions, type TrackerOptions } from "../tracker/options.js";
+import { detectionContext, resolveOptions, type TrackerOptions } from "../tracker/options.js";
 import { InThreadSampler } from "../tracker/sampler.js";
 import { LiveView, liveViewEnabled } from "./live-view.js";
 import { parseArguments, type CliOptions } from "./program.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";
-import { findCommand } from "./which.js";
+import { findCommand } from "../hardware/find-command.js";
 import { electSharedDeviceMeasurer } from "../cluster/shared-device-election.js";
 import { componentsAfterElection } from "../cluster/rank-components.js";
 import { jobLogDir } from "../cluster/job-log-dir.js";
@@ -50,7 +50,7 @@ function trackerOptions(o: CliOptions): TrackerOptions {
 async function trackCommand(options: CliOptions, command: string[]): Promise<number> {
   const resolved = resolveOptions(trackerOptions(options));
   const file = command[0] as string;
-  if (!findCommand(file, process.env)) {
+  if (!findCommand(file, process.env.PATH)) {
     throw new SpawnFailure(127, `command not found or not executable: ${file}`);
   }
   const live = liveViewEnabled(options.live, process.stderr)
@@ -62,19 +62,7 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
     {
       components: componentsAfterElection(resolved.components, election),
       updateIntervalMs: resolved.updateInterval * 1000,
-      context: {
-        env: process.env,
-        pid: process.pid,
-        devicesByPid: resolved.devicesByPid,
-        simCpu: resolved.simCpu,
-        simCpuTdp: resolved.simCpuTdp,
-        simCpuUtil: resolved.simCpuUtil,
-        simGpu: resolved.simGpu,
-        simGpuWatts: resolved.simGpuWatts,
-        simGpuUtil: resolved.simGpuUtil,
-        cpuTdp: resolved.cpuTdp,
-        updateIntervalMs: resolved.updateInterval * 1000,
-      },
+      context: detectionContext(resolved),
     },
     (snapshot) => live?.sample(snapshot),
   );

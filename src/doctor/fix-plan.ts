@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { ComponentUnavailableError } from "../errors/index.js";
-import { findCommand } from "./find-command.js";
+import { findCommand } from "../hardware/find-command.js";
 import { listEnergyFiles } from "./rapl-files.js";
 import { groupId } from "./system-accounts.js";
 

@@ -2,7 +2,7 @@
 // this user run it without a password. Asks sudo with -l, so nothing is started.
 import { execFile } from "node:child_process";
 import { userInfo } from "node:os";
-import { findCommand } from "./find-command.js";
+import { findCommand } from "../hardware/find-command.js";
 import type { DoctorCheck } from "./report-model.js";
 
 /** Where macOS keeps powermetrics. */

@@ -18,7 +18,7 @@ import { predictTotal } from "../prediction/predict.js";
 import { formatDuration, joulesToKwh } from "../units/index.js";
 import { VERSION } from "../version.js";
 import { IntensityTimeline } from "./emissions.js";
-import { resolveOptions, type ResolvedOptions, type TrackerOptions } from "./options.js";
+import { detectionContext, resolveOptions, type ResolvedOptions, type TrackerOptions } from "./options.js";
 import type { Snapshot } from "./reader-set.js";
 import type { ConsumptionResult, DeviceEnergy, EpochResult, PredictionResult, RunResult } from "./results.js";
 import type { Sampler } from "./sampler.js";
@@ -190,19 +190,7 @@ export class CarbonTracker {
       {
         components: this.measured,
         updateIntervalMs: o.updateInterval * 1000,
-        context: {
-          env: { ...o.env },
-          pid: o.pid,
-          devicesByPid: o.devicesByPid,
-          simCpu: o.simCpu,
-          simCpuTdp: o.simCpuTdp,
-          simCpuUtil: o.simCpuUtil,
-          simGpu: o.simGpu,
-          simGpuWatts: o.simGpuWatts,
-          simGpuUtil: o.simGpuUtil,
-          cpuTdp: o.cpuTdp,
-          updateIntervalMs: o.updateInterval * 1000,
-        },
+        context: detectionContext(o),
       },
       (snapshot) => this.recordSamples(snapshot),
     );

@@ -1,7 +1,7 @@
 // The tracker's options (the original's, camelCase, plus new ones) and their validation.
 // Every message names the option and says what a valid value looks like.
 import { InvalidOptionError } from "../errors/index.js";
-import type { Component } from "../hardware/types.js";
+import type { Component, DetectionContext } from "../hardware/types.js";
 
 /** Options of `new CarbonTracker(...)`; see README for each. Times in seconds, power in watts. */
 export interface TrackerOptions {
@@ -267,5 +267,22 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
     stdout: options.stdout ?? ((text) => process.stdout.write(text)),
     workerSampling: options.workerSampling ?? true,
     pid: options.pid ?? process.pid,
+  };
+}
+
+/** What the hardware backends need from the options (serialisable: it goes to the sampler worker). */
+export function detectionContext(o: ResolvedOptions): DetectionContext {
+  return {
+    env: { ...o.env },
+    pid: o.pid,
+    devicesByPid: o.devicesByPid,
+    simCpu: o.simCpu,
+    simCpuTdp: o.simCpuTdp,
+    simCpuUtil: o.simCpuUtil,
+    simGpu: o.simGpu,
+    simGpuWatts: o.simGpuWatts,
+    simGpuUtil: o.simGpuUtil,
+    cpuTdp: o.cpuTdp,
+    updateIntervalMs: o.updateInterval * 1000,
   };
 }

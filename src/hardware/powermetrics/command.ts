@@ -1,7 +1,5 @@
 // How powermetrics is started: which file, with which arguments, through `sudo -n` unless we are
 // root, and what to tell the user when sudo refuses. No shell is involved anywhere.
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, isAbsolute, join, resolve } from "node:path";
 
 /** Where macOS keeps powermetrics. */
 export const DEFAULT_POWERMETRICS_PATH = "/usr/bin/powermetrics";
@@ -18,37 +16,6 @@ export interface SpawnSpec {
   /** The absolute path of powermetrics (what sudoers must name). */
   powermetricsPath: string;
   viaSudo: boolean;
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Resolves a command name to an absolute path the way a shell would (a name with a slash is a
- * path; otherwise the first executable on PATH); null when nothing is found.
- */
-export function resolveCommand(
-  command: string,
-  pathVariable: string | undefined,
-  cwd = process.cwd(),
-): string | null {
-  if (command.includes("/")) {
-    const path = isAbsolute(command) ? command : resolve(cwd, command);
-    return isExecutableFile(path) ? path : null;
-  }
-  for (const dir of (pathVariable ?? "").split(delimiter)) {
-    if (dir.length === 0) continue;
-    const candidate = join(dir, command);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return null;
 }
 
 /**

@@ -10,7 +10,8 @@ import type {
   DeviceReading,
   PowerReader,
 } from "../types.js";
-import { buildSpawnSpec, DEFAULT_POWERMETRICS_PATH, resolveCommand, sudoersLine } from "./command.js";
+import { buildSpawnSpec, DEFAULT_POWERMETRICS_PATH, sudoersLine } from "./command.js";
+import { findCommand } from "../find-command.js";
 import type { PowermetricsDevice } from "./parse-text.js";
 import type { PowermetricsSession } from "./session.js";
 import { acquireSession, releaseSession } from "./shared-session.js";
@@ -136,8 +137,8 @@ export function createPowermetricsBackend(
       }
       const command = configured ?? "powermetrics";
       const path =
-        resolveCommand(command, context.env.PATH) ??
-        (configured === undefined ? resolveCommand(DEFAULT_POWERMETRICS_PATH, undefined) : null);
+        findCommand(command, context.env.PATH) ??
+        (configured === undefined ? findCommand(DEFAULT_POWERMETRICS_PATH, undefined) : null);
       if (path === null) {
         return skip(
           `powermetrics command '${command}' was not found${command.includes("/") ? "" : " on PATH"} or is not executable (CARBONTRACKER_POWERMETRICS)`,
