@@ -14,3 +14,13 @@ export {
   type TfjsCarbonCallback,
   type TfjsCallbackOptions,
 } from "./frameworks/tfjs-callback.js";
+export {
+  parseAllLogs,
+  parseLogs,
+  aggregateConsumption,
+  printAggregate,
+  readLogs,
+  type ParsedRun,
+  type ParseResult,
+  type ConsumptionTotals,
+} from "./logs/parser/index.js";

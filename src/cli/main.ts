@@ -126,6 +126,40 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   const { options, command } = parsed;
+  const usage = (message: string) => {
+    process.stderr.write(`carbontracker: ${message}\nRun 'carbontracker --help' for the options.\n`);
+    return USAGE_ERROR;
+  };
+  const formats = [
+    options.json && "--json",
+    options.csv && "--csv",
+    options.statement && "--statement",
+  ].filter(Boolean);
+  if (formats.length > 1)
+    return usage(`${formats.join(" and ")} cannot be combined: choose one output format.`);
+  if (options.parse) {
+    if (command.length > 0)
+      return usage(`--parse takes folders or files, not a command to run (got '${command[0]}').`);
+    const { runParseCommand } = await import("../reports/parse-command.js");
+    return runParseCommand(
+      {
+        paths: options.parse,
+        json: options.json,
+        csv: options.csv,
+        statement: options.statement,
+        by: options.by,
+      },
+      { stdout: write.out, stderr: write.err },
+    );
+  }
+  if (formats.length > 0 || options.by) {
+    return usage(`${formats[0] ?? "--by"} only goes with --parse DIR.`);
+  }
+  if (options.report !== undefined || options.output !== undefined) {
+    if (options.report === undefined) return usage("--output goes with --report LOG.");
+    if (options.output === undefined) return usage("--report needs --output FILE (.pdf or .html).");
+    return usage("--report is not available in this build yet.");
+  }
   if (command.length === 0) {
     process.stderr.write(
       "carbontracker: no command given. Usage: carbontracker [options] <command> [args...]\n",

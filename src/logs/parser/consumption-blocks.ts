@@ -1,0 +1,119 @@
+// Finds the original's consumption blocks in any text (output logs, console captures with other
+// lines around them), line by line rather than with one regex over the file: every dialect since
+// 1.1 (tabs or spaces, `nan`, hours past 24, with or without a count or "This is equivalent to:")
+// reads the same, and a block cut short is reported instead of borrowing the next block's lines.
+import type { Consumption } from "./types.js";
+import { NUMBER, parseDuration, parseNumber } from "./text-lines.js";
+
+/** A consumption block and where it starts. */
+export interface FoundBlock extends Consumption {
+  kind: "actual" | "predicted";
+  /** 0-based index of the title line. */
+  line: number;
+}
+
+/** Blocks found and blocks that could not be read. */
+export interface BlockScan {
+  blocks: FoundBlock[];
+  /** "line 12: ..." for each block cut short or unreadable. */
+  problems: string[];
+}
+
+const HEADER = /\b(Actual|Predicted) consumption(?:\s+for\s+(\d+)\s+epochs?(?:\(s\))?)?\s*:/i;
+const TIME = /\bTime:\s*(.*)$/i;
+const ENERGY = new RegExp(`\\bEnergy:\\s*(${NUMBER})\\s*kWh`, "i");
+const CO2EQ = new RegExp(`\\bCO2eq:\\s*(${NUMBER})\\s*g\\b`, "i");
+const EQUIVALENT_TITLE = /This is equivalent to:\s*$/i;
+/** Matched against the trimmed line, so no backtracking over trailing blanks. */
+const EQUIVALENT = new RegExp(`^(${NUMBER})\\s+([^\\d\\s+\\-.].*)$`, "i");
+/** Unrelated lines tolerated inside a block (another process writing to the same console). */
+const MAX_FOREIGN_LINES = 3;
+const MAX_EQUIVALENTS = 20;
+
+/** True when the line opens a consumption block. */
+export function isBlockTitle(line: string): boolean {
+  return HEADER.test(line);
+}
+
+/** Every consumption block in the lines, in order. */
+export function scanConsumptionBlocks(lines: readonly string[]): BlockScan {
+  const blocks: FoundBlock[] = [];
+  const problems: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const header = HEADER.exec(lines[i] as string);
+    if (!header) continue;
+    const result = readBlock(lines, i, header);
+    if (typeof result === "string") {
+      problems.push(`line ${i + 1}: ${result}`);
+      continue;
+    }
+    blocks.push(result.block);
+    i = result.next - 1;
+  }
+  return { blocks, problems };
+}
+
+function readBlock(
+  lines: readonly string[],
+  start: number,
+  header: RegExpExecArray,
+): { block: FoundBlock; next: number } | string {
+  const kind = (header[1] as string).toLowerCase() === "actual" ? "actual" : "predicted";
+  const title = `${kind === "actual" ? "Actual" : "Predicted"} consumption block`;
+  let durationS: number | null | undefined;
+  let energyKwh: number | undefined;
+  let co2eqG: number | undefined;
+  let foreign = 0;
+  let j = start + 1;
+  for (
+    ;
+    j < lines.length && (durationS === undefined || energyKwh === undefined || co2eqG === undefined);
+    j++
+  ) {
+    const line = lines[j] as string;
+    if (HEADER.test(line)) return `${title} cut short (the next block starts at line ${j + 1})`;
+    const time = durationS === undefined ? TIME.exec(line) : null;
+    const energy = energyKwh === undefined ? ENERGY.exec(line) : null;
+    const co2 = co2eqG === undefined ? CO2EQ.exec(line) : null;
+    if (time) durationS = parseDuration(time[1] as string);
+    else if (energy) energyKwh = parseNumber(energy[1] as string) ?? NaN;
+    else if (co2) co2eqG = parseNumber(co2[1] as string) ?? NaN;
+    else if (line.trim() !== "" && ++foreign > MAX_FOREIGN_LINES) break;
+  }
+  if (durationS === undefined || energyKwh === undefined || co2eqG === undefined) {
+    const missing = [
+      durationS === undefined ? "Time" : "",
+      energyKwh === undefined ? "Energy" : "",
+      co2eqG === undefined ? "CO2eq" : "",
+    ].filter(Boolean);
+    return `${title} without ${missing.join(", ")} (file cut short or corrupt); not counted`;
+  }
+  let equivalents: Record<string, number> | null = null;
+  if (j < lines.length && EQUIVALENT_TITLE.test(lines[j] as string)) {
+    equivalents = {};
+    j++;
+    for (let n = 0; j < lines.length && n < MAX_EQUIVALENTS; j++, n++) {
+      const m = EQUIVALENT.exec((lines[j] as string).trim());
+      if (!m || HEADER.test(lines[j] as string)) break;
+      const value = parseNumber(m[1] as string);
+      if (value !== null) equivalents[m[2] as string] = value;
+    }
+  }
+  const block: FoundBlock = {
+    kind,
+    line: start,
+    epochs: header[2] !== undefined ? Number(header[2]) : null,
+    durationS,
+    energyKwh,
+    co2eqG: Number.isNaN(co2eqG) ? null : co2eqG,
+    equivalents,
+  };
+  return { block, next: j };
+}
+
+/** The block's figures without its kind and position. */
+export function consumptionOf(block: FoundBlock | undefined): Consumption | null {
+  if (!block) return null;
+  const { epochs, durationS, energyKwh, co2eqG, equivalents } = block;
+  return { epochs, durationS, energyKwh, co2eqG, equivalents };
+}

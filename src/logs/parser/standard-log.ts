@@ -1,0 +1,133 @@
+// Reads the original's standard log (`..._carbontracker.log`): version, PUE, devices, and per
+// epoch its duration and each component's average power. Power values come as `None`, bare
+// floats (2.x), `[x]`, `[x y]` or `[x, y]` (1.x, numpy arrays possibly wrapped over lines).
+// Powers are kept per component, so one component's `None` never lands in another's list.
+import { parseComponentsLine } from "./devices.js";
+import { NUMBER, lineTimestamp, parseDuration, parseNumber, stripTimestamp } from "./text-lines.js";
+
+/** The measurements and facts of one standard log. */
+export interface StandardLog {
+  version: string | null;
+  pue: number | null;
+  devices: Record<string, string[]>;
+  /** Epoch durations (s) in log order. */
+  durations: number[];
+  /** Power values per component, one entry per epoch in log order; null = `None`. */
+  powers: Record<string, (number | null)[][]>;
+  /** "Epoch N:" lines seen. */
+  epochHeaders: number;
+  earlyStop: boolean;
+  /** Local time of the first time-stamped line, ISO without zone. */
+  firstTimestamp: string | null;
+  /** Lines logged twice in a row (a logger attached twice) that were read once. */
+  duplicateLines: number;
+  /** "line N: ..." for lines that look like measurements but could not be read. */
+  problems: string[];
+}
+
+const VERSION = /carbontracker version (\S+)/;
+const PUE = new RegExp(`PUE coefficient of (${NUMBER})`, "i");
+const EPOCH = /\bEpoch (\d+):\s*$/;
+const DURATION = /\bDuration:\s*(.*)$/;
+const POWER = /Average power usage \(W\) for (.+?):\s*(.*)$/;
+const EARLY_STOP = /Training was interrupted/i;
+const STARTS_WITH_TIMESTAMP = /^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/;
+/** Lines a wrapped numpy array may span. */
+const MAX_ARRAY_LINES = 50;
+
+function readPowerValue(text: string): (number | null)[] | null {
+  const value = text.trim();
+  if (/^None$/i.test(value)) return [null];
+  const single = parseNumber(value);
+  if (single !== null) return [Number.isNaN(single) ? null : single];
+  const inner = /^\[(.*)\]$/s.exec(value);
+  if (!inner) return null;
+  const tokens = (inner[1] as string).split(/[\s,]+/).filter((t) => t !== "");
+  const values: (number | null)[] = [];
+  for (const token of tokens) {
+    if (/^None$/i.test(token)) values.push(null);
+    else {
+      const n = parseNumber(token);
+      if (n === null) return null;
+      values.push(Number.isNaN(n) ? null : n);
+    }
+  }
+  return values.length > 0 ? values : null;
+}
+
+/** Parses the lines of a standard log; never throws. */
+export function parseStandardLog(lines: readonly string[]): StandardLog {
+  const log: StandardLog = {
+    version: null,
+    pue: null,
+    devices: {},
+    durations: [],
+    powers: {},
+    epochHeaders: 0,
+    earlyStop: false,
+    firstTimestamp: null,
+    duplicateLines: 0,
+    problems: [],
+  };
+  let previous: string | undefined;
+  let devicesSeen = false;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] as string;
+    if (log.firstTimestamp === null) log.firstTimestamp = lineTimestamp(raw);
+    const line = stripTimestamp(raw);
+    const repeated = raw === previous && raw.trim() !== "";
+    previous = raw;
+    let m: RegExpExecArray | null;
+    if ((m = EPOCH.exec(line))) {
+      if (repeated) log.duplicateLines++;
+      else log.epochHeaders++;
+    } else if ((m = DURATION.exec(line))) {
+      if (repeated) {
+        log.duplicateLines++;
+        continue;
+      }
+      const seconds = parseDuration(m[1] as string);
+      if (seconds === null) log.problems.push(`line ${i + 1}: unreadable epoch duration "${m[1]}"`);
+      else log.durations.push(seconds);
+    } else if ((m = POWER.exec(line))) {
+      if (repeated) {
+        log.duplicateLines++;
+        continue;
+      }
+      let text = m[2] as string;
+      // A numpy array wrapped over several lines: read on until its closing bracket.
+      if (text.trim().startsWith("[") && !text.includes("]")) {
+        for (let k = 1; k <= MAX_ARRAY_LINES && i + k < lines.length; k++) {
+          const next = lines[i + k] as string;
+          if (STARTS_WITH_TIMESTAMP.test(next)) break;
+          text += ` ${next}`;
+          if (next.includes("]")) {
+            i += k;
+            break;
+          }
+        }
+      }
+      const values = readPowerValue(text);
+      const component = (m[1] as string).trim().toLowerCase();
+      if (values === null) {
+        log.problems.push(`line ${i + 1}: unreadable power value for ${component}: "${text.trim()}"`);
+        continue;
+      }
+      (log.powers[component] ??= []).push(values);
+    } else if (!devicesSeen && line.includes("The following components were found:")) {
+      const devices = parseComponentsLine(line);
+      if (devices) {
+        log.devices = devices;
+        devicesSeen = true;
+      }
+    } else if (EARLY_STOP.test(line)) {
+      log.earlyStop = true;
+    } else if (log.version === null && (m = VERSION.exec(line))) {
+      log.version = m[1] as string;
+    } else if (log.pue === null && (m = PUE.exec(line))) {
+      const pue = parseNumber(m[1] as string);
+      log.pue = pue !== null && Number.isFinite(pue) && pue > 0 ? pue : null;
+    }
+  }
+  return log;
+}
