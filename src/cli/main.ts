@@ -158,7 +158,11 @@ async function main(argv: string[]): Promise<number> {
   if (options.report !== undefined || options.output !== undefined) {
     if (options.report === undefined) return usage("--output goes with --report LOG.");
     if (options.output === undefined) return usage("--report needs --output FILE (.pdf or .html).");
-    return usage("--report is not available in this build yet.");
+    const { runReportCommand } = await import("./run-report-command.js");
+    return runReportCommand(
+      { log: options.report, output: options.output },
+      { stdout: write.out, stderr: write.err },
+    );
   }
   if (command.length === 0) {
     process.stderr.write(

@@ -1,0 +1,215 @@
+// One run, as a report shows it: summary figures, per-epoch energy, power over time per device,
+// intensity over time, predicted against actual, and where every figure comes from. Built from
+// our JSONL where it exists (exact), else from what the original's text logs hold.
+import { readFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { LogParseError } from "../../errors/index.js";
+import { classifyLogName } from "../../logs/parser/run-id.js";
+import { readLogs } from "../../logs/parser/index.js";
+import type { ParsedRun } from "../../logs/parser/types.js";
+import type { TrackerRecord } from "../../logs/schema.js";
+
+/** A point of a time series: seconds since the run started, and a value. */
+export interface Point {
+  t: number;
+  v: number;
+}
+
+/** Everything a report renders. Energies in kWh after PUE unless named otherwise. */
+export interface ReportModel {
+  runId: string;
+  title: string;
+  source: "jsonl" | "text" | "console";
+  version: string | null;
+  host: string | null;
+  start: string | null;
+  pue: number | null;
+  durationS: number | null;
+  epochsCounted: number | null;
+  energyKwh: number;
+  co2eqG: number | null;
+  gPerKwh: number | null;
+  intensitySource: string | null;
+  interrupted: boolean | null;
+  /** Per epoch: energy before PUE (kWh) and duration (s). */
+  epochs: { epoch: number; energyKwh: number; durationS: number }[];
+  /** Power per device over time (W). Empty when only text logs exist. */
+  power: { device: string; component: string; provenance: string; points: Point[] }[];
+  /** Intensity over time (g/kWh); forecasts left out. */
+  intensity: Point[];
+  predicted: { epochs: number | null; energyKwh: number; co2eqG: number | null } | null;
+  actual: { epochs: number | null; energyKwh: number; co2eqG: number | null } | null;
+  /** Provenance of each figure, in words. */
+  provenance: { figure: string; how: string }[];
+  /** What the report could not show and why. */
+  notes: string[];
+}
+
+function parseJsonl(text: string): TrackerRecord[] {
+  const records: TrackerRecord[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      records.push(JSON.parse(line) as TrackerRecord);
+    } catch {
+      // A line cut by a killed run: the complete lines still count.
+    }
+  }
+  return records;
+}
+
+function fromJsonl(model: ReportModel, records: TrackerRecord[]): void {
+  const start = records.find((r) => r.type === "start");
+  const t0 = start?.t ?? records[0]?.t ?? 0;
+  const secs = (t: number) => (t - t0) / 1000;
+  const pue = start?.pue ?? model.pue ?? 1;
+  const devices = new Map<string, ReportModel["power"][number]>();
+  const lastEnergy = new Map<string, { t: number; e: number }>();
+  for (const record of records) {
+    if (record.type === "sample") {
+      let series = devices.get(record.device);
+      if (!series) {
+        series = {
+          device: record.device,
+          component: record.component,
+          provenance: record.provenance,
+          points: [],
+        };
+        devices.set(record.device, series);
+      }
+      // Power from the counter's difference where we have it (exact), else the reading.
+      const previous = lastEnergy.get(record.device);
+      const dt = previous ? (record.t - previous.t) / 1000 : 0;
+      const power = previous && dt > 0 ? (record.energy_j - previous.e) / dt : record.power_w;
+      lastEnergy.set(record.device, { t: record.t, e: record.energy_j });
+      if (power !== null && Number.isFinite(power)) series.points.push({ t: secs(record.t), v: power });
+    } else if (record.type === "intensity" && !record.forecast) {
+      model.intensity.push({ t: Math.max(0, secs(record.valid_from)), v: record.g_per_kwh });
+    } else if (record.type === "epoch" && record.partial !== true) {
+      model.epochs.push({
+        epoch: record.epoch,
+        energyKwh: record.energy_j / 3.6e6,
+        durationS: record.duration_s,
+      });
+    } else if (record.type === "prediction") {
+      model.predicted = { epochs: record.epochs, energyKwh: record.energy_kwh, co2eqG: record.co2eq_g };
+    } else if (record.type === "actual") {
+      model.actual = { epochs: record.epochs, energyKwh: record.energy_kwh, co2eqG: record.co2eq_g };
+      model.interrupted = record.interrupted;
+    }
+  }
+  // The last intensity holds until the run's end: draw it to there.
+  const lastIntensity = model.intensity.at(-1);
+  const lastT = secs(records.at(-1)?.t ?? t0);
+  if (lastIntensity && lastT > lastIntensity.t) model.intensity.push({ t: lastT, v: lastIntensity.v });
+  model.power = [...devices.values()];
+  model.pue = pue;
+  model.version = start?.version ?? model.version;
+  model.host = start?.host ?? model.host;
+  if (start) model.start = new Date(start.t).toISOString();
+  for (const device of start?.devices ?? []) {
+    const how =
+      device.provenance === "counter"
+        ? "hardware energy counter (differences)"
+        : device.provenance === "sampled"
+          ? "power readings integrated over time"
+          : device.provenance === "estimate"
+            ? "ESTIMATE: TDP x utilisation, not a measurement"
+            : "SIMULATED: rated power x utilisation";
+    model.provenance.push({
+      figure: `${device.component} ${device.device}`,
+      how: `${device.provenance}: ${how}`,
+    });
+  }
+}
+
+function fromParsedRun(model: ReportModel, run: ParsedRun): void {
+  model.source = run.source;
+  model.version = run.version;
+  model.host = run.host;
+  model.start = run.start;
+  model.pue = run.pue;
+  model.interrupted = run.earlyStop;
+  model.energyKwh = run.counted.energyKwh;
+  model.co2eqG = run.counted.co2eqG;
+  model.durationS = run.counted.durationS;
+  model.epochsCounted = run.counted.epochs;
+  model.gPerKwh = run.intensity.gPerKwh;
+  model.intensitySource = [run.intensity.source, run.intensity.location].filter(Boolean).join(", ") || null;
+  if (run.pred)
+    model.predicted = { epochs: run.pred.epochs, energyKwh: run.pred.energyKwh, co2eqG: run.pred.co2eqG };
+  if (run.actual)
+    model.actual = { epochs: run.actual.epochs, energyKwh: run.actual.energyKwh, co2eqG: run.actual.co2eqG };
+  model.provenance.push({ figure: "counted total", how: `${run.counted.basis}: ${run.counted.reason}` });
+  model.provenance.push({
+    figure: "carbon intensity",
+    how: run.intensity.source
+      ? `${run.intensity.source}${run.intensity.year ? ` (${run.intensity.year})` : ""}`
+      : "not stated in the log",
+  });
+  if (model.epochs.length === 0) {
+    for (const measurements of Object.values(run.components)) {
+      measurements.epochDurationsS.forEach((durationS, i) => {
+        const joules = (measurements.energyJ[i] ?? []).reduce<number>((sum, e) => sum + (e ?? 0), 0);
+        const existing = model.epochs[i];
+        if (existing) existing.energyKwh += joules / 3.6e6;
+        else model.epochs.push({ epoch: i + 1, energyKwh: joules / 3.6e6, durationS });
+      });
+    }
+  }
+  for (const warning of run.warnings) model.notes.push(warning);
+}
+
+/** Reads the run a log file belongs to. Throws LogParseError naming the file when it cannot. */
+export async function buildReportModel(logPath: string): Promise<ReportModel> {
+  const name = classifyLogName(basename(logPath));
+  if (!name) {
+    throw new LogParseError(
+      logPath,
+      `${logPath} is not a carbontracker log (expected a name ending in _carbontracker.log, _carbontracker_output.log or _carbontracker.jsonl).`,
+    );
+  }
+  const model: ReportModel = {
+    runId: name.runId,
+    title: `carbontracker report: ${name.runId}`,
+    source: "text",
+    version: null,
+    host: null,
+    start: null,
+    pue: null,
+    durationS: null,
+    epochsCounted: null,
+    energyKwh: 0,
+    co2eqG: null,
+    gPerKwh: null,
+    intensitySource: null,
+    interrupted: null,
+    epochs: [],
+    power: [],
+    intensity: [],
+    predicted: null,
+    actual: null,
+    provenance: [],
+    notes: [],
+  };
+  const { runs, issues } = await readLogs([dirname(logPath)]);
+  const run = runs.find((r) => r.runId === name.runId);
+  if (!run) {
+    const why = issues.find((i) => basename(i.file).startsWith(name.runId))?.message;
+    throw new LogParseError(logPath, `No run could be read from ${logPath}${why ? `: ${why}` : ""}.`);
+  }
+  let jsonlText: string | undefined;
+  try {
+    jsonlText = await readFile(join(dirname(logPath), `${name.runId}_carbontracker.jsonl`), "utf8");
+  } catch {
+    jsonlText = undefined;
+  }
+  if (jsonlText !== undefined) fromJsonl(model, parseJsonl(jsonlText));
+  fromParsedRun(model, run);
+  if (jsonlText === undefined) {
+    model.notes.push(
+      "Only the original's text logs exist for this run: power over time and carbon intensity over time need our JSONL record, so those charts are empty.",
+    );
+  }
+  return model;
+}
