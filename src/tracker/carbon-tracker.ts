@@ -1,10 +1,9 @@
 // The tracker: epochs are measurement windows over the sampler's cumulative energy; after
 // `epochsBeforePred` epochs it predicts the total, after `monitorEpochs` it reports the actual,
 // in the original's words and formats. It never exits or kills its host.
-import { read } from "node:fs";
 import { hostname } from "node:os";
 import { CarbonTrackerError, ComponentUnavailableError, TrackerStateError } from "../errors/index.js";
-import type { Component, DeviceDescription, Provenance, ReaderNotice } from "../hardware/types.js";
+import type { Component, DeviceDescription, ReaderNotice } from "../hardware/types.js";
 import { createIntensityProvider, type IntensityProvider } from "../intensity/provider.js";
 import type { IntensityReading } from "../intensity/types.js";
 import { staleWarning } from "../intensity/static/static-source.js";
@@ -20,10 +19,12 @@ import { VERSION } from "../version.js";
 import { IntensityTimeline } from "./emissions.js";
 import { detectionContext, resolveOptions, type ResolvedOptions, type TrackerOptions } from "./options.js";
 import type { Snapshot } from "./reader-set.js";
-import type { ConsumptionResult, DeviceEnergy, EpochResult, PredictionResult, RunResult } from "./results.js";
+import type { ConsumptionResult, EpochResult, PredictionResult, RunResult } from "./results.js";
 import type { Sampler } from "./sampler.js";
 import { WorkerSampler } from "./worker-sampler.js";
 import { slurmIdentity } from "./slurm-identity.js";
+import { readStdinLine } from "./stdin-line.js";
+import { windowEnergy } from "./epoch-window.js";
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { componentsAfterElection, slurmStartFields } from "../cluster/rank-components.js";
 
@@ -48,23 +49,6 @@ export interface TrackerInternals {
 // Reads one line from fd 0 with blocking reads in the thread pool: the host's process.stdin is
 // left alone (no mode change on a terminal or a pipe shared with a child) and nothing is read
 // past the answer's line ending.
-function readStdinLine(): Promise<string | undefined> {
-  const bytes: number[] = [];
-  const one = Buffer.alloc(1);
-  return new Promise((resolve) => {
-    const next = () =>
-      read(0, one, 0, 1, null, (error, n) => {
-        if (error || n === 0) resolve(bytes.length > 0 ? Buffer.from(bytes).toString() : undefined);
-        else if (one[0] === 10) resolve(Buffer.from(bytes).toString());
-        else {
-          bytes.push(one[0] as number);
-          next();
-        }
-      });
-    next();
-  });
-}
-
 /** How far ahead a later start is considered for the advice (ms). */
 const ADVICE_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -412,32 +396,11 @@ export class CarbonTracker {
 
   private finishEpoch(start: Snapshot, end: Snapshot): EpochResult {
     const o = this.options;
-    const devices: DeviceEnergy[] = [];
-    const crossChecks: Record<string, unknown>[] = [];
-    for (const device of this.devices) {
-      const before = start.readings.find((r) => r.device === device.device);
-      const after = end.readings.find((r) => r.device === device.device);
-      const energyJ = Math.max(0, (after?.energyJ ?? 0) - (before?.energyJ ?? 0));
-      devices.push({
-        component: device.component,
-        device: device.device,
-        energyJ,
-        provenance: device.provenance,
-      });
-      const periodMs = after?.counterUpdatePeriodMs;
-      if (periodMs !== undefined && end.tMs - start.tMs < periodMs) {
-        this.log.warning(
-          `Epoch ${this.epochs.length + 1} (${((end.tMs - start.tMs) / 1000).toFixed(3)} s) is shorter than the update period of the energy counter of ${device.device} (at least ${(periodMs / 1000).toFixed(3)} s observed): its energy can be off by up to one counter step.`,
-        );
-      }
-      if (before?.sampledEnergyJ !== undefined && after?.sampledEnergyJ !== undefined) {
-        const sampledJ = after.sampledEnergyJ - before.sampledEnergyJ;
-        crossChecks.push({
-          device: device.device,
-          sampled_energy_j: sampledJ,
-          divergence: energyJ > 0 ? (sampledJ - energyJ) / energyJ : null,
-        });
-      }
+    const { devices, crossChecks, slowCounters } = windowEnergy(this.devices, start, end);
+    for (const slow of slowCounters) {
+      this.log.warning(
+        `Epoch ${this.epochs.length + 1} (${((end.tMs - start.tMs) / 1000).toFixed(3)} s) is shorter than the update period of the energy counter of ${slow.device} (at least ${(slow.periodMs / 1000).toFixed(3)} s observed): its energy can be off by up to one counter step.`,
+      );
     }
     const energyJ = devices.reduce((sum, d) => sum + d.energyJ, 0);
     const durationS = Math.max(0, end.tMs - start.tMs) / 1000;
@@ -692,16 +655,12 @@ export class CarbonTracker {
   }
 
   private recordPartialEpoch(start: Snapshot, end: Snapshot): void {
-    const devices = this.devices.map((device) => {
-      const before = start.readings.find((r) => r.device === device.device)?.energyJ ?? 0;
-      const after = end.readings.find((r) => r.device === device.device)?.energyJ ?? before;
-      return {
-        component: device.component,
-        device: device.device,
-        energy_j: Math.max(0, after - before),
-        provenance: device.provenance as Provenance,
-      };
-    });
+    const devices = windowEnergy(this.devices, start, end).devices.map((d) => ({
+      component: d.component,
+      device: d.device,
+      energy_j: d.energyJ,
+      provenance: d.provenance,
+    }));
     this.log.standard(
       `Epoch ${this.epochs.length + 1} was cut short after ${formatDuration((end.tMs - start.tMs) / 1000, 2)}: not counted in the actual consumption.`,
     );
