@@ -1,17 +1,14 @@
 // Parsers for CLI option values: each failure names the option and shows a valid example.
 import { InvalidArgumentError } from "commander";
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /** A finite number, optionally bounded. */
 export function numberIn(min: number, max = Infinity, integer = false) {
   return (raw: string): number => {
-    const value = Number(raw);
-    if (
-      raw.trim() === "" ||
-      !Number.isFinite(value) ||
-      value < min ||
-      value > max ||
-      (integer && !Number.isInteger(value))
-    ) {
+    // Plain decimal notation only: Number() would also take "0x10", " 5 " and "".
+    const value = DECIMAL.test(raw) ? Number(raw) : NaN;
+    if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
       const kind = integer ? "an integer" : "a number";
       const range = max === Infinity ? `>= ${min}` : `between ${min} and ${max}`;
       throw new InvalidArgumentError(`expected ${kind} ${range}, got '${raw}'.`);

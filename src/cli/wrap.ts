@@ -3,6 +3,7 @@
 // when it marks none), and the child's exit status kept (128+n when it died of signal n; the
 // original swallows it).
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { constants } from "node:os";
 import type { CarbonTracker } from "../tracker/carbon-tracker.js";
 import { childEnv } from "./child-env.js";
@@ -11,6 +12,22 @@ import { openIpcServer, type IpcServer } from "./ipc-server.js";
 
 /** Signals passed on to the child. */
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Whether this process is in the foreground process group of its controlling terminal (Linux,
+ * /proc/self/stat: pgrp == tpgid). Then a Ctrl-C reaches the child (same group) from the
+ * terminal itself, and forwarding it too would interrupt the child's own clean-up a second time.
+ */
+export function inTerminalForeground(stat = () => readFileSync("/proc/self/stat", "utf8")): boolean {
+  try {
+    const text = stat();
+    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    const [pgrp, tpgid] = [Number(fields[2]), Number(fields[5])];
+    return tpgid > 0 && pgrp === tpgid;
+  } catch {
+    return false;
+  }
+}
 
 /** Exit status for a command that could not be started. */
 export class SpawnFailure extends Error {
@@ -73,6 +90,8 @@ export async function runWrapped(
     child = running;
     const forward = (signal: NodeJS.Signals) => {
       receivedSignal = signal;
+      // A terminal's Ctrl-C already went to the whole foreground group, the child included.
+      if (signal === "SIGINT" && inTerminalForeground()) return;
       if (running.exitCode === null && running.signalCode === null) running.kill(signal);
     };
     for (const signal of FORWARDED) process.on(signal, forward);

@@ -22,6 +22,7 @@ type FileKind = "standard" | "output" | "err" | "jsonl";
 export class RunLog implements RecordSink {
   private readonly fds = new Map<FileKind, number>();
   private readonly failed = new Set<FileKind>();
+  private readonly warnedCodes = new Set<string>();
   private readonly now: () => Date;
   private readonly secrets: string[];
 
@@ -61,8 +62,11 @@ export class RunLog implements RecordSink {
     } catch (error) {
       this.failed.add(kind);
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      // One warning per cause: a folder that cannot be written fails all four files alike.
+      if (this.warnedCodes.has(code)) return;
+      this.warnedCodes.add(code);
       this.console(
-        `CarbonTracker: WARNING - Cannot write log file ${files[kind]} (${code}); tracking goes on without it. Use --log_dir to choose a writable folder.\n`,
+        `CarbonTracker: WARNING - Cannot write log file ${files[kind]} (${code}); tracking goes on, without the log files that fail so. Use --log_dir to choose a writable folder.\n`,
         true,
       );
     }

@@ -1,6 +1,6 @@
 // Reads CPU time counters from /proc/stat (under CARBONTRACKER_PROC_ROOT): the basis of the
 // utilisation estimate when no energy counter is readable.
-import { readFileSync } from "node:fs";
+import { readTextNonBlocking } from "../read-text.js";
 import { join } from "node:path";
 
 /** Aggregate CPU jiffies: busy and total, over all logical CPUs. */
@@ -29,13 +29,13 @@ export function parseProcStat(text: string): CpuTimes {
 
 /** Reads and parses `<procRoot>/stat`. */
 export function readProcStat(procRoot: string): CpuTimes {
-  return parseProcStat(readFileSync(join(procRoot, "stat"), "utf8"));
+  return parseProcStat(readTextNonBlocking(join(procRoot, "stat")));
 }
 
 /** The CPU model name from `<procRoot>/cpuinfo`, or undefined. */
 export function readCpuModelName(procRoot: string): string | undefined {
   try {
-    const text = readFileSync(join(procRoot, "cpuinfo"), "utf8");
+    const text = readTextNonBlocking(join(procRoot, "cpuinfo"));
     const match = /^model name\s*:\s*(.+)$/m.exec(text);
     return match?.[1]?.trim() || undefined;
   } catch {

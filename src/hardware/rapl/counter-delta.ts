@@ -11,10 +11,14 @@ export function counterDeltaUj(
   prevUj: number,
   nowUj: number,
   maxRangeUj: number | undefined,
+  maxPlausibleUj = Infinity,
 ): number | undefined {
   if (nowUj >= prevUj) return nowUj - prevUj;
   if (maxRangeUj === undefined || maxRangeUj <= 0 || prevUj > maxRangeUj) return undefined;
-  return nowUj + (maxRangeUj - prevUj);
+  const wrapped = nowUj + (maxRangeUj - prevUj);
+  // A step back that a wrap would explain only with an impossible power is a reset (a driver
+  // reload): count what the counter holds since, not the rest of its range.
+  return wrapped <= maxPlausibleUj ? wrapped : nowUj;
 }
 
 /** Parses the text of an `energy_uj` or `max_energy_range_uj` file (µJ); undefined if it is not a count. */

@@ -1,6 +1,7 @@
 // The only door from the RAPL backend to the file system, injectable so tests can stand in for
 // the kernel (a permission-denied energy_uj even when the tests run as root).
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { readTextNonBlocking } from "../read-text.js";
 
 /** File access the RAPL backend needs; every method is synchronous and throws Node-style errors (`code`). */
 export interface PowercapFiles {
@@ -12,7 +13,7 @@ export interface PowercapFiles {
 
 /** Reads the real file system. */
 export const nodePowercapFiles: PowercapFiles = {
-  readText: (path) => readFileSync(path, "utf8"),
+  readText: readTextNonBlocking,
   list: (path) => readdirSync(path),
 };
 

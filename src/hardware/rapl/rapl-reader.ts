@@ -36,6 +36,8 @@ interface DeviceState {
   powerW: number | null;
   powerRef: { uj: number; ms: number };
   lastChangeMs: number;
+  /** When the counter was last read successfully (ms). */
+  lastReadMs: number;
   status: "ok" | "failing" | "lost";
   warnedBackwards: boolean;
   warnedStuck: boolean;
@@ -66,6 +68,7 @@ export class RaplReader implements PowerReader {
       powerW: null,
       powerRef: { uj: 0, ms: openedAtMs },
       lastChangeMs: openedAtMs,
+      lastReadMs: openedAtMs,
       status: "ok",
       warnedBackwards: false,
       warnedStuck: false,
@@ -152,8 +155,12 @@ export class RaplReader implements PowerReader {
         message: `${state.energyPath} (${device}) reads again since ${at}.`,
       });
     }
-    const deltaUj = counterDeltaUj(state.lastUj, nowUj, state.spec.maxRangeUj);
+    // Twice the peak power over the time since the last good read bounds a real wrap's energy.
+    const sinceS = Math.max(0, nowMs - state.lastReadMs) / 1000;
+    const plausibleUj = 2 * state.spec.peak.watts * Math.max(sinceS, 0.001) * 1_000_000;
+    const deltaUj = counterDeltaUj(state.lastUj, nowUj, state.spec.maxRangeUj, plausibleUj);
     state.lastUj = nowUj;
+    state.lastReadMs = nowMs;
     if (deltaUj === undefined) {
       if (!state.warnedBackwards) {
         state.warnedBackwards = true;
