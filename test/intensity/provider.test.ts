@@ -37,7 +37,7 @@ async function withProvider(
     apiKeys: {},
     cacheDir,
     timeZone: "UTC",
-    cloudTimeoutS: 0.3,
+    cloudTimeoutS: 1.5,
     timeoutS: 2,
     retryDelayS: 0.01,
     onMessage: (level, text) => messages.push(`${level}: ${text}`),

@@ -45,7 +45,7 @@ async function resolveWith(
       cacheDir,
       geolocationUrl: `${server.url}/ipinfo/json`,
       cloudUrls: { aws: `${server.url}/aws`, gcp: `${server.url}/gcp`, azure: `${server.url}/azure` },
-      cloudTimeoutS: 0.5,
+      cloudTimeoutS: 1.5,
       timeZone: "Europe/Copenhagen",
       now: Date.now,
       onMessage: (level, text) => messages.push(`${level}: ${text}`),
