@@ -1,6 +1,7 @@
 // The report page as drawing primitives in A4 points (595 x 842, origin top left), so the SVG
 // (HTML) and the PDF renderers draw the very same page.
 import { formatDuration } from "../../units/index.js";
+import { VERSION } from "../../version.js";
 import type { Point, ReportModel } from "./report-model.js";
 
 /** A4 in PostScript points. */
@@ -29,7 +30,18 @@ interface Box {
   h: number;
 }
 
-const PALETTE = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d5a97"];
+const PALETTE = [
+  "#1b6ca8",
+  "#d1495b",
+  "#edae49",
+  "#00798c",
+  "#66a182",
+  "#8d5a97",
+  "#7f7f7f",
+  "#e377c2",
+  "#8c564b",
+  "#17becf",
+];
 const AXIS = "#555555";
 
 function fmt(value: number | null | undefined, digits = 6): string {
@@ -53,7 +65,7 @@ function ticks(min: number, max: number, count = 4): number[] {
 function tickLabel(v: number): string {
   if (v === 0) return "0";
   const a = Math.abs(v);
-  return a >= 1000 || a < 0.01 ? v.toExponential(1) : String(Number(v.toPrecision(3)));
+  return a >= 1e6 || a < 0.01 ? v.toExponential(1) : String(Number(v.toPrecision(3)));
 }
 
 /** Axes, title and tick labels of a chart; returns the projector for its data. */
@@ -66,6 +78,7 @@ function axes(
   xMax: number,
   yMax: number,
   numericX = true,
+  headroom = 1.1,
 ) {
   out.push({ kind: "text", x: box.x, y: box.y - 8, text: title, size: 9, bold: true });
   out.push({
@@ -78,7 +91,7 @@ function axes(
     width: 0.7,
   });
   out.push({ kind: "line", x1: box.x, y1: box.y, x2: box.x, y2: box.y + box.h, color: AXIS, width: 0.7 });
-  const yTop = yMax > 0 ? yMax * 1.1 : 1;
+  const yTop = yMax > 0 ? yMax * headroom : 1;
   const xRight = xMax > 0 ? xMax : 1;
   for (const v of ticks(0, yTop)) {
     const y = box.y + box.h - (v / yTop) * box.h;
@@ -135,10 +148,21 @@ function bars(
   const max = Math.max(0, ...items.map((i) => i.value));
   const project = axes(out, box, title, "", yLabel, items.length, max, false);
   const slot = box.w / Math.max(1, items.length);
+  // Label every k-th bar so labels never overlap (about 14 pt per epoch number, 60 per word).
+  const widest = Math.max(1, ...items.map((i) => i.label.length));
+  const every = Math.max(1, Math.ceil((widest * 3.5 + 4) / slot));
+  const labelled = new Set(items.map((_, i) => i).filter((i) => i % every === 0));
+  // The last bar is always labelled; the label before it gives way when too close.
+  const last = items.length - 1;
+  if (!labelled.has(last)) {
+    if (last % every < every * 0.75) labelled.delete(last - (last % every));
+    labelled.add(last);
+  }
   items.forEach((item, i) => {
     const [, top] = project(0, item.value);
     const x = box.x + i * slot + slot * 0.15;
     out.push({ kind: "rect", x, y: top, w: slot * 0.7, h: box.y + box.h - top, fill: item.color });
+    if (!labelled.has(i)) return;
     out.push({
       kind: "text",
       x: x + slot * 0.35,
@@ -151,6 +175,65 @@ function bars(
   return out;
 }
 
+/**
+ * At most two points (the lowest and the highest, in time order) per half point of chart width:
+ * a long run's thousands of samples draw the same line at a fraction of the size.
+ */
+function thin(points: Point[], tMax: number, width: number): Point[] {
+  const buckets = Math.max(1, Math.floor(width * 2));
+  if (points.length <= buckets * 2 || !(tMax > 0)) return points;
+  const out: Point[] = [];
+  let bucket = -1;
+  let low: Point | undefined;
+  let high: Point | undefined;
+  const flush = () => {
+    if (!low || !high) return;
+    if (low === high) out.push(low);
+    else out.push(...(low.t <= high.t ? [low, high] : [high, low]));
+  };
+  for (const p of points) {
+    const b = Math.min(buckets - 1, Math.floor((p.t / tMax) * buckets));
+    if (b !== bucket) {
+      flush();
+      bucket = b;
+      low = high = p;
+    } else {
+      if (p.v < (low as Point).v) low = p;
+      if (p.v > (high as Point).v) high = p;
+    }
+  }
+  flush();
+  return out;
+}
+
+/** `text` in at most `chars` characters, cut in the middle so a device's index stays. */
+function shorten(text: string, chars: number): string {
+  if (text.length <= chars) return text;
+  const head = Math.ceil((chars - 3) / 2);
+  return `${text.slice(0, head)}...${text.slice(text.length - (chars - 3 - head))}`;
+}
+
+/** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+/** The time unit a chart of `seconds` reads best in. */
+function timeUnit(seconds: number): { label: string; per: number } {
+  if (seconds > 3 * 3600) return { label: "h", per: 3600 };
+  if (seconds > 180) return { label: "min", per: 60 };
+  return { label: "s", per: 1 };
+}
+
 function lines(
   out: Primitive[],
   box: Box,
@@ -160,26 +243,42 @@ function lines(
 ) {
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return false;
+  const unit = timeUnit(all.reduce((m, p) => Math.max(m, p.t), 0));
+  const scaled = series.map((s) => s.points.map((p) => ({ t: p.t / unit.per, v: p.v })));
+  const tMax = all.reduce((m, p) => Math.max(m, p.t), 0) / unit.per;
+  const vMax = all.reduce((m, p) => Math.max(m, p.v), 0);
+  // The legend sits above the data (one column, two past five series), never over a line.
+  const columns = series.length > 5 ? 2 : 1;
+  const rows = Math.ceil(series.length / columns);
+  const columnW = (box.w - 10) / columns;
+  const legendShare = Math.min(0.6, (8 + rows * 9) / box.h);
   const project = axes(
     out,
     box,
     title,
-    "time since start (s)",
+    `time since start (${unit.label})`,
     yLabel,
-    Math.max(...all.map((p) => p.t)),
-    Math.max(...all.map((p) => p.v)),
+    tMax,
+    vMax,
+    true,
+    Math.max(1.1, 1 / (1 - legendShare)),
   );
   series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length] as string;
     const pts: [number, number][] = [];
-    s.points.forEach((p, k) => {
-      if (s.step && k > 0) pts.push(project(p.t, s.points[k - 1]!.v));
+    const source = scaled[i] as Point[];
+    const points = s.step ? source : thin(source, tMax, box.w);
+    points.forEach((p, k) => {
+      if (s.step && k > 0) pts.push(project(p.t, points[k - 1]!.v));
       pts.push(project(p.t, p.v));
     });
     if (pts.length === 1) pts.push([pts[0]![0] + 2, pts[0]![1]]);
     out.push({ kind: "polyline", points: pts, color, width: 1.2 });
-    out.push({ kind: "rect", x: box.x + box.w - 110, y: box.y + 4 + i * 9, w: 6, h: 6, fill: color });
-    out.push({ kind: "text", x: box.x + box.w - 101, y: box.y + 9.5 + i * 9, text: s.name, size: 6 });
+    const x = box.x + 10 + (columns === 1 ? box.w - 150 : Math.floor(i / rows) * columnW);
+    const y = box.y + 4 + (i % rows) * 9;
+    out.push({ kind: "rect", x, y, w: 6, h: 6, fill: color });
+    const chars = Math.floor((columns === 1 ? 140 : columnW - 12) / 3.1);
+    out.push({ kind: "text", x: x + 9, y: y + 5.5, text: shorten(s.name, chars), size: 6 });
   });
   return true;
 }
@@ -230,7 +329,7 @@ export function layoutReport(model: ReportModel): Primitive[] {
       })),
     );
   } else {
-    axes(out, row1, "Energy per epoch (kWh, before PUE)", "", "kWh", 1, 0);
+    axes(out, row1, "Energy per epoch (kWh, before PUE)", "", "kWh", 1, 0, false);
     emptyNote(out, row1, "no finished epoch in the log");
   }
   const powerDrawn = lines(
@@ -238,14 +337,21 @@ export function layoutReport(model: ReportModel): Primitive[] {
     row1b,
     "Power over time per device (W)",
     "W",
-    model.power.map((p) => ({ name: `${p.device} (${p.provenance})`.slice(0, 24), points: p.points })),
+    model.power.map((p) => ({
+      // Estimates and simulated devices say so beside their line; measured ones in the table.
+      name:
+        p.provenance === "estimate" || p.provenance === "simulated"
+          ? `${p.device} (${p.provenance})`
+          : p.device,
+      points: p.points,
+    })),
   );
   if (!powerDrawn) {
     axes(out, row1b, "Power over time per device (W)", "time since start (s)", "W", 1, 0);
-    emptyNote(out, row1b, "needs the JSONL record (not in text logs)");
+    emptyNote(out, row1b, "recorded only in the JSONL, which this run lacks");
   }
   const intensityDrawn = lines(out, row2, "Carbon intensity over time (gCO2eq/kWh)", "g/kWh", [
-    { name: model.intensitySource?.slice(0, 24) ?? "intensity", points: model.intensity, step: true },
+    { name: model.intensitySource ?? "intensity", points: model.intensity, step: true },
   ]);
   if (!intensityDrawn) {
     axes(
@@ -285,40 +391,38 @@ export function layoutReport(model: ReportModel): Primitive[] {
   ];
   if (comparison.length > 0) bars(out, row2b, "Predicted against actual (kWh, incl. PUE)", "kWh", comparison);
   else {
-    axes(out, row2b, "Predicted against actual (kWh, incl. PUE)", "", "kWh", 1, 0);
+    axes(out, row2b, "Predicted against actual (kWh, incl. PUE)", "", "kWh", 1, 0, false);
     emptyNote(out, row2b, "no consumption block in the log");
   }
 
   let y = 590;
   out.push({ kind: "text", x: left, y, text: "Where each figure comes from", size: 10, bold: true });
   y += 14;
-  for (const row of model.provenance.slice(0, 12)) {
+  for (const row of model.provenance.slice(0, 16)) {
     out.push({ kind: "text", x: left, y, text: row.figure.slice(0, 40), size: 7.5, color: AXIS });
-    out.push({ kind: "text", x: left + 150, y, text: row.how.slice(0, 90), size: 7.5 });
-    y += 11;
+    for (const text of wrap(row.how, 92).slice(0, 2)) {
+      out.push({ kind: "text", x: left + 150, y, text, size: 7.5 });
+      y += 10;
+    }
+    y += 1;
   }
   if (model.notes.length > 0) {
     y += 6;
     out.push({ kind: "text", x: left, y, text: "Notes", size: 10, bold: true });
     y += 13;
     for (const note of model.notes.slice(0, 6)) {
-      for (let i = 0; i < note.length && y < PAGE.height - 30; i += 110) {
-        out.push({
-          kind: "text",
-          x: left,
-          y,
-          text: (i === 0 ? "- " : "  ") + note.slice(i, i + 110),
-          size: 7,
-        });
+      wrap(note, 120).forEach((text, i) => {
+        if (y >= PAGE.height - 30) return;
+        out.push({ kind: "text", x: left, y, text: (i === 0 ? "- " : "  ") + text, size: 7 });
         y += 10;
-      }
+      });
     }
   }
   out.push({
     kind: "text",
     x: left,
     y: PAGE.height - 20,
-    text: `Energy is multiplied by PUE only in totals; per-epoch bars are before PUE. Written by carbontracker ${model.version ?? ""}`.trim(),
+    text: `Energy is multiplied by PUE only in totals; per-epoch bars are before PUE. Report by carbontracker ${VERSION}; log written by carbontracker ${model.version ?? "(version not logged)"}.`,
     size: 6.5,
     color: "#888888",
   });

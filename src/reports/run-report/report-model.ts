@@ -2,7 +2,7 @@
 // intensity over time, predicted against actual, and where every figure comes from. Built from
 // our JSONL where it exists (exact), else from what the original's text logs hold.
 import { readFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename } from "node:path";
 import { LogParseError } from "../../errors/index.js";
 import { classifyLogName } from "../../logs/parser/run-id.js";
 import { readLogs } from "../../logs/parser/index.js";
@@ -108,19 +108,30 @@ function fromJsonl(model: ReportModel, records: TrackerRecord[]): void {
   model.host = start?.host ?? model.host;
   if (start) model.start = new Date(start.t).toISOString();
   for (const device of start?.devices ?? []) {
-    const how =
-      device.provenance === "counter"
-        ? "hardware energy counter (differences)"
-        : device.provenance === "sampled"
-          ? "power readings integrated over time"
-          : device.provenance === "estimate"
-            ? "ESTIMATE: TDP x utilisation, not a measurement"
-            : "SIMULATED: rated power x utilisation";
     model.provenance.push({
       figure: `${device.component} ${device.device}`,
-      how: `${device.provenance}: ${how}`,
+      how: provenanceWords(device.provenance),
     });
   }
+  model.provenance.push({
+    figure: "power over time",
+    how: "counter differences between samples where the device has a counter, else its reading",
+  });
+}
+
+/** A component's provenance, in words a reader of the report needs. */
+function provenanceWords(provenance: string): string {
+  const how =
+    provenance === "counter"
+      ? "hardware energy counter (differences)"
+      : provenance === "sampled"
+        ? "power readings integrated over time"
+        : provenance === "estimate"
+          ? "ESTIMATE: TDP x utilisation, not a measurement"
+          : provenance === "simulated"
+            ? "SIMULATED: rated power x utilisation"
+            : "not stated in the log";
+  return `${provenance}: ${how}`;
 }
 
 function fromParsedRun(model: ReportModel, run: ParsedRun): void {
@@ -146,6 +157,25 @@ function fromParsedRun(model: ReportModel, run: ParsedRun): void {
     how: run.intensity.source
       ? `${run.intensity.source}${run.intensity.year ? ` (${run.intensity.year})` : ""}`
       : "not stated in the log",
+  });
+  model.provenance.push({
+    figure: "CO2eq",
+    how: "energy (incl. PUE) x carbon intensity, as the run's log states it",
+  });
+  if (run.source !== "jsonl") {
+    for (const [component, measurements] of Object.entries(run.components)) {
+      model.provenance.push({
+        figure: `${component} ${measurements.devices.join(", ")}`,
+        how: provenanceWords(measurements.provenance),
+      });
+    }
+  }
+  model.provenance.push({
+    figure: "energy per epoch",
+    how:
+      run.source === "jsonl"
+        ? "the devices' energy over each epoch's window, before PUE"
+        : "average power x duration of each epoch as the text log gives them, before PUE",
   });
   if (model.epochs.length === 0) {
     for (const measurements of Object.values(run.components)) {
@@ -192,23 +222,27 @@ export async function buildReportModel(logPath: string): Promise<ReportModel> {
     provenance: [],
     notes: [],
   };
-  const { runs, issues } = await readLogs([dirname(logPath)]);
+  // Naming one file brings the other files of its run (and only those).
+  const { runs, issues } = await readLogs([logPath]);
   const run = runs.find((r) => r.runId === name.runId);
   if (!run) {
-    const why = issues.find((i) => basename(i.file).startsWith(name.runId))?.message;
+    const why = issues.find((i) => i.severity === "error")?.message ?? issues[0]?.message;
     throw new LogParseError(logPath, `No run could be read from ${logPath}${why ? `: ${why}` : ""}.`);
   }
-  let jsonlText: string | undefined;
-  try {
-    jsonlText = await readFile(join(dirname(logPath), `${name.runId}_carbontracker.jsonl`), "utf8");
-  } catch {
-    jsonlText = undefined;
-  }
+  // The parser keeps the JSONL only when it is readable; the epoch windows are read here.
+  const jsonlPath = run.source === "jsonl" ? run.files.jsonl : undefined;
+  const jsonlText = jsonlPath === undefined ? undefined : await readFile(jsonlPath, "utf8");
   if (jsonlText !== undefined) fromJsonl(model, parseJsonl(jsonlText));
   fromParsedRun(model, run);
+  if (model.epochs.length === 0 && !model.actual && !model.predicted && model.power.length === 0) {
+    throw new LogParseError(
+      logPath,
+      `${logPath} holds no finished epoch, no consumption and no power sample: nothing to report.`,
+    );
+  }
   if (jsonlText === undefined) {
     model.notes.push(
-      "Only the original's text logs exist for this run: power over time and carbon intensity over time need our JSONL record, so those charts are empty.",
+      "This run has text logs only (no readable _carbontracker.jsonl): power over time and carbon intensity over time are recorded only in the JSONL, so those charts are empty.",
     );
   }
   return model;
