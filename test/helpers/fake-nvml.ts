@@ -26,6 +26,8 @@ export interface FakeGpu {
   energyMj?: bigint | number;
   /** nvmlReturn_t for the energy call (3 = NOT_SUPPORTED, 15 = GPU_IS_LOST). */
   energyRc?: number;
+  /** The energy call blocks this long (ms): a hung driver call. */
+  energySleepMs?: number;
   powerMw?: number;
   powerRc?: number;
   limitMw?: number;
@@ -81,6 +83,7 @@ export function renderFakeNvmlConfig(config: FakeNvmlConfig, logPath?: string): 
     );
     const codes: [string, number | undefined][] = [
       ["energy_rc", gpu.energyRc],
+      ["energy_sleep_ms", gpu.energySleepMs],
       ["power_rc", gpu.powerRc],
       ["limit_rc", gpu.limitRc],
       ["handle_rc", gpu.handleRc],
