@@ -5,7 +5,10 @@ import { CommanderError } from "commander";
 import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
 import { CarbonTracker } from "../tracker/carbon-tracker.js";
 import { detectionContext, resolveOptions, type TrackerOptions } from "../tracker/options.js";
-import { InThreadSampler } from "../tracker/sampler.js";
+import { InThreadSampler, type Sampler } from "../tracker/sampler.js";
+import { WorkerSampler } from "../tracker/worker-sampler.js";
+import type { Snapshot } from "../tracker/reader-set.js";
+import { mayBlockInDriver } from "./sampler-choice.js";
 import { LiveView, liveViewEnabled } from "./live-view.js";
 import { parseArguments, type CliOptions } from "./program.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";
@@ -58,14 +61,15 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
     : undefined;
   // One election per process: the tracker below reuses it (a second one would lose to this lock).
   const election = electSharedDeviceMeasurer(process.env);
-  const sampler = await InThreadSampler.open(
-    {
-      components: componentsAfterElection(resolved.components, election),
-      updateIntervalMs: resolved.updateInterval * 1000,
-      context: detectionContext(resolved),
-    },
-    (snapshot) => live?.sample(snapshot),
-  );
+  const samplerConfig = {
+    components: componentsAfterElection(resolved.components, election),
+    updateIntervalMs: resolved.updateInterval * 1000,
+    context: detectionContext(resolved),
+  };
+  const onSample = (snapshot: Snapshot) => live?.sample(snapshot);
+  const sampler: Sampler = mayBlockInDriver(samplerConfig.components, process.env)
+    ? new WorkerSampler(samplerConfig, onSample)
+    : await InThreadSampler.open(samplerConfig, onSample);
   let tracker: CarbonTracker;
   let userStopped = false;
   try {

@@ -50,12 +50,11 @@ export class WorkerSampler implements Sampler {
   private dead: string | undefined;
   private closed = false;
   private missedDeadline = false;
+  private readonly listeners: SampleListener[] = [];
   private readonly samples: MessagePort;
 
-  constructor(
-    config: SamplerConfig,
-    private readonly onSample: SampleListener,
-  ) {
+  constructor(config: SamplerConfig, onSample: SampleListener) {
+    this.listeners.push(onSample);
     // Samples travel on their own port so a boundary read can take every queued one
     // synchronously (receiveMessageOnPort), in order, before the epoch is recorded.
     const { port1, port2 } = new MessageChannel();
@@ -69,7 +68,7 @@ export class WorkerSampler implements Sampler {
     this.worker = new Worker(workerScript(), { workerData: init, transferList: [port2] });
     this.worker.unref();
     this.samples.on("message", (message: WorkerSampleMessage) => {
-      if (!this.closed) onSample(message.snapshot);
+      this.deliver(message.snapshot);
     });
     this.samples.unref();
     this.worker.on("error", (error) => {
@@ -109,6 +108,15 @@ export class WorkerSampler implements Sampler {
     return response;
   }
 
+  private deliver(snapshot: Snapshot): void {
+    if (this.closed) return;
+    for (const listener of this.listeners) listener(snapshot);
+  }
+
+  addListener(listener: SampleListener): void {
+    this.listeners.push(listener);
+  }
+
   /** Delivers every sample the worker has queued, synchronously. */
   private drainSamples(): void {
     for (
@@ -117,7 +125,7 @@ export class WorkerSampler implements Sampler {
       message = receiveMessageOnPort(this.samples)
     ) {
       const sample = message.message as WorkerSampleMessage;
-      if (!this.closed) this.onSample(sample.snapshot);
+      this.deliver(sample.snapshot);
     }
   }
 
