@@ -1,14 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openRapl } from "../../../src/hardware/rapl/rapl-backend.js";
-import type { OpenResult, PowerReader } from "../../../src/hardware/types.js";
-import {
-  FakePowercap,
-  singlePackageLayout,
-  type FakeZone,
-  type PowerProfile,
-} from "../../helpers/fake-powercap.js";
-import { closeTo, sampleWindow } from "./sample-window.js";
+import { singlePackageLayout, type PowerProfile } from "../../helpers/fake-powercap.js";
+import { closeTo, readerOf, sampleWindow, withRunningTree } from "./sample-window.js";
 
 // Counters are exact: what the reader reports must equal what the fake counters moved by, to the
 // microjoule (one µJ per wrap aside). Timing noise changes how much energy, never the agreement.
@@ -16,23 +10,6 @@ const EXACT = 1e-6;
 // The fake counters against the profile they follow: only a sanity check on the driver, loose
 // enough for a loaded 2-core machine where the 10 ms ticks run late.
 const PROFILE = 0.15;
-
-function readerOf(result: OpenResult): PowerReader {
-  assert.ok("reader" in result, `expected a reader, got ${JSON.stringify(result)}`);
-  return result.reader;
-}
-
-async function withRunningTree(
-  zones: FakeZone[],
-  body: (fake: FakePowercap) => Promise<void>,
-): Promise<void> {
-  const fake = new FakePowercap(zones).start();
-  try {
-    await body(fake);
-  } finally {
-    fake.dispose();
-  }
-}
 
 const profiles: [string, PowerProfile, number][] = [
   ["constant 45 W", { kind: "constant", watts: 45 }, 200],

@@ -5,38 +5,19 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openRapl } from "../../../src/hardware/rapl/rapl-backend.js";
 import { nodePowercapFiles, type PowercapFiles } from "../../../src/hardware/rapl/powercap-files.js";
-import type { OpenResult, PowerReader } from "../../../src/hardware/types.js";
 import {
   FakePowercap,
   amdLayout,
   laptopLayout,
   singlePackageLayout,
   twoSocketLayout,
-  type FakeZone,
   type PowerProfile,
 } from "../../helpers/fake-powercap.js";
-import { byDevice, closeTo, sampleWindow } from "./sample-window.js";
+import { byDevice, closeTo, readerOf, sampleWindow, withRunningTree } from "./sample-window.js";
 
 // Counters are exact: what the reader reports must equal what the fake counters moved by, to the
 // microjoule (one µJ per wrap aside). Timing noise changes how much energy, never the agreement.
 const EXACT = 1e-6;
-
-function readerOf(result: OpenResult): PowerReader {
-  assert.ok("reader" in result, `expected a reader, got ${JSON.stringify(result)}`);
-  return result.reader;
-}
-
-async function withRunningTree(
-  zones: FakeZone[],
-  body: (fake: FakePowercap) => Promise<void>,
-): Promise<void> {
-  const fake = new FakePowercap(zones).start();
-  try {
-    await body(fake);
-  } finally {
-    fake.dispose();
-  }
-}
 
 test("two sockets with DRAM: every device is its own zone's energy and the total is their sum", async () => {
   await withRunningTree(

@@ -1,8 +1,9 @@
 // Reads a RAPL reader as the tracker does (a read every interval, plus reads at the window's
 // edges) while a fake powercap tree runs, and returns each device's energy over the window.
 import { setTimeout as sleep } from "node:timers/promises";
-import type { DeviceReading, PowerReader } from "../../../src/hardware/types.js";
-import type { FakePowercap } from "../../helpers/fake-powercap.js";
+import assert from "node:assert/strict";
+import type { DeviceReading, OpenResult, PowerReader } from "../../../src/hardware/types.js";
+import { FakePowercap, type FakeZone } from "../../helpers/fake-powercap.js";
 
 /** Energy per device between the first and last read of a window (J), with the window's edges (Unix ms). */
 export interface WindowEnergy {
@@ -43,4 +44,23 @@ export function byDevice(readings: DeviceReading[]): Record<string, number> {
 /** Asserts two energies agree to within `relative` (and 1 mJ for near-zero values). */
 export function closeTo(actual: number, expected: number, relative: number): boolean {
   return Math.abs(actual - expected) <= Math.max(1e-3, Math.abs(expected) * relative);
+}
+
+/** The reader of an open result; fails the test with the skip reason otherwise. */
+export function readerOf(result: OpenResult): PowerReader {
+  assert.ok("reader" in result, `expected a reader, got ${JSON.stringify(result)}`);
+  return result.reader;
+}
+
+/** Runs `body` with a fake powercap tree advancing in real time, disposed afterwards. */
+export async function withRunningTree(
+  zones: FakeZone[],
+  body: (fake: FakePowercap) => Promise<void>,
+): Promise<void> {
+  const fake = new FakePowercap(zones).start();
+  try {
+    await body(fake);
+  } finally {
+    fake.dispose();
+  }
 }
