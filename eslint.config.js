@@ -79,6 +79,7 @@ export default tseslint.config(
       "src/reports/**",
       "src/exporters/**",
       "src/tracker/**",
+      "src/sampling/**",
       "src/cluster/**",
       "src/testing/**",
       "src/ipc/**",

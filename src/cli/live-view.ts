@@ -5,7 +5,7 @@
 import type { WriteStream } from "node:tty";
 import type { Component, DeviceDescription } from "../hardware/types.js";
 import type { RecordSink, TrackerRecord } from "../logs/schema.js";
-import type { Snapshot } from "../tracker/reader-set.js";
+import type { Snapshot } from "../sampling/reader-set.js";
 import { formatDuration, joulesToKwh } from "../units/index.js";
 
 /** The figures the status line shows. */

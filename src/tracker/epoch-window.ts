@@ -2,7 +2,7 @@
 // of its readings at the two boundaries, never negative; where a backend also integrates sampled
 // power, the two are compared.
 import type { DeviceDescription } from "../hardware/types.js";
-import type { Snapshot } from "./reader-set.js";
+import type { Snapshot } from "../sampling/reader-set.js";
 import type { DeviceEnergy } from "./results.js";
 
 /** A device's counter compared with its sampled power over one window. */

@@ -19,7 +19,7 @@ import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CarbonTracker } from "../../src/index.js";
 import type { DeviceDescription, DeviceReading, PowerReader } from "../../src/hardware/types.js";
-import { ReaderSet } from "../../src/tracker/reader-set.js";
+import { ReaderSet } from "../../src/sampling/reader-set.js";
 import { FakePowercap, singlePackageLayout, twoSocketLayout } from "../helpers/fake-powercap.js";
 import { CLI, cliEnv, tempDir } from "../helpers/cli-process.js";
 import { runFilesIn } from "./fault-kit.js";

@@ -12,7 +12,7 @@ import type {
 } from "../../hardware/types.js";
 import { detectReaders } from "../../hardware/registry.js";
 import type { IntensityProvider } from "../../intensity/provider.js";
-import { ReaderSet } from "../../tracker/reader-set.js";
+import { ReaderSet } from "../../sampling/reader-set.js";
 import { joulesToKwh } from "../../units/index.js";
 import { VERSION } from "../../version.js";
 import type { AgentMetrics } from "./agent-metrics.js";

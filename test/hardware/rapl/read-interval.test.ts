@@ -6,7 +6,7 @@ import {
   WRAP_SAFETY_FRACTION,
   safeReadIntervalMs,
 } from "../../../src/hardware/rapl/read-interval.js";
-import { ReaderSet } from "../../../src/tracker/reader-set.js";
+import { ReaderSet } from "../../../src/sampling/reader-set.js";
 import type { OpenResult, PowerReader } from "../../../src/hardware/types.js";
 import {
   AMD_RANGE_UJ,

@@ -27,7 +27,7 @@ const DEGRADED_TIMEOUT_MS = 250;
  */
 function workerScript(): URL {
   if (!import.meta.url.endsWith(".ts")) return new URL("./sampler-worker.js", import.meta.url);
-  const compiled = new URL("../../dist/src/tracker/sampler-worker.js", import.meta.url);
+  const compiled = new URL("../../dist/src/sampling/sampler-worker.js", import.meta.url);
   if (!existsSync(compiled)) {
     throw new HardwareReadError(
       "sampler",
