@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runCli, tempDir } from "../helpers/cli-process.js";
+import { runCli, runCliMerged, tempDir } from "../helpers/cli-process.js";
 
 const SIM = ["--sim-cpu", "X", "--sim-cpu-tdp", "100"];
 const TRAIN_PY = resolve("test/cli/fixtures/train.py");
@@ -25,9 +25,19 @@ function standardLog(logDir: string): string {
 
 test("a Python script marking 3 epochs gets the prediction after 1 and the actual for 3", async () => {
   const logDir = join(tempDir(), "logs");
-  const run = await runCli(["--epochs", "3", ...SIM, "--log_dir", logDir, "python3", TRAIN_PY, "3", "0.2"]);
-  assert.equal(run.code, 0, run.stderr);
-  const out = run.stdout;
+  const run = await runCliMerged([
+    "--epochs",
+    "3",
+    ...SIM,
+    "--log_dir",
+    logDir,
+    "python3",
+    TRAIN_PY,
+    "3",
+    "0.2",
+  ]);
+  const out = run.merged;
+  assert.equal(run.code, 0, out);
   // Each mark is handled before the script goes on: the blocks come before its next line.
   const order = [
     "Predicted consumption for 3 epoch(s):",
@@ -63,7 +73,7 @@ test("a Python script marking 3 epochs gets the prediction after 1 and the actua
 
 test("a Node script marking epochs: prediction after --epochs-before-pred, actual after --monitor-epochs", async () => {
   const logDir = join(tempDir(), "logs");
-  const run = await runCli([
+  const run = await runCliMerged([
     "--epochs",
     "4",
     "--epochs-before-pred",
@@ -78,8 +88,8 @@ test("a Node script marking epochs: prediction after --epochs-before-pred, actua
     "4",
     "100",
   ]);
-  assert.equal(run.code, 0, run.stderr);
-  const out = run.stdout;
+  const out = run.merged;
+  assert.equal(run.code, 0, out);
   const predicted = out.indexOf("Predicted consumption for 4 epoch(s):");
   assert.ok(out.indexOf("epoch 1 replies") < predicted && predicted < out.indexOf("epoch 2 replies"), out);
   const actual = out.indexOf("Actual consumption for 3 epoch(s):");
@@ -103,8 +113,8 @@ test("a program that marks nothing is one epoch, as before", async () => {
     "setTimeout(() => {}, 200)",
   ]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /Predicted consumption for 3 epoch\(s\):/);
-  assert.match(run.stdout, /Actual consumption for 1 epoch\(s\):/);
+  assert.match(run.stderr, /Predicted consumption for 3 epoch\(s\):/);
+  assert.match(run.stderr, /Actual consumption for 1 epoch\(s\):/);
   const all = records(logDir);
   assert.equal(all.filter((r) => r.type === "epoch").length, 1);
   assert.equal((all.find((r) => r.type === "actual") as Record<string, unknown>).interrupted, true);
@@ -125,7 +135,7 @@ test("a program that exits inside an epoch leaves it as cut short, not counted",
     "cut",
   ]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /Actual consumption for 2 epoch\(s\):/);
+  assert.match(run.stderr, /Actual consumption for 2 epoch\(s\):/);
   assert.match(
     standardLog(logDir),
     /Epoch 3 was cut short after 0:00:00\.\d\d: not counted in the actual consumption\./,

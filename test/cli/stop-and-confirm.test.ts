@@ -25,7 +25,7 @@ test('answering "n" stops the child, prints the actual so far and exits 0', asyn
   );
   assert.equal(run.code, 0, run.stderr);
   assert.match(
-    run.stdout,
+    run.stderr,
     /Predicted consumption for 5 epoch\(s\):[\s\S]*CarbonTracker: Continue training \(y\/n\)\?\nCarbonTracker: Quitting\.\.\.\n[\s\S]*Actual consumption for 1 epoch\(s\):/,
   );
   assert.doesNotMatch(run.stdout, /trained 2/);
@@ -47,11 +47,11 @@ test('an unknown answer is asked again; "y" lets training run to the end', async
   );
   assert.equal(run.code, 0, run.stderr);
   assert.match(
-    run.stdout,
+    run.stderr,
     /Continue training \(y\/n\)\?\nCarbonTracker: Input not recognized\. Try again \(y\/n\):\nCarbonTracker: Continuing\.\.\.\n/,
   );
   assert.match(run.stdout, /trained 3\n/);
-  assert.match(run.stdout, /Actual consumption for 3 epoch\(s\):/);
+  assert.match(run.stderr, /Actual consumption for 3 epoch\(s\):/);
 });
 
 test("with no answer at all (end of input) training goes on", async () => {
@@ -62,8 +62,8 @@ test("with no answer at all (end of input) training goes on", async () => {
   );
   assert.equal(run.code, 0, run.stderr);
   assert.match(
-    run.stdout,
+    run.stderr,
     /Continue training \(y\/n\)\?\nCarbonTracker: No answer \(end of input\): continuing\.\n/,
   );
-  assert.match(run.stdout, /Actual consumption for 2 epoch\(s\):/);
+  assert.match(run.stderr, /Actual consumption for 2 epoch\(s\):/);
 });

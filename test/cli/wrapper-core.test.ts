@@ -13,8 +13,9 @@ test("exits with the child's exit code", async () => {
   const dir = tempDir();
   const run = await runCli(["--log_dir", dir, ...SIM, "sh", "-c", "echo child-output; exit 3"]);
   assert.equal(run.code, 3);
-  assert.match(run.stdout, /^child-output$/m);
-  assert.match(run.stdout, /Actual consumption for 1 epoch\(s\):/);
+  // The child's stdout passes through byte for byte; the tracker's lines go to stderr.
+  assert.equal(run.stdout, "child-output\n");
+  assert.match(run.stderr, /Actual consumption for 1 epoch\(s\):/);
 });
 
 test("options after -- and the command's own options are the command's", async () => {
@@ -32,10 +33,10 @@ test("SIGTERM is forwarded; the actual is still printed, logs complete, exit 143
   const run = await done;
   assert.equal(run.code, 143);
   assert.match(
-    run.stdout,
+    run.stderr,
     /Actual consumption for 1 epoch\(s\):\n\tTime:\t0:00:0\d\n\tEnergy:\t0\.0000\d+ kWh/,
   );
-  assert.match(run.stdout, /Finished monitoring\.\n$/);
+  assert.match(run.stderr, /Finished monitoring\.\n$/);
   const names = readdirSync(dir);
   const output = readFileSync(join(dir, names.find((n) => n.endsWith("_output.log")) as string), "utf8");
   assert.match(output, /Finished monitoring\.\n$/);
@@ -140,7 +141,7 @@ test("underscored options of the original are accepted (--log_dir, --sim_cpu, --
     "true",
   ]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /Using simulated CPU: Under with TDP: 80\.00W \(at 100% utilization\)/);
+  assert.match(run.stderr, /Using simulated CPU: Under with TDP: 80\.00W \(at 100% utilization\)/);
   assert.ok(readdirSync(dir).some((n) => n.endsWith("_carbontracker.log")));
 });
 
@@ -154,11 +155,11 @@ test("on the embedded defaults the estimate is named and so are the intensity's 
   );
   assert.equal(run.code, 0, run.stderr);
   assert.match(
-    run.stdout,
+    run.stderr,
     /Defaulted to average carbon intensity for DK in 20\d\d of \d+\.\d\d gCO2eq\/kWh \(Electricity Maps yearly 20\d\d/,
   );
-  assert.match(run.stdout, /is an ESTIMATE \(TDP x utilisation\), not a measurement/);
-  const energy = Number(/\tEnergy:\t([\d.]+) kWh/.exec(run.stdout)?.[1]);
+  assert.match(run.stderr, /is an ESTIMATE \(TDP x utilisation\), not a measurement/);
+  const energy = Number(/\tEnergy:\t([\d.]+) kWh/.exec(run.stderr)?.[1]);
   assert.ok(energy > 0, "busy child gives non-zero estimated energy");
 });
 
@@ -186,7 +187,7 @@ test("CARBONTRACKER_OFFLINE=1: no network call at all, even with every service U
       },
     );
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /Actual consumption/);
+    assert.match(run.stderr, /Actual consumption/);
   } finally {
     server.close();
   }

@@ -24,10 +24,10 @@ test("log folder not writable (under a regular file): one warning, the child and
   ]);
   const { code } = await run.exited;
   assert.equal(code, 4, run.err());
-  const warnings = run.out().match(/WARNING - Cannot write log file .*\(ENOTDIR\); tracking goes on/g) ?? [];
-  assert.equal(warnings.length, 1, run.out());
-  assert.match(run.out(), /^child-out$/m);
-  assert.match(run.out(), COMPLETE);
+  const warnings = run.err().match(/WARNING - Cannot write log file .*\(ENOTDIR\); tracking goes on/g) ?? [];
+  assert.equal(warnings.length, 1, run.err());
+  assert.equal(run.out(), "child-out\n");
+  assert.match(run.err(), COMPLETE);
 });
 
 /** Runs the CLI with `--log_dir dir` on a 8 KiB tmpfs in a private mount namespace (root only). */
@@ -52,7 +52,7 @@ test(
     const dir = tempDir();
     const run = onFullTmpfs(dir);
     assert.equal(run.status, 0, String(run.stderr));
-    const out = String(run.stdout);
+    const out = String(run.stderr);
     assert.equal((out.match(/Cannot write log file .*\(ENOSPC\)/g) ?? []).length, 1, out);
     assert.match(out, COMPLETE);
   },
@@ -74,6 +74,6 @@ test("a size-limited file (RLIMIT_FSIZE 4 KiB, as prlimit sets it): EFBIG is one
     { env: cliEnv(), encoding: "utf8", timeout: 30_000 },
   );
   assert.equal(run.status, 0, run.stderr);
-  assert.equal((run.stdout.match(/Cannot write log file .*\(EFBIG\)/g) ?? []).length, 1, run.stdout);
-  assert.match(run.stdout, COMPLETE);
+  assert.equal((run.stderr.match(/Cannot write log file .*\(EFBIG\)/g) ?? []).length, 1, run.stderr);
+  assert.match(run.stderr, COMPLETE);
 });

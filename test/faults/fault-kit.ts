@@ -12,9 +12,11 @@ export interface FaultRun {
   /** What it printed so far. */
   out: () => string;
   err: () => string;
+  /** Both streams in the order their chunks arrived (the CLI's lines are on stderr, the child's where it wrote them). */
+  both: () => string;
   /** Resolves when the CLI process itself exits (not its inherited pipes). */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number }>;
-  /** Resolves when `text` has been printed on stdout; rejects after `ms`. */
+  /** Resolves when `text` has been printed on stdout or stderr; rejects after `ms`. */
   waitFor: (text: string | RegExp, ms?: number) => Promise<void>;
   /** Kills the whole process group (the CLI, its child and any grandchildren). */
   killGroup: () => void;
@@ -33,12 +35,18 @@ export function startGroup(
   });
   let stdout = "";
   let stderr = "";
+  let both = "";
   const waiters: (() => void)[] = [];
   child.stdout?.on("data", (chunk: Buffer) => {
     stdout += chunk.toString();
+    both += chunk.toString();
     for (const w of [...waiters]) w();
   });
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    both += chunk.toString();
+    for (const w of [...waiters]) w();
+  });
   child.stdin?.on("error", () => undefined);
   if (options.input !== undefined) child.stdin?.end(options.input);
   else if (!options.keepStdinOpen) child.stdin?.end();
@@ -51,7 +59,7 @@ export function startGroup(
   );
   const waitFor = (text: string | RegExp, ms = 30_000) =>
     new Promise<void>((resolve, reject) => {
-      const seen = () => (typeof text === "string" ? stdout.includes(text) : text.test(stdout));
+      const seen = () => (typeof text === "string" ? both.includes(text) : text.test(both));
       const timer = setTimeout(() => {
         waiters.splice(waiters.indexOf(check), 1);
         reject(new Error(`no ${String(text)} within ${ms} ms; stdout:\n${stdout}\nstderr:\n${stderr}`));
@@ -74,6 +82,7 @@ export function startGroup(
     child,
     out: () => stdout,
     err: () => stderr,
+    both: () => both,
     exited,
     waitFor,
     killGroup: () => {

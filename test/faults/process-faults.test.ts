@@ -31,8 +31,8 @@ test("the wrapped child SIGKILLed mid-epoch: 137, the finished epochs reported, 
   try {
     const { code } = await run.exited;
     assert.equal(code, 137, run.err());
-    assert.match(run.out(), /Actual consumption for 2 epoch\(s\):/);
-    assert.match(run.out(), /Finished monitoring\.\n$/);
+    assert.match(run.err(), /Actual consumption for 2 epoch\(s\):/);
+    assert.match(run.err(), /Finished monitoring\.\n$/);
     const files = runFilesIn(dir);
     assert.deepEqual(standardEpochs(files.standard), [1, 2]);
     assert.match(files.standard, /Epoch 3 was cut short after/);
@@ -100,7 +100,7 @@ test("SIGINT twice: the child's clean-up is waited for, the actual printed once,
     process.kill(run.child.pid as number, "SIGINT");
     const { code } = await run.exited;
     assert.equal(code, 130, run.err());
-    const out = run.out();
+    const out = run.both();
     assert.match(out, /SIGINT 2\n/);
     assert.ok(out.indexOf("clean-up done") < out.indexOf("Actual consumption"), out);
     assert.equal(out.split("Actual consumption for 1 epoch(s):").length, 2, out);
@@ -190,7 +190,7 @@ test("a child that never reads stdin, with stdin open and full: the CLI exits wi
     run.child.stdin?.write(Buffer.alloc(1 << 20, 0x61)); // more than a pipe holds; never read
     const { code } = await run.exited;
     assert.equal(code, 0, run.err());
-    assert.match(run.out(), /Actual consumption for 1 epoch\(s\):/);
+    assert.match(run.err(), /Actual consumption for 1 epoch\(s\):/);
   } finally {
     run.killGroup();
   }

@@ -1,7 +1,7 @@
 // Runs the built CLI (dist/, built by scripts/run-tests.mjs) as a user would, and collects
 // what it prints and how it exits.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -59,4 +59,25 @@ export function runCli(
   options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
 ): Promise<CliRun> {
   return startCli(args, options).done;
+}
+
+/**
+ * Runs the CLI with stdout and stderr on one file, as a terminal or a SLURM `.out` file gets
+ * them: the text shows the order in which the CLI's lines and the child's were written.
+ */
+export function runCliMerged(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<{ code: number | null; merged: string }> {
+  const file = join(tempDir("ct-merged-"), "out.txt");
+  const fd = openSync(file, "w");
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: options.env ?? cliEnv(),
+    cwd: options.cwd,
+    stdio: ["ignore", fd, fd],
+  });
+  closeSync(fd);
+  return new Promise((resolveRun) => {
+    child.on("close", (code) => resolveRun({ code, merged: readFileSync(file, "utf8") }));
+  });
 }
