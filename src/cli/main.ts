@@ -75,7 +75,7 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   try {
     tracker = new CarbonTracker(
       { ...trackerOptions(options), stdout: (text) => void process.stderr.write(text) },
-      { sampler, election, sinks: live ? [live] : [], onUserStop: () => (userStopped = true) },
+      { sampler, election, sinks: live ? [live] : [], onUserStop: () => (userStopped = true), command },
     );
   } catch (error) {
     sampler.close();
@@ -108,6 +108,10 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === "plan") {
     const { runPlanCommand } = await import("./plan-command.js");
     return runPlanCommand(argv.slice(1), { stdout: write.out, stderr: write.err }, process.env);
+  }
+  if (argv[0] === "dashboard") {
+    const { runDashboardCommand } = await import("./dashboard-command.js");
+    return runDashboardCommand(argv.slice(1), { stdout: write.out, stderr: write.err });
   }
   if (argv[0] === "doctor") {
     const { runDoctorCommand } = await import("./doctor-command.js");

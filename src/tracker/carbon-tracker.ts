@@ -44,6 +44,8 @@ export interface TrackerInternals {
   readAnswer?: () => Promise<string | undefined>;
   /** Called when the user answered "n" (the CLI then ends its child). */
   onUserStop?: () => void;
+  /** What the start record names as the run's command (the CLI: the wrapped command); default: the script. */
+  command?: string[];
 }
 
 // Reads one line from fd 0 with blocking reads in the thread pool: the host's process.stdin is
@@ -147,6 +149,7 @@ export class CarbonTracker {
       })),
       ...(slurmIdentity(o.env) ? { slurm: slurmStartFields(slurmIdentity(o.env), this.election) } : {}),
       log_files: files ? { standard: files.standard, output: files.output, err: files.err } : null,
+      command: internals.command ?? process.argv.slice(1, 2),
     });
     this.recordIntensity(first);
     // Forecasts are fetched in the background now so the prediction (written synchronously at

@@ -200,6 +200,8 @@ export function buildJsonlRun(input: JsonlRunInput): ParsedRun | null {
       year: num(first?.year),
     },
     samples,
+    command: Array.isArray(start?.command) ? start.command.filter((a) => typeof a === "string") : null,
+    endReason,
     warnings,
   };
 }

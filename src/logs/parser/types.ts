@@ -90,6 +90,10 @@ export interface ParsedRun {
   intensity: IntensityInfo;
   /** JSONL only: every power/energy sample. */
   samples: SampleRecord[];
+  /** JSONL only: the command the run wrapped (or the script), as its start record names it. */
+  command?: string[] | null;
+  /** JSONL only: the `end` record's reason; null while there is none (still running, or killed). */
+  endReason?: string | null;
   /** Things a reader of the figures should know, each naming what it is about. */
   warnings: string[];
 }

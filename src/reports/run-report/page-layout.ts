@@ -23,13 +23,6 @@ export type Primitive =
   | { kind: "line"; x1: number; y1: number; x2: number; y2: number; color: string; width: number }
   | { kind: "polyline"; points: [number, number][]; color: string; width: number };
 
-interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
 const PALETTE = [
   "#1b6ca8",
   "#d1495b",
@@ -283,6 +276,93 @@ function lines(
   return true;
 }
 
+/** A chart's place on the page, in points: the plot area (title above, axis labels below). */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Energy per epoch as bars (kWh, before PUE), or a note when no epoch finished. */
+export function drawEpochEnergy(out: Primitive[], box: Box, model: ReportModel): void {
+  if (model.epochs.length > 0) {
+    bars(
+      out,
+      box,
+      "Energy per epoch (kWh, before PUE)",
+      "kWh",
+      model.epochs.map((e, i) => ({
+        label: String(e.epoch),
+        value: e.energyKwh,
+        color: PALETTE[i % 2 === 0 ? 0 : 3] as string,
+      })),
+    );
+  } else {
+    axes(out, box, "Energy per epoch (kWh, before PUE)", "", "kWh", 1, 0, false);
+    emptyNote(out, box, "no finished epoch in the log");
+  }
+}
+
+/** Power over time, one line per device (W), or a note when the run has no JSONL. */
+export function drawPower(out: Primitive[], box: Box, model: ReportModel): void {
+  const drawn = lines(
+    out,
+    box,
+    "Power over time per device (W)",
+    "W",
+    model.power.map((p) => ({
+      // Estimates and simulated devices say so beside their line; measured ones in the table.
+      name:
+        p.provenance === "estimate" || p.provenance === "simulated"
+          ? `${p.device} (${p.provenance})`
+          : p.device,
+      points: p.points,
+    })),
+  );
+  if (!drawn) {
+    axes(out, box, "Power over time per device (W)", "time since start (s)", "W", 1, 0);
+    emptyNote(out, box, "recorded only in the JSONL, which this run lacks");
+  }
+}
+
+/** Carbon intensity over time as steps (g/kWh), or the one figure the log states. */
+export function drawIntensity(out: Primitive[], box: Box, model: ReportModel): void {
+  const drawn = lines(out, box, "Carbon intensity over time (gCO2eq/kWh)", "g/kWh", [
+    { name: model.intensitySource ?? "intensity", points: model.intensity, step: true },
+  ]);
+  if (!drawn) {
+    axes(
+      out,
+      box,
+      "Carbon intensity over time (gCO2eq/kWh)",
+      "time since start (s)",
+      "g/kWh",
+      1,
+      model.gPerKwh ?? 0,
+    );
+    emptyNote(
+      out,
+      box,
+      model.gPerKwh === null ? "no intensity in the log" : `one figure: ${model.gPerKwh.toFixed(2)}`,
+    );
+  }
+}
+
+/** Predicted against actual energy as bars (kWh, incl. PUE), or a note without either. */
+export function drawPredictedActual(out: Primitive[], box: Box, model: ReportModel): void {
+  const comparison: { label: string; value: number; color: string }[] = [];
+  const { predicted: p, actual: a } = model;
+  if (p)
+    comparison.push({ label: `predicted (${p.epochs ?? "?"} ep.)`, value: p.energyKwh, color: "#edae49" });
+  if (a) comparison.push({ label: `actual (${a.epochs ?? "?"} ep.)`, value: a.energyKwh, color: "#1b6ca8" });
+  if (comparison.length > 0) bars(out, box, "Predicted against actual (kWh, incl. PUE)", "kWh", comparison);
+  else {
+    axes(out, box, "Predicted against actual (kWh, incl. PUE)", "", "kWh", 1, 0, false);
+    emptyNote(out, box, "no consumption block in the log");
+  }
+}
+
 /** Lays out the whole report page. */
 export function layoutReport(model: ReportModel): Primitive[] {
   const out: Primitive[] = [];
@@ -316,84 +396,10 @@ export function layoutReport(model: ReportModel): Primitive[] {
   const row2: Box = { x: left + 20, y: 410, w: chartW, h: chartH };
   const row2b: Box = { x: col2, y: 410, w: chartW, h: chartH };
 
-  if (model.epochs.length > 0) {
-    bars(
-      out,
-      row1,
-      "Energy per epoch (kWh, before PUE)",
-      "kWh",
-      model.epochs.map((e, i) => ({
-        label: String(e.epoch),
-        value: e.energyKwh,
-        color: PALETTE[i % 2 === 0 ? 0 : 3] as string,
-      })),
-    );
-  } else {
-    axes(out, row1, "Energy per epoch (kWh, before PUE)", "", "kWh", 1, 0, false);
-    emptyNote(out, row1, "no finished epoch in the log");
-  }
-  const powerDrawn = lines(
-    out,
-    row1b,
-    "Power over time per device (W)",
-    "W",
-    model.power.map((p) => ({
-      // Estimates and simulated devices say so beside their line; measured ones in the table.
-      name:
-        p.provenance === "estimate" || p.provenance === "simulated"
-          ? `${p.device} (${p.provenance})`
-          : p.device,
-      points: p.points,
-    })),
-  );
-  if (!powerDrawn) {
-    axes(out, row1b, "Power over time per device (W)", "time since start (s)", "W", 1, 0);
-    emptyNote(out, row1b, "recorded only in the JSONL, which this run lacks");
-  }
-  const intensityDrawn = lines(out, row2, "Carbon intensity over time (gCO2eq/kWh)", "g/kWh", [
-    { name: model.intensitySource ?? "intensity", points: model.intensity, step: true },
-  ]);
-  if (!intensityDrawn) {
-    axes(
-      out,
-      row2,
-      "Carbon intensity over time (gCO2eq/kWh)",
-      "time since start (s)",
-      "g/kWh",
-      1,
-      model.gPerKwh ?? 0,
-    );
-    emptyNote(
-      out,
-      row2,
-      model.gPerKwh === null ? "no intensity in the log" : `one figure: ${model.gPerKwh.toFixed(2)}`,
-    );
-  }
-  const comparison = [
-    ...(model.predicted
-      ? [
-          {
-            label: `predicted (${model.predicted.epochs ?? "?"} ep.)`,
-            value: model.predicted.energyKwh,
-            color: "#edae49",
-          },
-        ]
-      : []),
-    ...(model.actual
-      ? [
-          {
-            label: `actual (${model.actual.epochs ?? "?"} ep.)`,
-            value: model.actual.energyKwh,
-            color: "#1b6ca8",
-          },
-        ]
-      : []),
-  ];
-  if (comparison.length > 0) bars(out, row2b, "Predicted against actual (kWh, incl. PUE)", "kWh", comparison);
-  else {
-    axes(out, row2b, "Predicted against actual (kWh, incl. PUE)", "", "kWh", 1, 0, false);
-    emptyNote(out, row2b, "no consumption block in the log");
-  }
+  drawEpochEnergy(out, row1, model);
+  drawPower(out, row1b, model);
+  drawIntensity(out, row2, model);
+  drawPredictedActual(out, row2b, model);
 
   let y = 590;
   out.push({ kind: "text", x: left, y, text: "Where each figure comes from", size: 10, bold: true });

@@ -7,7 +7,8 @@ function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function svgOf(primitive: Primitive): string {
+/** One drawing primitive as an SVG element (the dashboard draws the report's charts with it too). */
+export function svgOf(primitive: Primitive): string {
   switch (primitive.kind) {
     case "text":
       return `<text x="${primitive.x.toFixed(1)}" y="${primitive.y.toFixed(1)}" font-size="${primitive.size}"${primitive.bold ? ' font-weight="bold"' : ""} fill="${primitive.color ?? "#000000"}" text-anchor="${primitive.anchor ?? "start"}">${escape(primitive.text)}</text>`;

@@ -1,0 +1,367 @@
+// The dashboard's picture of the log folders: every run read once by the project's parser, then
+// kept current by re-reading only the run whose files changed. Figures are the parser's and
+// `--parse --json`'s (runRecord); samples are dropped once read, so 10,000 runs stay small.
+import { createHash } from "node:crypto";
+import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileOwner } from "../logs/parser/file-owner.js";
+import { buildJsonlRun, readLogs } from "../logs/parser/index.js";
+import { classifyLogName, parseRunId, sortKey, type LogFileKind } from "../logs/parser/run-id.js";
+import { runProgress, type RunProgress } from "../logs/parser/run-progress.js";
+import type { ParseIssue, ParsedRun } from "../logs/parser/types.js";
+import { runRecord, type RunRecord } from "../reports/run-table.js";
+import { FolderWatcher } from "./folder-watcher.js";
+import { insideFolder } from "./safe-files.js";
+import { runStatus, systemStatusContext, type RunStatus, type StatusContext } from "./run-status.js";
+
+/** One run as the dashboard shows it. */
+export interface IndexedRun {
+  /** Stable id for URLs: a hash of the folder and the run id. */
+  key: string;
+  /** Position of its folder among the dashboard's log folders. */
+  dirIndex: number;
+  /** The parser's run, without its samples. */
+  run: ParsedRun;
+  /** The record `--parse --json` prints for it. */
+  record: RunRecord;
+  /** What its JSONL says so far (JSONL runs only). */
+  progress: RunProgress | null;
+  status: RunStatus;
+  /** When its newest file was written (Unix ms). */
+  modifiedMs: number;
+  /** Sort position: the parser's file order. */
+  order: string;
+}
+
+/** What changed, for the event stream. */
+export interface IndexChange {
+  kind: "added" | "updated" | "removed";
+  key: string;
+  entry?: IndexedRun;
+}
+
+/** How the index reads and watches. */
+export interface RunIndexOptions {
+  /** Runs per parser call while indexing: bounds the memory a large folder takes. */
+  batch?: number;
+  /** Watching: see FolderWatcher (default fs.watch with a poll beside it). */
+  watch?: "fs" | "poll" | "off";
+  /** Shortest time between two re-reads of one run (ms, default 250). */
+  rereadMs?: number;
+  /** Status of runs in progress is checked this often (ms, default 1000). */
+  statusEveryMs?: number;
+  statusContext?: () => StatusContext;
+  /** fs.watch failed on a folder and it is polled instead. */
+  onFallback?: (dir: string, reason: string) => void;
+}
+
+type Group = Map<LogFileKind, string>;
+
+/** Every run of the log folders, kept current. */
+export class RunIndex {
+  readonly dirs: string[];
+  private readonly entries = new Map<string, IndexedRun>();
+  /** Log files by folder and run id (what the folder holds now). */
+  private readonly groups = new Map<string, Map<string, Group>>();
+  /** Folders without carbontracker log names: read whole, as console captures. */
+  private readonly captureDirs = new Set<string>();
+  private readonly issues = new Map<string, ParseIssue[]>();
+  private readonly listeners = new Set<(change: IndexChange) => void>();
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly lastRead = new Map<string, number>();
+  /** Names the watcher reported per run since its last re-read. */
+  private readonly touched = new Map<string, Set<string>>();
+  private watcher: FolderWatcher | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private readonly status: () => StatusContext;
+
+  private constructor(
+    dirs: readonly string[],
+    private readonly options: RunIndexOptions,
+  ) {
+    this.dirs = dirs.map((d) => resolve(d));
+    this.status = options.statusContext ?? systemStatusContext;
+  }
+
+  /** Reads every run of the folders, then watches them. */
+  static async open(dirs: readonly string[], options: RunIndexOptions = {}): Promise<RunIndex> {
+    const index = new RunIndex(dirs, options);
+    await index.readAll();
+    if (options.watch !== "off") {
+      index.watcher = new FolderWatcher({
+        dirs: index.dirs,
+        mode: options.watch === "poll" ? "poll" : "fs",
+        onChange: (dir, name) => index.changed(dir, name),
+        hotFiles: () => index.hotFiles(),
+        onFallback: options.onFallback,
+      });
+      await index.watcher.start();
+    }
+    index.statusTimer = setInterval(() => index.recheckRunning(), options.statusEveryMs ?? 1000);
+    index.statusTimer.unref();
+    return index;
+  }
+
+  private async readAll(): Promise<void> {
+    const batches: { paths: string[]; size: number }[] = [];
+    const limit = this.options.batch ?? 2000;
+    const clusters = new Map<string, string[]>();
+    const order: string[] = [];
+    for (const dir of this.dirs) {
+      const names = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
+      const groups = new Map<string, Group>();
+      this.groups.set(dir, groups);
+      let logNames = 0;
+      for (const entry of names ?? []) {
+        const name = entry.name;
+        const kind = classifyLogName(name);
+        if (!kind) continue;
+        logNames++;
+        if (entry.isSymbolicLink() && !(await this.linkInside(dir, name))) continue;
+        const group = groups.get(kind.runId) ?? new Map<LogFileKind, string>();
+        group.set(kind.kind, name);
+        groups.set(kind.runId, group);
+      }
+      // No log file at all (or no folder): the parser reads it whole and says what it found.
+      if (logNames === 0) {
+        if (names) this.captureDirs.add(dir);
+        batches.push({ paths: [dir], size: 1 });
+        continue;
+      }
+      // Copies of one run (another prefix) go in one batch, so the parser counts them once.
+      for (const [runId, group] of groups) {
+        const id = parseRunId(runId);
+        const cluster = id ? `${id.pid}.${id.id}_${id.start}` : `${dir}\u0000${runId}`;
+        if (!clusters.has(cluster)) order.push(cluster);
+        clusters.set(cluster, [
+          ...(clusters.get(cluster) ?? []),
+          ...[...group.values()].map((n) => join(dir, n)),
+        ]);
+      }
+    }
+    let current: { paths: string[]; size: number } | undefined;
+    for (const cluster of order) {
+      if (!current || current.size >= limit) batches.push((current = { paths: [], size: 0 }));
+      current.paths.push(...(clusters.get(cluster) as string[]));
+      current.size++;
+    }
+    for (const batch of batches) {
+      const { runs, issues } = await readLogs(batch.paths, { owners: true });
+      this.keepIssues(issues);
+      for (const run of runs) if (await this.readable(run)) await this.put(run, false);
+    }
+  }
+
+  /** A symlink pointing out of its folder is never read: the dashboard serves the folder only. */
+  private async linkInside(dir: string, name: string): Promise<boolean> {
+    if (await insideFolder(dir, join(dir, name))) return true;
+    const message = "symbolic link to a file outside the log folder: not read by the dashboard";
+    this.issues.set(join(dir, name), [{ file: join(dir, name), message, severity: "warning" }]);
+    return false;
+  }
+
+  private keepIssues(issues: readonly ParseIssue[]): void {
+    for (const issue of issues) this.issues.set(issue.file, [...(this.issues.get(issue.file) ?? []), issue]);
+  }
+
+  private dirIndexOf(run: ParsedRun): number {
+    const f = run.files;
+    const file = f.jsonl ?? f.standard ?? f.output ?? f.err ?? f.capture ?? "";
+    const i = this.dirs.indexOf(dirname(file));
+    return i >= 0 ? i : 0;
+  }
+
+  private async put(run: ParsedRun, notify: boolean, owner?: string | null): Promise<IndexedRun> {
+    if (owner !== undefined) run.owner = owner;
+    const files = Object.values(run.files) as string[];
+    let modifiedMs = 0;
+    for (const file of files)
+      modifiedMs = Math.max(modifiedMs, (await stat(file).catch(() => null))?.mtimeMs ?? 0);
+    const dirIndex = this.dirIndexOf(run);
+    const dir = this.dirs[dirIndex] as string;
+    const key = keyOf(dir, run.runId);
+    const progress = run.source === "jsonl" ? runProgress(run) : null;
+    run.samples = [];
+    const record = runRecord(run);
+    const entry: IndexedRun = {
+      key,
+      dirIndex,
+      run,
+      record,
+      progress,
+      status: runStatus(run, record, modifiedMs, this.status()),
+      modifiedMs,
+      order: run.files.capture ? `${run.files.capture}#${run.runId}` : join(dir, sortKey(run.runId)),
+    };
+    const existed = this.entries.has(key);
+    this.entries.set(key, entry);
+    if (notify) this.emit({ kind: existed ? "updated" : "added", key, entry });
+    return entry;
+  }
+
+  private emit(change: IndexChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A listener (a closed connection) must never stop the index.
+      }
+    }
+  }
+
+  /** Calls `listener` on every change until the returned function is called. */
+  subscribe(listener: (change: IndexChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every run, in the parser's file order (the order `--parse` sums in). */
+  runs(): IndexedRun[] {
+    return [...this.entries.values()].sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+  }
+
+  /** The runs still going, in no particular order. */
+  running(): IndexedRun[] {
+    return [...this.entries.values()].filter((e) => e.status === "running");
+  }
+
+  /** One run by its key. */
+  get(key: string): IndexedRun | undefined {
+    return this.entries.get(key);
+  }
+
+  /** What the parser said of files that gave no run (unreadable, empty, no record, copies). */
+  problems(): ParseIssue[] {
+    const inRuns = new Set<string>();
+    for (const entry of this.entries.values()) for (const f of Object.values(entry.run.files)) inRuns.add(f);
+    return [...this.issues.values()]
+      .flat()
+      .filter((issue) => !inRuns.has(issue.file) || issue.severity === "error")
+      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  }
+
+  private hotFiles(): string[] {
+    return this.running().flatMap((e) => (e.run.files.jsonl ? [e.run.files.jsonl] : []));
+  }
+
+  private changed(dir: string, name: string): void {
+    if (this.captureDirs.has(dir)) return this.schedule(`${dir}\u0000`, () => this.rereadCaptures(dir));
+    const kind = classifyLogName(name);
+    if (!kind) return;
+    const id = `${dir}\u0000${kind.runId}`;
+    this.touched.set(id, (this.touched.get(id) ?? new Set<string>()).add(name));
+    this.schedule(id, () => this.reread(dir, kind.runId));
+  }
+
+  /** Re-reads at most once per `rereadMs`; changes meanwhile are taken by the next read. */
+  private schedule(id: string, read: () => Promise<void>): void {
+    if (this.pending.has(id)) return;
+    const since = Date.now() - (this.lastRead.get(id) ?? 0);
+    const wait = Math.max(30, (this.options.rereadMs ?? 250) - since);
+    const timer = setTimeout(() => {
+      this.lastRead.set(id, Date.now());
+      read()
+        .catch(() => undefined)
+        .finally(() => this.pending.delete(id));
+    }, wait);
+    timer.unref();
+    this.pending.set(id, timer);
+  }
+
+  private async rereadCaptures(dir: string): Promise<void> {
+    const { runs, issues } = await readLogs([dir], { owners: true });
+    for (const [key, entry] of this.entries) {
+      if (entry.run.files.capture && dirname(entry.run.files.capture) === dir) {
+        this.entries.delete(key);
+        this.emit({ kind: "removed", key });
+      }
+    }
+    for (const file of [...this.issues.keys()]) if (dirname(file) === dir) this.issues.delete(file);
+    this.keepIssues(issues);
+    for (const run of runs) if (await this.readable(run)) await this.put(run, true);
+  }
+
+  /** A console capture read from a folder counts only when it is the folder's own file. */
+  private async readable(run: ParsedRun): Promise<boolean> {
+    const capture = run.files.capture;
+    return capture === undefined || (await insideFolder(dirname(capture), capture));
+  }
+
+  private async reread(dir: string, runId: string): Promise<void> {
+    const groups = this.groups.get(dir) ?? new Map<string, Group>();
+    this.groups.set(dir, groups);
+    const id = `${dir}\u0000${runId}`;
+    const candidates = new Set([...(groups.get(runId)?.values() ?? []), ...(this.touched.get(id) ?? [])]);
+    this.touched.delete(id);
+    const group = new Map<LogFileKind, string>();
+    for (const name of candidates) this.issues.delete(join(dir, name));
+    for (const name of candidates) {
+      const info = await lstat(join(dir, name)).catch(() => null);
+      const usable = info?.isFile() || (info?.isSymbolicLink() && (await this.linkInside(dir, name)));
+      if (usable) group.set((classifyLogName(name) as { kind: LogFileKind }).kind, name);
+    }
+    const key = keyOf(dir, runId);
+    const before = this.entries.get(key);
+    if (group.size === 0) groups.delete(runId);
+    else groups.set(runId, group);
+    const run = group.size === 0 ? null : await this.readGroup(dir, runId, group);
+    if (run) {
+      await this.put(run, true, before?.run.owner ?? (await fileOwner(primaryOf(run))));
+    } else if (before) {
+      this.entries.delete(key);
+      this.emit({ kind: "removed", key });
+    }
+  }
+
+  /** The run of one group: its JSONL straight through the parser, else the parser on its files. */
+  private async readGroup(dir: string, runId: string, group: Group): Promise<ParsedRun | null> {
+    const path = (kind: LogFileKind) => (group.has(kind) ? join(dir, group.get(kind) as string) : undefined);
+    const jsonl = path("jsonl");
+    if (jsonl !== undefined) {
+      const text = await readFile(jsonl, "utf8").catch(() => undefined);
+      const files: ParsedRun["files"] = {};
+      for (const kind of ["standard", "output", "err", "jsonl"] as const) {
+        const p = path(kind);
+        if (p !== undefined) files[kind] = p;
+      }
+      const run = text === undefined ? null : buildJsonlRun({ runId, files, text });
+      if (run) {
+        for (const w of run.warnings) this.keepIssues([{ file: jsonl, message: w, severity: "warning" }]);
+        return run;
+      }
+    }
+    const { runs, issues } = await readLogs([...group.values()].map((n) => join(dir, n)));
+    this.keepIssues(issues);
+    return runs.find((r) => r.runId === runId) ?? null;
+  }
+
+  private recheckRunning(): void {
+    const context = this.status();
+    for (const entry of this.entries.values()) {
+      if (entry.status !== "running") continue;
+      const status = runStatus(entry.run, entry.record, entry.modifiedMs, context);
+      if (status === entry.status) continue;
+      entry.status = status;
+      this.emit({ kind: "updated", key: entry.key, entry });
+    }
+  }
+
+  /** Stops watching. */
+  close(): void {
+    this.watcher?.close();
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+    this.listeners.clear();
+  }
+}
+
+function primaryOf(run: ParsedRun): string {
+  const f = run.files;
+  return f.jsonl ?? f.output ?? f.standard ?? f.capture ?? run.runId;
+}
+
+/** The URL key of a run: stable across restarts, free of path characters. */
+export function keyOf(dir: string, runId: string): string {
+  return createHash("sha1").update(`${dir}\u0000${runId}`).digest("hex").slice(0, 16);
+}
