@@ -74,6 +74,18 @@ export default tseslint.config(
     rules: forbid(["**/hardware/**", "**/intensity/**", "**/tracker/**", "**/cli/**", "**/logs/**"]),
   },
   {
+    // The dashboard shows what logs/ parses and reports/ draws; it measures nothing itself.
+    files: ["src/dashboard/**"],
+    rules: forbid([
+      "**/cli/**",
+      "**/tracker/**",
+      "**/hardware/**",
+      "**/intensity/**",
+      "**/sampling/**",
+      "**/exporters/**",
+    ]),
+  },
+  {
     files: [
       "src/logs/**",
       "src/reports/**",

@@ -110,7 +110,8 @@ export class FolderWatcher {
         const signature = await this.signature(file);
         const previous = this.seen.get(file);
         this.seen.set(file, signature);
-        if (previous !== undefined && previous !== signature) {
+        // A file newly hot may have grown since the index read it: one re-read settles it.
+        if (previous !== signature) {
           this.options.onChange(dirname(file), basename(file));
         }
       }

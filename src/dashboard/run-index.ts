@@ -2,11 +2,12 @@
 // kept current by re-reading only the run whose files changed. Figures are the parser's and
 // `--parse --json`'s (runRecord); samples are dropped once read, so 10,000 runs stay small.
 import { createHash } from "node:crypto";
-import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { statSync } from "node:fs";
+import { lstat, readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileOwner } from "../logs/parser/file-owner.js";
 import { buildJsonlRun, readLogs } from "../logs/parser/index.js";
-import { classifyLogName, parseRunId, sortKey, type LogFileKind } from "../logs/parser/run-id.js";
+import { classifyLogName, sortKey, type LogFileKind } from "../logs/parser/run-id.js";
 import { runProgress, type RunProgress } from "../logs/parser/run-progress.js";
 import type { ParseIssue, ParsedRun } from "../logs/parser/types.js";
 import { runRecord, type RunRecord } from "../reports/run-table.js";
@@ -42,8 +43,6 @@ export interface IndexChange {
 
 /** How the index reads and watches. */
 export interface RunIndexOptions {
-  /** Runs per parser call while indexing: bounds the memory a large folder takes. */
-  batch?: number;
   /** Watching: see FolderWatcher (default fs.watch with a poll beside it). */
   watch?: "fs" | "poll" | "off";
   /** Shortest time between two re-reads of one run (ms, default 250). */
@@ -102,53 +101,36 @@ export class RunIndex {
     return index;
   }
 
+  /** Reads the folders as `--parse` reads them: one parser call over them all. */
   private async readAll(): Promise<void> {
-    const batches: { paths: string[]; size: number }[] = [];
-    const limit = this.options.batch ?? 2000;
-    const clusters = new Map<string, string[]>();
-    const order: string[] = [];
+    const outside = new Set<string>();
     for (const dir of this.dirs) {
       const names = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
       const groups = new Map<string, Group>();
       this.groups.set(dir, groups);
       let logNames = 0;
       for (const entry of names ?? []) {
-        const name = entry.name;
-        const kind = classifyLogName(name);
+        const kind = classifyLogName(entry.name);
         if (!kind) continue;
         logNames++;
-        if (entry.isSymbolicLink() && !(await this.linkInside(dir, name))) continue;
+        if (entry.isSymbolicLink() && !(await this.linkInside(dir, entry.name))) {
+          outside.add(join(dir, entry.name));
+          continue;
+        }
         const group = groups.get(kind.runId) ?? new Map<LogFileKind, string>();
-        group.set(kind.kind, name);
-        groups.set(kind.runId, group);
+        groups.set(kind.runId, group.set(kind.kind, entry.name));
       }
-      // No log file at all (or no folder): the parser reads it whole and says what it found.
-      if (logNames === 0) {
-        if (names) this.captureDirs.add(dir);
-        batches.push({ paths: [dir], size: 1 });
-        continue;
-      }
-      // Copies of one run (another prefix) go in one batch, so the parser counts them once.
-      for (const [runId, group] of groups) {
-        const id = parseRunId(runId);
-        const cluster = id ? `${id.pid}.${id.id}_${id.start}` : `${dir}\u0000${runId}`;
-        if (!clusters.has(cluster)) order.push(cluster);
-        clusters.set(cluster, [
-          ...(clusters.get(cluster) ?? []),
-          ...[...group.values()].map((n) => join(dir, n)),
-        ]);
-      }
+      // No log file at all: the parser reads the folder's text files as console captures.
+      if (logNames === 0 && names) this.captureDirs.add(dir);
     }
-    let current: { paths: string[]; size: number } | undefined;
-    for (const cluster of order) {
-      if (!current || current.size >= limit) batches.push((current = { paths: [], size: 0 }));
-      current.paths.push(...(clusters.get(cluster) as string[]));
-      current.size++;
-    }
-    for (const batch of batches) {
-      const { runs, issues } = await readLogs(batch.paths, { owners: true });
-      this.keepIssues(issues);
-      for (const run of runs) if (await this.readable(run)) await this.put(run, false);
+    const { runs, issues } = await readLogs(this.dirs);
+    this.keepIssues(issues.filter((i) => !outside.has(i.file)));
+    // The owners `--parse --by user` reads, looked up side by side rather than one by one.
+    const owners = await Promise.all(runs.map((run) => fileOwner(primaryOf(run))));
+    for (const [i, run] of runs.entries()) {
+      const files = Object.values(run.files) as string[];
+      if (files.some((f) => outside.has(f)) || !(await this.readable(run))) continue;
+      this.put(run, false, owners[i]);
     }
   }
 
@@ -171,12 +153,12 @@ export class RunIndex {
     return i >= 0 ? i : 0;
   }
 
-  private async put(run: ParsedRun, notify: boolean, owner?: string | null): Promise<IndexedRun> {
+  private put(run: ParsedRun, notify: boolean, owner?: string | null): IndexedRun {
     if (owner !== undefined) run.owner = owner;
-    const files = Object.values(run.files) as string[];
     let modifiedMs = 0;
-    for (const file of files)
-      modifiedMs = Math.max(modifiedMs, (await stat(file).catch(() => null))?.mtimeMs ?? 0);
+    // Synchronous: one stat is microseconds, and 40,000 through the thread pool take seconds.
+    for (const file of Object.values(run.files) as string[])
+      modifiedMs = Math.max(modifiedMs, statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0);
     const dirIndex = this.dirIndexOf(run);
     const dir = this.dirs[dirIndex] as string;
     const key = keyOf(dir, run.runId);
@@ -245,8 +227,13 @@ export class RunIndex {
   }
 
   private changed(dir: string, name: string): void {
-    if (this.captureDirs.has(dir)) return this.schedule(`${dir}\u0000`, () => this.rereadCaptures(dir));
     const kind = classifyLogName(name);
+    if (this.captureDirs.has(dir)) {
+      if (!kind) return this.schedule(`${dir}\u0000`, () => this.rereadCaptures(dir));
+      // A log file arrived: the folder is a log folder now, whose other text files the parser skips.
+      this.captureDirs.delete(dir);
+      void this.rereadCaptures(dir, false);
+    }
     if (!kind) return;
     const id = `${dir}\u0000${kind.runId}`;
     this.touched.set(id, (this.touched.get(id) ?? new Set<string>()).add(name));
@@ -268,8 +255,8 @@ export class RunIndex {
     this.pending.set(id, timer);
   }
 
-  private async rereadCaptures(dir: string): Promise<void> {
-    const { runs, issues } = await readLogs([dir], { owners: true });
+  private async rereadCaptures(dir: string, read = true): Promise<void> {
+    const { runs, issues } = read ? await readLogs([dir], { owners: true }) : { runs: [], issues: [] };
     for (const [key, entry] of this.entries) {
       if (entry.run.files.capture && dirname(entry.run.files.capture) === dir) {
         this.entries.delete(key);
@@ -278,7 +265,8 @@ export class RunIndex {
     }
     for (const file of [...this.issues.keys()]) if (dirname(file) === dir) this.issues.delete(file);
     this.keepIssues(issues);
-    for (const run of runs) if (await this.readable(run)) await this.put(run, true);
+    const owners = await Promise.all(runs.map((run) => fileOwner(primaryOf(run))));
+    for (const [i, run] of runs.entries()) if (await this.readable(run)) this.put(run, true, owners[i]);
   }
 
   /** A console capture read from a folder counts only when it is the folder's own file. */
@@ -306,7 +294,7 @@ export class RunIndex {
     else groups.set(runId, group);
     const run = group.size === 0 ? null : await this.readGroup(dir, runId, group);
     if (run) {
-      await this.put(run, true, before?.run.owner ?? (await fileOwner(primaryOf(run))));
+      this.put(run, true, before?.run.owner ?? (await fileOwner(primaryOf(run))));
     } else if (before) {
       this.entries.delete(key);
       this.emit({ kind: "removed", key });

@@ -1,0 +1,2 @@
+import { writeFolder } from "./dashboard.bench.js";
+writeFolder(process.argv[2]!, Number(process.argv[3]));
