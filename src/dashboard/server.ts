@@ -80,7 +80,10 @@ async function reportModel(entry: IndexedRun): Promise<ReportModel | { error: st
     return await buildReportModel(file);
   } catch (error) {
     if (error instanceof CarbonTrackerError) return { error: error.message };
-    throw error;
+    // The report's reader choked on a damaged log: the page says so and shows the rest.
+    return {
+      error: `the report cannot read ${file} (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
 }
 

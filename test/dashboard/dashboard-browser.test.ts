@@ -234,6 +234,9 @@ else
       const runs = await context.newPage();
       await page.goto(new URL("/live", dashboard.url).href);
       await runs.goto(dashboard.url);
+      // Both pages listen to the event stream before the run starts.
+      await page.waitForSelector("body[data-stream=open]");
+      await runs.waitForSelector("body[data-stream=open]");
       const env = cliEnv({ CARBONTRACKER_LOCK_DIR: tempDir("ct-locks-") });
       const cli = startCli(
         [

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, cpSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ChildProcess } from "node:child_process";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext } from "playwright-core";
 import { cliEnv, runCli, startCli, tempDir, type CliRun } from "../helpers/cli-process.js";
 
 /** The system browser `.ci/run` installs (Debian package `chromium`). */
@@ -51,8 +51,6 @@ export async function openBrowser(): Promise<{ context: BrowserContext; close: (
   });
   return { context, close: () => context.close() };
 }
-
-export type { Browser };
 
 /** A dashboard started by the real CLI, and how to stop it. */
 export interface RunningDashboard {

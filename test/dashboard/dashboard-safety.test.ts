@@ -153,3 +153,53 @@ test("binds loopback by default and answers only requests that name a loopback h
     await dashboard.stop();
   }
 });
+
+test("damaged and hostile log files are shown as such and never stop the server", async () => {
+  const dir = tempDir("ct-dash-damaged-");
+  const jsonl = (id: string, lines: string[]) =>
+    writeFileSync(join(dir, `${id}_carbontracker.jsonl`), `${lines.join("\n")}\n`);
+  jsonl("1.000001_2026-01-01T000000Z", [
+    '{"type":"start","t":"x","devices":"nope","pue":"a","slurm":5,"command":"rm -rf"}',
+    '{"type":"sample","t":1,"component":5,"device":null,"energy_j":"7"}',
+    '{"type":"epoch","epoch":1,"devices":7,"energy_j":5,"duration_s":"a"}',
+    "[1,2]",
+    "null",
+  ]);
+  jsonl("2.000001_2026-01-01T000000Z", [
+    '{"type":"start","t":1e400,"devices":[{"component":"cpu"}]}',
+    '{"type":"sample","t":5,"component":"cpu","device":"a","energy_j":1e308,"power_w":"x"}',
+  ]);
+  writeFileSync(
+    join(dir, "3.000001_2026-01-01T000000Z_carbontracker.log"),
+    Buffer.from([0, 255, 1, 254, 10, 0]),
+  );
+  writeFileSync(
+    join(dir, "3.000001_2026-01-01T000000Z_carbontracker_output.log"),
+    "<script>alert(1)</script>\n",
+  );
+  const dashboard = await startDashboard(["--log-dir", dir, "--listen", "127.0.0.1:0"]);
+  try {
+    const runs = await get(dashboard.url, "/");
+    assert.equal(runs.status, 200);
+    assert.ok(!runs.body.includes("<script>alert"), "log text is escaped");
+    const keys = [...runs.body.matchAll(/data-run="([0-9a-f]+)"/g)].map((m) => m[1] as string);
+    assert.ok(keys.length >= 2, `the damaged runs are listed: ${keys.length}`);
+    for (const key of keys) {
+      const page = await get(dashboard.url, `/runs/${key}`);
+      assert.equal(page.status, 200, `run page of ${key}`);
+      assert.ok(/No charts: |id="charts"/.test(page.body));
+      for (const report of ["report.html", "report.pdf"]) {
+        const answer = await get(dashboard.url, `/runs/${key}/${report}`);
+        assert.ok(answer.status === 200 || answer.status === 422, `${report} of ${key}: ${answer.status}`);
+      }
+    }
+    const damaged = await get(dashboard.url, `/runs/${keys[0]}`);
+    assert.match(damaged.body, /not JSON|not a record|No charts/);
+    for (const path of ["/live", "/totals", "/totals?by=user", "/totals?by=nothing"]) {
+      assert.ok((await get(dashboard.url, path)).status < 500, path);
+    }
+    assert.equal(dashboard.child.exitCode, null, "still serving");
+  } finally {
+    await dashboard.stop();
+  }
+});

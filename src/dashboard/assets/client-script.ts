@@ -40,6 +40,9 @@ export const CLIENT_SCRIPT = `"use strict";
     return true;
   }
   var source = new EventSource("/events");
+  source.addEventListener("open", function () {
+    document.body.setAttribute("data-stream", "open");
+  });
   source.addEventListener("run", function (message) {
     var change = JSON.parse(message.data);
     var count = document.getElementById("running-count");
