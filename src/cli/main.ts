@@ -3,18 +3,13 @@
 // requested job. The only place that exits the process.
 import { CommanderError } from "commander";
 import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
-import { CarbonTracker } from "../tracker/carbon-tracker.js";
-import { detectionContext, resolveOptions, type TrackerOptions } from "../tracker/options.js";
-import { InThreadSampler, type Sampler } from "../sampling/sampler.js";
-import { WorkerSampler } from "../sampling/worker-sampler.js";
-import type { Snapshot } from "../sampling/reader-set.js";
-import { mayBlockInDriver } from "./sampler-choice.js";
+import { resolveOptions, type TrackerOptions } from "../tracker/options.js";
 import { LiveView, liveViewEnabled } from "./live-view.js";
 import { parseArguments, type CliOptions } from "./program.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";
+import { TrackerSlot } from "./tracker-slot.js";
+import { mergeScriptOptions } from "./script-options.js";
 import { findCommand } from "../hardware/find-command.js";
-import { electSharedDeviceMeasurer } from "../cluster/shared-device-election.js";
-import { componentsAfterElection } from "../cluster/rank-components.js";
 import { jobLogDir } from "../cluster/job-log-dir.js";
 
 /** Exit code for bad usage (an option or value). */
@@ -59,39 +54,32 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   const live = liveViewEnabled(options.live, process.stderr)
     ? new LiveView(process.stderr, resolved.epochs)
     : undefined;
-  // One election per process: the tracker below reuses it (a second one would lose to this lock).
-  const election = electSharedDeviceMeasurer(process.env);
-  const samplerConfig = {
-    components: componentsAfterElection(resolved.components, election),
-    updateIntervalMs: resolved.updateInterval * 1000,
-    context: detectionContext(resolved),
-  };
-  const onSample = (snapshot: Snapshot) => live?.sample(snapshot);
-  const sampler: Sampler = mayBlockInDriver(samplerConfig.components, process.env)
-    ? new WorkerSampler(samplerConfig, onSample)
-    : await InThreadSampler.open(samplerConfig, onSample);
-  let tracker: CarbonTracker;
+  const stdout = (text: string) => void process.stderr.write(text);
   let userStopped = false;
+  // The wrapped script's own CarbonTracker(...) may replace this tracker before its first epoch.
+  const slot = await TrackerSlot.open(trackerOptions(options), {
+    stdout,
+    sinks: live ? [live] : [],
+    onSample: (snapshot) => live?.sample(snapshot),
+    onUserStop: () => (userStopped = true),
+  });
+  live?.start(slot.sampler.description().devices);
   try {
-    tracker = new CarbonTracker(
-      { ...trackerOptions(options), stdout: (text) => void process.stderr.write(text) },
-      { sampler, election, sinks: live ? [live] : [], onUserStop: () => (userStopped = true) },
-    );
-  } catch (error) {
-    sampler.close();
-    election.release();
-    throw error;
-  }
-  live?.start(sampler.description().devices);
-  try {
-    return await runWrapped(tracker, command, {
+    return await runWrapped(slot, command, {
       env: process.env,
       trackEpochs: true,
       onEpoch: (epoch) => live?.setEpoch(epoch),
       userStopped: () => userStopped,
+      configure: async (script) => {
+        const { options: merged, notes } = mergeScriptOptions(options, script);
+        await slot.replace(trackerOptions(merged));
+        return notes;
+      },
+      note: stdout,
     });
   } finally {
     live?.stop();
+    slot.close();
   }
 }
 
@@ -108,6 +96,17 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === "plan") {
     const { runPlanCommand } = await import("./plan-command.js");
     return runPlanCommand(argv.slice(1), { stdout: write.out, stderr: write.err }, process.env);
+  }
+  if (argv[0] === "engine") {
+    const { runEngineCommand } = await import("./engine-command.js");
+    return runEngineCommand(argv.slice(1), { stdout: write.out, stderr: write.err });
+  }
+  if (argv[0] === "python-package") {
+    const { pythonClientDir } = await import("./child-env.js");
+    const dir = pythonClientDir();
+    if (dir) write.out(`${dir}\n`);
+    else write.err("carbontracker: the Python package (clients/python) is missing from this install.\n");
+    return dir ? 0 : 1;
   }
   if (argv[0] === "doctor") {
     const { runDoctorCommand } = await import("./doctor-command.js");

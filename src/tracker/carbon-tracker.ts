@@ -343,8 +343,9 @@ export class CarbonTracker {
    * Everything is written before this returns; awaiting it is optional, except with
    * `stopAndConfirm`: the prediction epoch resolves once the user answered, and after "n"
    * tracking is stopped (`finished` is true) so the training loop can end.
+   * @param options.predict false: no prediction at this epoch (the CLI, for a command that marked none).
    */
-  epochEnd(): Promise<EpochResult | undefined> {
+  epochEnd(options: { predict?: boolean } = {}): Promise<EpochResult | undefined> {
     if (this.finished || !this.sampler) return Promise.resolve(undefined);
     const start = this.epochStartSnapshot;
     if (!start) {
@@ -357,7 +358,7 @@ export class CarbonTracker {
     if (!end) return Promise.resolve(undefined);
     const epoch = this.finishEpoch(start, end);
     const count = this.epochs.length;
-    if (count === this.options.epochsBeforePred) {
+    if (count === this.options.epochsBeforePred && options.predict !== false) {
       this.reportPrediction();
       if (this.options.stopAndConfirm) {
         return this.confirm().then((goOn) => {
