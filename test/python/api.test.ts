@@ -3,6 +3,7 @@
 // original's exception types, stop_and_confirm, set_api_keys, and `python -m carbontracker`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -228,4 +229,24 @@ test("python -m carbontracker runs the CLI; carbontracker python-package prints 
     { env: pythonEnv({ PYTHONPATH: folder.stdout.trim() }) },
   );
   assert.equal(imported.stdout, `${version}\n`, imported.stderr);
+});
+
+test("the npm package ships the Python package and its build backend, without bytecode", () => {
+  const packed = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { encoding: "utf8" });
+  assert.equal(packed.status, 0, packed.stderr);
+  const files =
+    (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]?.files.map((f) => f.path) ?? [];
+  for (const file of [
+    "clients/python/pyproject.toml",
+    "clients/python/_carbontracker_build.py",
+    "clients/python/carbontracker/tracker.py",
+    "clients/python/carbontracker/parser.py",
+    "clients/python/carbontracker_ipc.py",
+  ]) {
+    assert.ok(files.includes(file), file);
+  }
+  assert.deepEqual(
+    files.filter((f) => f.endsWith(".pyc")),
+    [],
+  );
 });

@@ -124,6 +124,39 @@ test("a program that ends without stop() is closed as interrupted in the logs wi
   }
 });
 
+test("a tracker dropped without stop() (a notebook cell run again) closes its run at once, while the program goes on", async (t) => {
+  const python = pythonFor(t, "python");
+  if (!python) return;
+  const logDir = join(tempFolder(t), "logs");
+  const marker = `CT_TEST_MARK=${randomUUID()}`;
+  const [name, value] = marker.split("=") as [string, string];
+  const script = [
+    "import gc, sys, time",
+    "from carbontracker.tracker import CarbonTracker",
+    `tracker = CarbonTracker(epochs=3, log_dir=${JSON.stringify(logDir)}, sim_cpu='X', sim_cpu_tdp=100)`,
+    "tracker.epoch_start(); tracker.epoch_end()",
+    "tracker = None; gc.collect()",
+    "print('dropped', flush=True)",
+    "sys.stdin.readline()",
+  ].join("\n");
+  const child = spawn(python, ["-c", script], { env: pythonEnv({ [name]: value }) });
+  t.after(() => child.kill("SIGKILL"));
+  const lines = createInterface({ input: child.stdout });
+  await new Promise<void>((resolve) => lines.on("line", (line) => line === "dropped" && resolve()));
+  assert.deepEqual(enginePids(marker), [], "the engine is gone while the program runs");
+  const records = jsonlRecords(logDir);
+  assert.equal((records.find((r) => r.type === "end") as Record<string, unknown>).reason, "stopped");
+  assert.deepEqual(
+    [
+      (records.find((r) => r.type === "actual") as Record<string, unknown>).epochs,
+      records.filter((r) => r.type === "epoch").length,
+    ],
+    [1, 1],
+  );
+  child.stdin.end("\n");
+  assert.deepEqual(await once(child, "exit"), [0, null]);
+});
+
 test("the engine killed under a running program: one warning, later calls do nothing, the training finishes", async (t) => {
   const python = pythonFor(t, "python");
   if (!python) return;

@@ -106,6 +106,13 @@ class _LineChannel:
         """In a forked child: drops the inherited descriptors without a word to the other side."""
         self.close()
 
+    def __del__(self):
+        # A tracker dropped without stop() (a notebook cell run again): the engine sees end of
+        # input and closes its run, instead of living on until the interpreter exits.
+        if not getattr(self, "closed", True):
+            self.closed = True
+            self._close_fds()
+
 
 class EngineChannel(_LineChannel):
     """The stdin/stdout pipes of an engine process started here."""
@@ -148,6 +155,10 @@ class EngineChannel(_LineChannel):
             self._close_fds()
             # Not our child: the forking process waits for it.
             self.process.returncode = 0
+
+    def __del__(self):
+        if not getattr(self, "closed", True):
+            self.close(wait_s=2.0)
 
 
 class SocketChannel(_LineChannel):
