@@ -74,7 +74,7 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   let userStopped = false;
   try {
     tracker = new CarbonTracker(
-      { ...trackerOptions(options), stdout: (text) => void process.stderr.write(text) },
+      { ...trackerOptions(options), console: "stderr" },
       { sampler, election, sinks: live ? [live] : [], onUserStop: () => (userStopped = true) },
     );
   } catch (error) {

@@ -55,10 +55,13 @@ export interface TrackerOptions {
   cpuTdp?: number;
   /** Environment (seams of DESIGN.md); default process.env. */
   env?: Record<string, string | undefined>;
-  /** Where console lines go; default process.stdout. */
+  /**
+   * Where the console lines go: "stdout" (default, as the original), "stderr" (keeps a
+   * program's stdout its own), or a function that receives the text (a notebook, a test).
+   */
+  console?: "stdout" | "stderr" | ((text: string) => void);
+  /** A function that receives the console text; the older spelling of `console: fn`. */
   stdout?: (text: string) => void;
-  /** Sample in a worker thread (default) so a blocked event loop loses no samples; false samples in-thread. */
-  workerSampling?: boolean;
   /** Process whose devices are tracked with devicesByPid; default process.pid. */
   pid?: number;
 }
@@ -91,8 +94,8 @@ export interface ResolvedOptions {
   zone?: string;
   cpuTdp?: number;
   env: Record<string, string | undefined>;
-  stdout: (text: string) => void;
-  workerSampling: boolean;
+  /** Receives the console text. */
+  console: (text: string) => void;
   pid: number;
 }
 
@@ -167,6 +170,17 @@ function optionalString(option: string, value: unknown): string | undefined {
     );
   }
   return value;
+}
+
+/** The console option as a writer; the streams are looked up when written to. */
+function consoleWriter(option: TrackerOptions["console"]): (text: string) => void {
+  if (typeof option === "function") return option;
+  if (option === undefined || option === "stdout") return (text) => void process.stdout.write(text);
+  if (option === "stderr") return (text) => void process.stderr.write(text);
+  throw new InvalidOptionError(
+    "console",
+    `console must be "stdout", "stderr" or a function receiving the text, got ${JSON.stringify(option)}.`,
+  );
 }
 
 /** Applies defaults and validates as the original does (and a little more). Throws InvalidOptionError. */
@@ -264,8 +278,7 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
     zone: optionalString("zone", options.zone),
     cpuTdp: options.cpuTdp === undefined ? undefined : positive("cpuTdp", options.cpuTdp),
     env: options.env ?? process.env,
-    stdout: options.stdout ?? ((text) => process.stdout.write(text)),
-    workerSampling: options.workerSampling ?? true,
+    console: consoleWriter(options.console ?? options.stdout),
     pid: options.pid ?? process.pid,
   };
 }
