@@ -79,18 +79,8 @@ export function epochRecord(
 
 /** The `epoch` record of an epoch cut short by stop(): `partial`, not counted. */
 export function cutEpochRecord(epoch: EpochResult, tMs: number): EpochRecord {
-  return {
-    type: "epoch",
-    t: tMs,
-    epoch: epoch.epoch,
-    start_t: epoch.startMs,
-    end_t: epoch.endMs,
-    duration_s: epoch.durationS,
-    energy_j: epoch.energyJ,
-    devices: deviceEntries(epoch.devices),
-    co2eq_g: epoch.co2eqG,
-    partial: true,
-  };
+  const { g_per_kwh: _intensity, ...record } = epochRecord(epoch, [], tMs);
+  return { ...record, partial: true };
 }
 
 /** The `prediction` record. */
