@@ -100,7 +100,7 @@ class EngineSession {
     try {
       if (!this.slot) {
         this.slot = await TrackerSlot.open(trackerOptions, {
-          stdout: (text) => void (this.text += text),
+          console: (text) => void (this.text += text),
           onSample: () => this.checkParent(),
           onUserStop: () => (this.userStopped = true),
           readAnswer: () => this.ask(),

@@ -3,50 +3,21 @@
 // requested job. The only place that exits the process.
 import { CommanderError } from "commander";
 import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
-import { resolveOptions, type TrackerOptions } from "../tracker/options.js";
+import { resolveOptions } from "../tracker/options.js";
+import { trackerOptionsFromFlags } from "./tracker-flags.js";
 import { LiveView, liveViewEnabled } from "./live-view.js";
 import { parseArguments, type CliOptions } from "./program.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";
+import { findCommand } from "../hardware/find-command.js";
 import { TrackerSlot } from "./tracker-slot.js";
 import { mergeScriptOptions } from "./script-options.js";
-import { findCommand } from "../hardware/find-command.js";
-import { jobLogDir } from "../cluster/job-log-dir.js";
 
 /** Exit code for bad usage (an option or value). */
 const USAGE_ERROR = 2;
 
-function trackerOptions(o: CliOptions): TrackerOptions {
-  const epochs = o.epochs ?? 1;
-  return {
-    epochs,
-    epochsBeforePred: o.epochsBeforePred ?? (o.epochs === undefined ? 0 : 1),
-    monitorEpochs: o.monitorEpochs ?? -1,
-    updateInterval: o.updateInterval,
-    interpretable: o.interpretable,
-    stopAndConfirm: o.stopAndConfirm,
-    ignoreErrors: o.ignoreErrors,
-    components: o.components,
-    devicesByPid: o.devicesByPid,
-    logDir: o.logDir ?? jobLogDir("./logs", process.env),
-    logFilePrefix: o.logFilePrefix,
-    verbose: o.verbose,
-    decimalPrecision: o.decimalPrecision,
-    apiKeys: o.apiKeys,
-    simCpu: o.simCpu,
-    simCpuTdp: o.simCpuTdp,
-    simCpuUtil: o.simCpuUtil,
-    simGpu: o.simGpu,
-    simGpuWatts: o.simGpuWatts,
-    simGpuUtil: o.simGpuUtil,
-    pue: o.pue,
-    country: o.country,
-    zone: o.zone,
-    cpuTdp: o.cpuTdp,
-  };
-}
-
 async function trackCommand(options: CliOptions, command: string[]): Promise<number> {
-  const resolved = resolveOptions(trackerOptions(options));
+  const libraryOptions = trackerOptionsFromFlags(options, process.env);
+  const resolved = resolveOptions(libraryOptions);
   const file = command[0] as string;
   if (!findCommand(file, process.env.PATH)) {
     throw new SpawnFailure(127, `command not found or not executable: ${file}`);
@@ -54,11 +25,11 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   const live = liveViewEnabled(options.live, process.stderr)
     ? new LiveView(process.stderr, resolved.epochs)
     : undefined;
-  const stdout = (text: string) => void process.stderr.write(text);
+  const stderr = (text: string) => void process.stderr.write(text);
   let userStopped = false;
   // The wrapped script's own CarbonTracker(...) may replace this tracker before its first epoch.
-  const slot = await TrackerSlot.open(trackerOptions(options), {
-    stdout,
+  const slot = await TrackerSlot.open(libraryOptions, {
+    console: stderr,
     sinks: live ? [live] : [],
     onSample: (snapshot) => live?.sample(snapshot),
     onUserStop: () => (userStopped = true),
@@ -71,11 +42,11 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
       onEpoch: (epoch) => live?.setEpoch(epoch),
       userStopped: () => userStopped,
       configure: async (script) => {
-        const { options: merged, notes } = mergeScriptOptions(options, script);
-        await slot.replace(trackerOptions(merged));
+        const { flags, notes } = mergeScriptOptions(options, script);
+        await slot.replace(trackerOptionsFromFlags(flags, process.env));
         return notes;
       },
-      note: stdout,
+      note: stderr,
     });
   } finally {
     live?.stop();

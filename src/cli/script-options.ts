@@ -2,72 +2,48 @@
 // against the command line's: a flag given on the command line wins, with a note; the script's
 // values win over the CLI's defaults. So `carbontracker python train.py` takes the epochs,
 // prediction and log folder from the script, and `--log_dir` still overrides them.
+import type { OptionSpec, TrackerOptions } from "../tracker/option-schema.js";
 import { parseArguments, type CliOptions } from "./program.js";
+import { CLI_TRACKER_OPTIONS } from "./tracker-flags.js";
 
-/** The tracker options a script may set; the same camelCase names as the CLI's options. */
-const SCRIPT_KEYS = [
-  "epochs",
-  "epochsBeforePred",
-  "monitorEpochs",
-  "updateInterval",
-  "interpretable",
-  "stopAndConfirm",
-  "ignoreErrors",
-  "components",
-  "devicesByPid",
-  "logDir",
-  "logFilePrefix",
-  "verbose",
-  "decimalPrecision",
-  "apiKeys",
-  "simCpu",
-  "simCpuTdp",
-  "simCpuUtil",
-  "simGpu",
-  "simGpuWatts",
-  "simGpuUtil",
-  "pue",
-  "country",
-  "zone",
-  "cpuTdp",
-] as const satisfies readonly (keyof CliOptions)[];
+const SCRIPT_OPTIONS = new Map<string, OptionSpec<unknown>>(CLI_TRACKER_OPTIONS);
 
-type ScriptKey = (typeof SCRIPT_KEYS)[number];
-
-const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-const keyword = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/** The CLI's options when no flag is given. */
+/** The CLI's flags when none is given. */
 function cliDefaults(): CliOptions {
   return parseArguments([], { out: () => {}, err: () => {} }).options;
 }
 
-/** What the merge gives: the options to build the tracker from, and lines for the user. */
+/** What the merge gives: the flags to build the tracker from, and lines for the user. */
 export interface MergedOptions {
-  options: CliOptions;
+  flags: Partial<TrackerOptions>;
   notes: string[];
 }
 
 /**
- * Merges a script's tracker options into the command line's. Keys the script may not set are
- * reported in a note and left out. Values are not echoed (one may be an API key).
+ * Merges a script's tracker options (camelCase, as OPTION_SCHEMA names them) into the command
+ * line's flags. Options the CLI does not take are reported in a note and left out. Values are
+ * not echoed (one may be an API key).
  */
 export function mergeScriptOptions(cli: CliOptions, script: Record<string, unknown>): MergedOptions {
-  const defaults = cliDefaults();
+  const defaults = cliDefaults() as unknown as Record<string, unknown>;
+  const given = cli as unknown as Record<string, unknown>;
   const merged: Record<string, unknown> = { ...cli };
   const notes: string[] = [];
   for (const [key, value] of Object.entries(script)) {
-    if (!(SCRIPT_KEYS as readonly string[]).includes(key)) {
+    const spec = SCRIPT_OPTIONS.get(key);
+    if (!spec) {
       notes.push(`carbontracker: the script's option ${key} is not known here and is ignored.`);
       continue;
     }
     if (value === undefined || value === null) continue;
-    const k = key as ScriptKey;
-    const explicit = JSON.stringify(cli[k]) !== JSON.stringify(defaults[k]);
-    if (!explicit) merged[k] = value;
-    else if (JSON.stringify(cli[k]) !== JSON.stringify(value)) {
-      notes.push(`carbontracker: ${flag(k)} on the command line wins over the script's ${keyword(k)}.`);
+    const explicit = JSON.stringify(given[key]) !== JSON.stringify(defaults[key]);
+    if (!explicit) merged[key] = value;
+    else if (JSON.stringify(given[key]) !== JSON.stringify(value)) {
+      const flag = (spec.cli as string).split(" ")[0]?.replace(/^--no-/, "--");
+      notes.push(
+        `carbontracker: ${flag} on the command line wins over the script's ${spec.original ?? spec.python ?? key}.`,
+      );
     }
   }
-  return { options: merged as unknown as CliOptions, notes };
+  return { flags: merged as Partial<TrackerOptions>, notes };
 }

@@ -14,15 +14,16 @@ import { WorkerSampler } from "../sampling/worker-sampler.js";
 import type { Snapshot } from "../sampling/reader-set.js";
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { componentsAfterElection } from "../cluster/rank-components.js";
+import { BACKENDS } from "../hardware/registry.js";
 import { mayBlockInDriver } from "./sampler-choice.js";
 
 /** Options of a slot's trackers: everything but where their console lines go. */
-export type SlotTrackerOptions = Omit<TrackerOptions, "stdout">;
+export type SlotTrackerOptions = Omit<TrackerOptions, "console" | "stdout">;
 
 /** What every tracker of the slot is given. */
 export interface SlotHooks {
   /** Where the trackers' console lines go. */
-  stdout: (text: string) => void;
+  console: (text: string) => void;
   /** Environment for the election and the sampler choice (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Extra record sinks (the live view). */
@@ -158,13 +159,13 @@ export class TrackerSlot {
     // Console lines are held while the constructor runs, so a replacement's can be compared
     // with its predecessor's and dropped when they say the same.
     const gate = { muted: false, held: "" as string | undefined };
-    const stdout = (text: string) => {
+    const write = (text: string) => {
       if (gate.muted) return;
-      if (gate.held === undefined) this.hooks.stdout(text);
+      if (gate.held === undefined) this.hooks.console(text);
       else gate.held += text;
     };
     const tracker = new CarbonTracker(
-      { ...options, stdout },
+      { ...options, console: write },
       {
         sampler: shared.lend(),
         election: { ...this.election, release: () => {} },
@@ -176,7 +177,7 @@ export class TrackerSlot {
     this.gates.set(tracker, gate);
     const text = gate.held ?? "";
     gate.held = undefined;
-    if (first || text !== this.constructionText) this.hooks.stdout(text);
+    if (first || text !== this.constructionText) this.hooks.console(text);
     this.constructionText = text;
     return tracker;
   }
@@ -184,7 +185,7 @@ export class TrackerSlot {
 
 /** Whether `options` resolve to what `tracker` runs with. */
 function sameOptions(tracker: CarbonTracker, options: SlotTrackerOptions): boolean {
-  const comparable = (o: object) => JSON.stringify({ ...o, env: undefined, stdout: undefined });
+  const comparable = (o: object) => JSON.stringify({ ...o, env: undefined, console: undefined });
   return comparable(resolveOptions({ ...options, env: tracker.options.env })) === comparable(tracker.options);
 }
 
@@ -206,6 +207,6 @@ async function openShared(
   const onSample = (snapshot: Snapshot) => hooks.onSample?.(snapshot);
   const sampler: Sampler = mayBlockInDriver(config.components, env)
     ? new WorkerSampler(config, onSample)
-    : await InThreadSampler.open(config, onSample);
+    : await InThreadSampler.open(config, onSample, BACKENDS);
   return new SharedSampler(sampler, JSON.stringify(config));
 }

@@ -9,6 +9,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { singlePackageLayout, spawnFakePowercap } from "../helpers/fake-powercap.js";
 import { runCli } from "../helpers/cli-process.js";
+import { OPTION_SCHEMA, type OptionSpec } from "../../src/tracker/option-schema.js";
 import {
   FIXTURES,
   PACKAGE_DIR,
@@ -249,4 +250,23 @@ test("the npm package ships the Python package and its build backend, without by
     files.filter((f) => f.endsWith(".pyc")),
     [],
   );
+});
+
+test("the Python signature is OPTION_SCHEMA's: the original's keywords in its order with its defaults, ours keyword-only", async (t) => {
+  const python = pythonFor(t, "python");
+  if (!python) return;
+  const script = [
+    "import inspect, json",
+    "from carbontracker.tracker import CarbonTracker",
+    "params = list(inspect.signature(CarbonTracker.__init__).parameters.values())[1:]",
+    "print(json.dumps([[p.name, p.kind.name, None if p.default is p.empty else p.default] for p in params]))",
+  ].join("\n");
+  const run = await runPython(python, ["-c", script]);
+  assert.equal(run.code, 0, run.stderr);
+  const specs = Object.values(OPTION_SCHEMA) as OptionSpec<unknown>[];
+  const expected = [
+    ...specs.filter((s) => s.original).map((s) => [s.original, "POSITIONAL_OR_KEYWORD", s.default ?? null]),
+    ...specs.filter((s) => s.python).map((s) => [s.python, "KEYWORD_ONLY", s.default ?? null]),
+  ];
+  assert.deepEqual(JSON.parse(run.stdout), expected);
 });

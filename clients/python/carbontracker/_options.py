@@ -29,7 +29,7 @@ DEFAULTS = {
     "sim_gpu": None,
     "sim_gpu_watts": None,
     "sim_gpu_util": None,
-    "pue": None,
+    "pue": 1.58,
     "country": None,
     "zone": None,
     "cpu_tdp": None,
@@ -154,8 +154,7 @@ def engine_options(epochs, given):
     for name in ("sim_cpu_util", "sim_gpu_util"):
         if v[name] is not None:
             v[name] = _number(name, v[name], 0, 1)
-    if v["pue"] is not None:
-        v["pue"] = _number("pue", v["pue"], 1)
+    v["pue"] = _number("pue", v["pue"], 1)
     if v["cpu_tdp"] is not None:
         v["cpu_tdp"] = _number("cpu_tdp", v["cpu_tdp"], 0, allow_minimum=False)
     if v["country"] is not None:

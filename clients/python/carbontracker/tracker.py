@@ -35,7 +35,7 @@ class CarbonTracker:
         sim_gpu, sim_gpu_watts, sim_gpu_util: A simulated GPU (name, power in W, utilisation 0-1).
 
     Keyword-only extras of ours:
-        pue (float): Power usage effectiveness (default 1.58).
+        pue (float): Power usage effectiveness of the data centre (1.58: Uptime Institute 2023).
         country (str): ISO 3166 alpha-2 country of the machine, e.g. "DK".
         zone (str): Electricity Maps zone of the machine, e.g. "DK-DK2".
         cpu_tdp (float): CPU TDP (W) for the estimate used where no energy counter is readable.
@@ -73,7 +73,7 @@ class CarbonTracker:
         sim_gpu_watts=None,
         sim_gpu_util=None,
         *,
-        pue=None,
+        pue=1.58,
         country=None,
         zone=None,
         cpu_tdp=None
