@@ -43,15 +43,19 @@ class Session:
     def _print(self, reply):
         text = reply.get("text")
         if text:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            try:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            except (OSError, ValueError):
+                pass  # the program's stdout is closed or gone: its own prints fail, not ours
 
     def _failed(self, error):
         channel, self._channel = self._channel, None
         if channel is not None and not channel.closed:
             channel.close()
         if not _channel.in_forked_child():
-            warn("the carbontracker engine stopped answering (%s); training goes on untracked." % error)
+            who = "CLI" if self._attached else "engine"
+            warn("the carbontracker %s stopped answering (%s); training goes on untracked." % (who, error))
 
     def _read(self):
         reply = self._channel.receive()
