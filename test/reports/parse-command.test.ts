@@ -137,7 +137,7 @@ test("--statement: the sentence with readable figures, then method, intensity, P
       "The training of models in this work is estimated to use 0.000479 kWh of electricity contributing to 0.000218 kg of CO2eq. This is equivalent to 0.00204 km travelled by car. Measured by carbontracker (https://github.com/lfwa/carbontracker).",
       "",
       "Method: 3 runs between 2026-11-28 and 2026-11-28, 0:00:11 (h:mm:ss) of training and 6 epochs counted in all.",
-      "CPU (Intel Xeon Gold 6226R, cpu:0): energy from sampled power averaged over time in 3 runs.",
+      "CPU (Intel Xeon Gold 6226R, cpu:0): energy from sampled power integrated over time in 3 runs.",
       "Carbon intensity: default: global average (2024) in 2 runs; default: world average (2019) in 1 run; 454.5 gCO2eq/kWh on average over the counted energy.",
       "PUE (applied to every energy figure): 1.58 in 3 runs.",
       "Counted: the measured consumption in 3 runs.",
@@ -154,7 +154,7 @@ test("--statement says when a figure is an estimate and when CO2eq is unknown", 
   });
   assert.match(
     stdout,
-    /^CPU \(cpu:0, Unknown CPU\): energy from estimates from TDP and utilisation \(not measurements\) in 1 run; sampled power averaged over time in 1 run\.$/m,
+    /^CPU \(cpu:0, Unknown CPU\): energy from estimates from TDP x utilisation \(not measurements\) in 1 run; sampled power integrated over time in 1 run\.$/m,
   );
   assert.match(stdout, /^CO2eq unknown \(no carbon intensity logged\) for 1 run: not included\.$/m);
   assert.match(stdout, /; source not logged in 1 run;/);

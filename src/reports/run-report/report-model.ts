@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { LogParseError } from "../../errors/index.js";
+import { asProvenance, PROVENANCE_METHOD } from "../../hardware/provenance.js";
 import { classifyLogName } from "../../logs/parser/run-id.js";
 import { readLogs } from "../../logs/parser/index.js";
 import { readJsonlRecords } from "../../logs/parser/jsonl-run.js";
@@ -107,19 +108,10 @@ function fromJsonl(model: ReportModel, records: TrackerRecord[]): void {
   });
 }
 
-/** A component's provenance, in words a reader of the report needs. */
+/** A component's provenance, in the product's one wording. */
 function provenanceWords(provenance: string): string {
-  const how =
-    provenance === "counter"
-      ? "hardware energy counter (differences)"
-      : provenance === "sampled"
-        ? "power readings integrated over time"
-        : provenance === "estimate"
-          ? "ESTIMATE: TDP x utilisation, not a measurement"
-          : provenance === "simulated"
-            ? "SIMULATED: rated power x utilisation"
-            : "not stated in the log";
-  return `${provenance}: ${how}`;
+  const known = asProvenance(provenance);
+  return `${provenance}: ${known ? PROVENANCE_METHOD[known] : "not stated in the log"}`;
 }
 
 function fromParsedRun(model: ReportModel, run: ParsedRun): void {

@@ -72,7 +72,7 @@ test("PDF report of a run: one A4 page with the figures and drawn charts", async
   }
   assert.ok(text.includes(actual.energy_kwh.toFixed(6)), "total energy printed");
   assert.ok(text.includes(actual.co2eq_g.toFixed(6)), "CO2eq printed");
-  assert.match(text, /SIMULATED: rated power x utilisation/);
+  assert.match(text, /simulated: simulated power \(not measurements\)/);
   // 50 dpi greyscale: A4 is 413 x 585 px; the four charts sit between y≈160 and y≈370.
   execFileSync("pdftoppm", ["-gray", "-r", "50", "-singlefile", output, join(dir, "page")]);
   const pgm = readFileSync(join(dir, "page.pgm"));
@@ -94,7 +94,7 @@ test("HTML report is self-contained and holds the same figures", async () => {
   assert.equal(html.match(/<polyline/g)?.length, 3, "two power lines and the intensity line");
   assert.match(html, /Energy per epoch/);
   assert.match(html, /<td>3<\/td><td>0\.3\d<\/td>/);
-  assert.match(html, /simulated: SIMULATED/);
+  assert.match(html, /simulated: simulated power \(not measurements\)/);
   const actual = JSON.parse(
     readFileSync(log.replace(/\.log$/, ".jsonl"), "utf8")
       .split("\n")
@@ -129,7 +129,7 @@ test("a report from the Python original's text logs: per-epoch energy and predic
     /cpu Intel Xeon Gold 6226R<\/text>/,
     "the text log's component named with its provenance",
   );
-  assert.ok(html.includes("sampled: power readings integrated over time"));
+  assert.ok(html.includes("sampled: sampled power integrated over time"));
   assert.ok(!/JSON\s*<\/text>\s*<text[^>]*>\s*L record/.test(html), "notes wrap between words");
   assert.equal(html.match(/<tr><td>\d<\/td>/g)?.length, 4, "four epochs");
 });
