@@ -21,11 +21,14 @@ export function tempDir(prefix = "ct-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Environment for a CLI run: offline, no inherited seams, plus overrides. */
+/**
+ * Environment for a CLI run: offline, no inherited seams, a fresh empty HOME (so no location
+ * cached in anybody's `~/.cache/carbontracker` reaches the run), plus overrides.
+ */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    HOME: process.env.HOME,
+    HOME: tempDir("ct-home-"),
     CARBONTRACKER_OFFLINE: "1",
   };
   return { ...env, ...extra };
