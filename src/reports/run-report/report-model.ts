@@ -98,6 +98,14 @@ function fromJsonl(model: ReportModel, records: TrackerRecord[]): void {
       model.interrupted = record.interrupted;
     }
   }
+  // Charts start at the run's start: the first power reading and the first intensity (fetched
+  // as the run started) stand for the time before them.
+  for (const series of devices.values()) {
+    const first = series.points[0];
+    if (first && first.t > 0) series.points.unshift({ t: 0, v: first.v });
+  }
+  const firstIntensity = model.intensity[0];
+  if (firstIntensity && firstIntensity.t > 0) firstIntensity.t = 0;
   // The last intensity holds until the run's end: draw it to there.
   const lastIntensity = model.intensity.at(-1);
   const lastT = secs(records.at(-1)?.t ?? t0);
@@ -127,9 +135,9 @@ function provenanceWords(provenance: string): string {
       : provenance === "sampled"
         ? "power readings integrated over time"
         : provenance === "estimate"
-          ? "ESTIMATE: TDP x utilisation, not a measurement"
+          ? "TDP x utilisation, not a measurement"
           : provenance === "simulated"
-            ? "SIMULATED: rated power x utilisation"
+            ? "rated power x utilisation, not a measurement"
             : "not stated in the log";
   return `${provenance}: ${how}`;
 }
