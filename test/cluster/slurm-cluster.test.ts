@@ -9,15 +9,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { mergeRuns } from "../../src/cluster/job-merge.js";
 import { readJsonlRuns } from "../../src/cluster/jsonl-runs.js";
+import { skipUnlessInCi } from "../helpers/ci-only.js";
 import { FakePowercap, singlePackageLayout } from "../helpers/fake-powercap.js";
 
 const cluster = spawnSync("sinfo", ["-h", "-o", "%t"], { encoding: "utf8" });
-const skip =
-  cluster.status === 0 && /idle|mix|alloc/.test(cluster.stdout)
-    ? false
-    : process.env.CI
-      ? false // CI starts the cluster (.ci/run): its absence there must fail, not skip
-      : "no SLURM cluster (run test/cluster/start-slurm.sh as root)";
+// CI starts the cluster (.ci/run): its absence there must fail, not skip.
+const skip = skipUnlessInCi(
+  cluster.status === 0 && /idle|mix|alloc/.test(cluster.stdout),
+  "no SLURM cluster running",
+);
 const repo = resolve(".");
 const TSX = `${process.execPath} --import tsx`;
 
