@@ -647,9 +647,11 @@ export class CarbonTracker {
       this.epochStartSnapshot = undefined;
     }
     if (this.epochs.length < this.options.monitorEpochs) {
-      this.log.standard(
-        `Training was interrupted before all ${this.options.monitorEpochs} epochs were monitored.`,
-      );
+      const message = `Training was interrupted before all ${this.options.monitorEpochs} epochs were monitored.`;
+      this.log.standard(message);
+      // On the console too (the original logs it only): a console capture such as a SLURM .out
+      // file then tells an interrupted run from one that monitored fewer epochs than it trained.
+      this.log.output(message);
     }
     return Promise.resolve(this.finish(this.epochs.length < this.options.monitorEpochs, reason));
   }
