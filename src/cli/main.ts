@@ -4,7 +4,8 @@
 import { CommanderError } from "commander";
 import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
 import { CarbonTracker } from "../tracker/carbon-tracker.js";
-import { detectionContext, resolveOptions, type TrackerOptions } from "../tracker/options.js";
+import { detectionContext, resolveOptions } from "../tracker/options.js";
+import { trackerOptionsFromFlags } from "./tracker-flags.js";
 import { InThreadSampler, type Sampler } from "../sampling/sampler.js";
 import { WorkerSampler } from "../sampling/worker-sampler.js";
 import type { Snapshot } from "../sampling/reader-set.js";
@@ -15,43 +16,13 @@ import { runWrapped, SpawnFailure } from "./wrap.js";
 import { findCommand } from "../hardware/find-command.js";
 import { electSharedDeviceMeasurer } from "../cluster/shared-device-election.js";
 import { componentsAfterElection } from "../cluster/rank-components.js";
-import { jobLogDir } from "../cluster/job-log-dir.js";
 
 /** Exit code for bad usage (an option or value). */
 const USAGE_ERROR = 2;
 
-function trackerOptions(o: CliOptions): TrackerOptions {
-  const epochs = o.epochs ?? 1;
-  return {
-    epochs,
-    epochsBeforePred: o.epochsBeforePred ?? (o.epochs === undefined ? 0 : 1),
-    monitorEpochs: o.monitorEpochs ?? -1,
-    updateInterval: o.updateInterval,
-    interpretable: o.interpretable,
-    stopAndConfirm: o.stopAndConfirm,
-    ignoreErrors: o.ignoreErrors,
-    components: o.components,
-    devicesByPid: o.devicesByPid,
-    logDir: o.logDir ?? jobLogDir("./logs", process.env),
-    logFilePrefix: o.logFilePrefix,
-    verbose: o.verbose,
-    decimalPrecision: o.decimalPrecision,
-    apiKeys: o.apiKeys,
-    simCpu: o.simCpu,
-    simCpuTdp: o.simCpuTdp,
-    simCpuUtil: o.simCpuUtil,
-    simGpu: o.simGpu,
-    simGpuWatts: o.simGpuWatts,
-    simGpuUtil: o.simGpuUtil,
-    pue: o.pue,
-    country: o.country,
-    zone: o.zone,
-    cpuTdp: o.cpuTdp,
-  };
-}
-
 async function trackCommand(options: CliOptions, command: string[]): Promise<number> {
-  const resolved = resolveOptions(trackerOptions(options));
+  const libraryOptions = trackerOptionsFromFlags(options, process.env);
+  const resolved = resolveOptions(libraryOptions);
   const file = command[0] as string;
   if (!findCommand(file, process.env.PATH)) {
     throw new SpawnFailure(127, `command not found or not executable: ${file}`);
@@ -74,7 +45,7 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   let userStopped = false;
   try {
     tracker = new CarbonTracker(
-      { ...trackerOptions(options), stdout: (text) => void process.stderr.write(text) },
+      { ...libraryOptions, console: "stderr" },
       { sampler, election, sinks: live ? [live] : [], onUserStop: () => (userStopped = true) },
     );
   } catch (error) {

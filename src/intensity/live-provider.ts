@@ -19,10 +19,10 @@ import {
   DEFAULT_TIMEOUT_S,
   electricityMapsKey,
   isOffline,
-  redact,
   serviceUrls,
 } from "./settings.js";
 import { staticReading } from "./static/static-source.js";
+import { redact } from "../secrets/redact.js";
 import type { IntensityReading, IntensitySource, Location } from "./types.js";
 import { formatDuration } from "../units/index.js";
 

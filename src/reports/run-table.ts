@@ -1,6 +1,7 @@
 // One record per run for `--parse --json` and `--csv`: who and where ran it, what it counted and
 // why, energy by component, CO2eq, the intensity behind it and the provenance of every figure.
 import type { CountedBasis, ParsedRun, RunFilePaths, RunSource } from "../logs/parser/types.js";
+import { csvText } from "./csv.js";
 import { decimals, DURATION_DECIMALS, INTENSITY_DECIMALS, significant } from "./figures.js";
 
 /**
@@ -104,13 +105,6 @@ export function runsToJson(runs: readonly ParsedRun[], groupOf?: (run: ParsedRun
   return `${JSON.stringify(records, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? null : value), 2)}\n`;
 }
 
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number" && !Number.isFinite(value)) return "";
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** Runs as CSV, one row per run; one `energy_kwh_<component>` column per component seen. */
 export function runsToCsv(runs: readonly ParsedRun[], groupOf?: (run: ParsedRun) => string): string {
   const records = runs.map((run) => runRecord(run, groupOf?.(run)));
@@ -171,5 +165,5 @@ export function runsToCsv(runs: readonly ParsedRun[], groupOf?: (run: ParsedRun)
     r.files.jsonl ?? r.files.output ?? r.files.standard ?? r.files.capture,
     r.warnings.join(" | "),
   ]);
-  return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
+  return csvText([header, ...rows]);
 }

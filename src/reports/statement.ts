@@ -5,7 +5,7 @@ import { aggregateSentence } from "../logs/parser/aggregate-sentence.js";
 import { totalConsumption } from "../logs/parser/totals.js";
 import type { ParsedRun } from "../logs/parser/types.js";
 import { formatDuration } from "../units/index.js";
-import { formatFigure } from "./aggregate.js";
+import { formatFigure } from "./group-format.js";
 
 const METHODS: Record<string, string> = {
   counter: "hardware energy counters",

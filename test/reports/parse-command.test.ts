@@ -213,12 +213,23 @@ test("--by job groups SLURM job captures and JSONL runs; runs without a job stay
     ].join("\n"),
   );
   assert.match(sentence ?? "", /^The training of models in this work is estimated to use 16\.40\d+ kWh/);
-  const json = JSON.parse((await parse({ paths: [dir], by: "job", json: true })).stdout) as RunRecord[];
+  const json = JSON.parse((await parse({ paths: [dir], by: "job", json: true })).stdout) as {
+    groups: { group: string; energy_kwh: number }[];
+    runs: RunRecord[];
+  };
   assert.deepEqual(
-    json.map((r) => [r.group, r.slurm_job]),
+    json.runs.map((r) => [r.group, r.slurm_job]),
     [
       ["128646", "128646"],
       ["128647", "128647"],
+    ],
+  );
+  // The groups carry the numbers of the lines above.
+  assert.deepEqual(
+    json.groups.map((g) => [g.group, g.energy_kwh.toFixed(3)]),
+    [
+      ["128646", "13.749"],
+      ["128647", "2.654"],
     ],
   );
 });

@@ -124,6 +124,7 @@ export function parseConsoleCapture(
       counted: decision.counted,
       intensity: scanIntensity(span),
       samples: [],
+      deviceEpochs: [],
       warnings: decision.warnings,
     };
   });

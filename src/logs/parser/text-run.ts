@@ -158,6 +158,7 @@ export function buildTextRun(input: TextRunInput): ParsedRun {
     counted,
     intensity: { ...intensity, gPerKwh: intensity.gPerKwh ?? ratios.gPerKwh },
     samples: [],
+    deviceEpochs: [],
     warnings,
   };
 }
