@@ -151,11 +151,17 @@ test("--json and --csv show no float noise: energy and CO2eq to 12 significant d
     0,
   );
   assert.ok(Math.abs(summed - total) <= total * 1e-11, `${summed} against ${total}`);
-  const csv = await parse({ paths, csv: true });
-  for (const row of csv.stdout.trimEnd().split("\n").slice(1)) {
-    for (const cell of row.split(",").filter((c) => /^-?[\d.]+(e[+-]?\d+)?$/.test(c)))
-      assert.ok(digitsOf(cell) <= 12, `CSV cell ${cell} has float noise`);
+  for (const by of [undefined, "job", "user"] as const) {
+    const csv = await parse({ paths, csv: true, by });
+    for (const row of csv.stdout.trimEnd().split("\n").slice(1)) {
+      for (const cell of row.split(",").filter((c) => /^-?[\d.]+(e[+-]?\d+)?$/.test(c)))
+        assert.ok(digitsOf(cell) <= 12, `CSV (--by ${by}) cell ${cell} has float noise`);
+    }
   }
+  // Per group too: the totals of --by, summed at full precision and rounded once.
+  const grouped = await parse({ paths, json: true, by: "user" });
+  for (const [, field, written] of grouped.stdout.matchAll(/"([\w ]+)": (-?[\d.]+(?:e[+-]?\d+)?)/g))
+    assert.ok(digitsOf(written as string) <= 12, `--by user ${field}: ${written} has float noise`);
 });
 
 test("--statement: the sentence with readable figures, then method, intensity, PUE, counting and tools", async () => {
