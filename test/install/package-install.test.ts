@@ -130,9 +130,8 @@ test(
       assert.equal(existsSync(join(project, "node_modules", devTool)), false, `${devTool} not installed`);
     writeFileSync(
       join(project, "train.mjs"),
-      `import { CarbonTracker } from "carbontracker";
-import { epochStart } from "carbontracker/ipc";
-import * as testing from "carbontracker/testing";
+      `import { readFileSync } from "node:fs";
+import { CarbonTracker } from "carbontracker";
 const tracker = new CarbonTracker({
   epochs: 2, simCpu: "X", simCpuTdp: 100, updateInterval: 0.1, logDir: "./logs",
   env: { CARBONTRACKER_OFFLINE: "1" }, stdout: () => {},
@@ -143,8 +142,12 @@ for (let e = 0; e < 2; e++) {
   await tracker.epochEnd();
 }
 const result = await tracker.stop();
-console.log(JSON.stringify({ epochs: result.epochs, energyKwh: result.energyKwh,
-  ipc: typeof epochStart, testing: Object.keys(testing).length > 0 }));
+// Every subpath the package exports imports.
+const { exports } = JSON.parse(readFileSync("node_modules/carbontracker/package.json", "utf8"));
+const subpaths = {};
+for (const key of Object.keys(exports).filter((k) => !k.endsWith(".json")))
+  subpaths[key] = Object.keys(await import("carbontracker" + key.slice(1))).length;
+console.log(JSON.stringify({ epochs: result.epochs, energyKwh: result.energyKwh, subpaths }));
 `,
     );
     const library = await sh(process.execPath, ["train.mjs"], { cwd: project, env: runEnv });
@@ -152,14 +155,14 @@ console.log(JSON.stringify({ epochs: result.epochs, energyKwh: result.energyKwh,
     const result = JSON.parse(library.stdout) as {
       epochs: number;
       energyKwh: number;
-      ipc: string;
-      testing: boolean;
+      subpaths: Record<string, number>;
     };
     assert.equal(result.epochs, 2);
     // 50 W for about 0.4 s, times PUE 1.58: about 1e-5 kWh.
     assert.ok(result.energyKwh > 2e-6 && result.energyKwh < 1e-4, `${result.energyKwh} kWh`);
-    assert.equal(result.ipc, "function");
-    assert.equal(result.testing, true);
+    assert.ok(result.subpaths["."]! > 0 && result.subpaths["./ipc"]! > 0, JSON.stringify(result.subpaths));
+    for (const [subpath, names] of Object.entries(result.subpaths))
+      assert.ok(names > 0, `${subpath} exports`);
     const npx = await sh("npx", ["--no-install", "carbontracker", "--version"], {
       cwd: project,
       env: withRegistry,
