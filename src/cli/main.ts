@@ -14,6 +14,7 @@ import { LiveView, liveViewEnabled } from "./live-view.js";
 import { parseArguments, SUBCOMMANDS, type CliOptions } from "./program.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";
 import { findCommand } from "../hardware/find-command.js";
+import { BACKENDS } from "../hardware/registry.js";
 import { electSharedDeviceMeasurer } from "../cluster/shared-device-election.js";
 import { componentsAfterElection } from "../cluster/rank-components.js";
 
@@ -40,7 +41,7 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   const onSample = (snapshot: Snapshot) => live?.sample(snapshot);
   const sampler: Sampler = mayBlockInDriver(samplerConfig.components, process.env)
     ? new WorkerSampler(samplerConfig, onSample)
-    : await InThreadSampler.open(samplerConfig, onSample);
+    : await InThreadSampler.open(samplerConfig, onSample, BACKENDS);
   let tracker: CarbonTracker;
   let userStopped = false;
   try {

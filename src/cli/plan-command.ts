@@ -2,7 +2,7 @@
 // of that length would emit least, and how much that saves against starting now.
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { bestStart } from "../intensity/forecast/best-start.js";
-import { createIntensityProvider } from "../intensity/provider.js";
+import { createIntensityProvider } from "../intensity/live-provider.js";
 import { isOffline } from "../intensity/settings.js";
 import { formatDuration } from "../units/index.js";
 import { apiKeys, numberIn } from "./values.js";

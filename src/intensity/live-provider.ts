@@ -38,8 +38,8 @@ function sameFigure(a: IntensityReading | undefined, b: IntensityReading): boole
   return a !== undefined && a.source === b.source && a.location === b.location && a.gPerKwh === b.gPerKwh;
 }
 
-/** Creates the live provider (offline: the same, with every network step skipped). */
-export function createLiveProvider(options: IntensityProviderOptions): IntensityProvider {
+/** The provider for a run: the embedded figure at once, then live sources for the detected location (offline: every network step skipped). */
+export function createIntensityProvider(options: IntensityProviderOptions): IntensityProvider {
   const env = options.env;
   const offline = isOffline(env);
   const key = electricityMapsKey(options.apiKeys, env);

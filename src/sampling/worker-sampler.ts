@@ -26,8 +26,8 @@ const DEGRADED_TIMEOUT_MS = 250;
  * compiled worker in dist/ is used; `npm test` builds it first.
  */
 function workerScript(): URL {
-  if (!import.meta.url.endsWith(".ts")) return new URL("./sampler-worker.js", import.meta.url);
-  const compiled = new URL("../../dist/src/sampling/sampler-worker.js", import.meta.url);
+  if (!import.meta.url.endsWith(".ts")) return new URL("../threads/sampler-thread.js", import.meta.url);
+  const compiled = new URL("../../dist/src/threads/sampler-thread.js", import.meta.url);
   if (!existsSync(compiled)) {
     throw new HardwareReadError(
       "sampler",

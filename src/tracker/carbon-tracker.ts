@@ -4,7 +4,8 @@
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { componentsAfterElection, slurmStartFields } from "../cluster/rank-components.js";
 import { slurmIdentity } from "../cluster/slurm-identity.js";
-import { createIntensityProvider, type IntensityProvider } from "../intensity/provider.js";
+import { createIntensityProvider } from "../intensity/live-provider.js";
+import type { IntensityProvider } from "../intensity/provider.js";
 import { runFiles } from "../logs/run-files.js";
 import type { RecordSink } from "../logs/schema.js";
 import { ConsoleSink } from "../logs/sinks/console-sink.js";

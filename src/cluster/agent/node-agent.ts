@@ -4,13 +4,14 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type {
+  Backend,
   Component,
   DetectionContext,
   DeviceDescription,
   DeviceReading,
   Provenance,
 } from "../../hardware/types.js";
-import { detectReaders } from "../../hardware/registry.js";
+import { detectReaders } from "../../hardware/detect.js";
 import type { IntensityProvider } from "../../intensity/provider.js";
 import { ReaderSet } from "../../sampling/reader-set.js";
 import { joulesToKwh } from "../../units/index.js";
@@ -27,6 +28,8 @@ export interface NodeAgentOptions {
   components: Component[];
   /** Detection seams; GPU visibility variables are dropped so every GPU of the node is seen. */
   context: DetectionContext;
+  /** Backends per component, in the order tried (the composition root's registry). */
+  backends: Record<Component, Backend[]>;
   procRoot: string;
   discovery: JobDiscovery;
   intensity: IntensityProvider;
@@ -129,11 +132,11 @@ export class NodeAgent {
   static async open(options: NodeAgentOptions): Promise<NodeAgent> {
     const env = { ...options.context.env };
     for (const name of GPU_VISIBILITY) delete env[name];
-    const detection = await detectReaders(options.components, {
-      ...options.context,
-      env,
-      devicesByPid: false,
-    });
+    const detection = await detectReaders(
+      options.components,
+      { ...options.context, env, devicesByPid: false },
+      options.backends,
+    );
     const set = new ReaderSet(detection.readers, detection.skipped, detection.notices);
     const agent = new NodeAgent(options, set, set.devices());
     await agent.discover(true);
