@@ -6,6 +6,7 @@ import { basename } from "node:path";
 import { LogParseError } from "../../errors/index.js";
 import { classifyLogName } from "../../logs/parser/run-id.js";
 import { readLogs } from "../../logs/parser/index.js";
+import { readJsonlRecords } from "../../logs/parser/jsonl-run.js";
 import type { ParsedRun } from "../../logs/parser/types.js";
 import type { TrackerRecord } from "../../logs/schema.js";
 
@@ -43,19 +44,6 @@ export interface ReportModel {
   provenance: { figure: string; how: string }[];
   /** What the report could not show and why. */
   notes: string[];
-}
-
-function parseJsonl(text: string): TrackerRecord[] {
-  const records: TrackerRecord[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      records.push(JSON.parse(line) as TrackerRecord);
-    } catch {
-      // A line cut by a killed run: the complete lines still count.
-    }
-  }
-  return records;
 }
 
 function fromJsonl(model: ReportModel, records: TrackerRecord[]): void {
@@ -240,7 +228,8 @@ export async function buildReportModel(logPath: string): Promise<ReportModel> {
   // The parser keeps the JSONL only when it is readable; the epoch windows are read here.
   const jsonlPath = run.source === "jsonl" ? run.files.jsonl : undefined;
   const jsonlText = jsonlPath === undefined ? undefined : await readFile(jsonlPath, "utf8");
-  if (jsonlText !== undefined) fromJsonl(model, parseJsonl(jsonlText));
+  if (jsonlText !== undefined)
+    fromJsonl(model, readJsonlRecords(jsonlText).records as unknown as TrackerRecord[]);
   fromParsedRun(model, run);
   if (model.epochs.length === 0 && !model.actual && !model.predicted && model.power.length === 0) {
     throw new LogParseError(
