@@ -6,7 +6,7 @@
  * Significant digits kept for energy and CO2eq: every digit the original's logs print (12
  * decimals of values below 1), far past any counter's accuracy, and short of float noise (16-17).
  */
-export const SIGNIFICANT_DIGITS = 12;
+const SIGNIFICANT_DIGITS = 12;
 /** Decimals kept for carbon intensity (gCO2eq/kWh), as the original prints it. */
 export const INTENSITY_DECIMALS = 2;
 /** Decimals kept for durations in seconds (milliseconds: the resolution of our time stamps). */
