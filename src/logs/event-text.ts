@@ -147,9 +147,14 @@ export function eventText(event: TrackerEvent, style: BlockStyle): EventText {
     case "prompt":
       promptText(event.step, text);
       break;
-    case "interrupted":
-      text.standard.push(`Training was interrupted before all ${event.monitorEpochs} epochs were monitored.`);
+    case "interrupted": {
+      const line = `Training was interrupted before all ${event.monitorEpochs} epochs were monitored.`;
+      text.standard.push(line);
+      // On the console too (the original logs it only): a console capture such as a SLURM .out
+      // file then tells an interrupted run from one that monitored fewer epochs than it trained.
+      text.output.push(out(line));
       break;
+    }
     case "actual": {
       const a = event.actual;
       text.standard.push(

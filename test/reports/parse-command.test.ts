@@ -2,7 +2,7 @@
 // sentence, --json, --csv, --statement and --by, and for bad input.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { runParseCommand, type ParseCommandOptions } from "../../src/reports/parse-command.js";
@@ -123,6 +123,45 @@ test("--csv: a header and one row per run, component columns, warnings in the la
     killed ?? "",
     /,"ended after 1 epoch of 4 without its actual consumption \(killed\?\): counted the 1 epoch logged, not the prediction for 4"$/,
   );
+});
+
+/** Significant digits of a number as written (`0.000189650523` has 9, `444.99999999999994` 17). */
+function digitsOf(written: string): number {
+  return written.replace(/^-/, "").replace(/e.*$/i, "").replace(".", "").replace(/^0+/, "").length;
+}
+
+test("--json and --csv show no float noise: energy and CO2eq to 12 significant digits, g/kWh to 2 decimals", async () => {
+  const paths = readdirSync(GENERATED).map((name) => join(GENERATED, name));
+  const json = await parse({ paths, json: true });
+  assert.equal(json.code, 0, json.stderr);
+  const numbers = [...json.stdout.matchAll(/"(\w+)": (-?[\d.]+(?:e[+-]?\d+)?)/g)];
+  assert.ok(numbers.length > 200, `${numbers.length} figures checked`);
+  for (const [, field, written] of numbers as unknown as [string, string, string][]) {
+    assert.ok(digitsOf(written) <= 12, `${field}: ${written} has float noise`);
+    if (field === "intensity_g_per_kwh") assert.match(written, /^\d+(\.\d{1,2})?$/, `${field}: ${written}`);
+  }
+  // The fixtures' intensities were 444.99999964013085 and the like (CO2eq / energy): 445 now.
+  const records = JSON.parse(json.stdout) as RunRecord[];
+  assert.ok(records.some((r) => r.intensity_g_per_kwh === 445));
+  // Totals are summed from full precision and rounded once: the sentence is the original's.
+  const sentence = await parse({ paths: [MULTI02] });
+  const total = Number(/estimated to use ([\d.]+) kWh/.exec(sentence.stdout)?.[1]);
+  const summed = (JSON.parse((await parse({ paths: [MULTI02], json: true })).stdout) as RunRecord[]).reduce(
+    (sum, r) => sum + r.energy_kwh,
+    0,
+  );
+  assert.ok(Math.abs(summed - total) <= total * 1e-11, `${summed} against ${total}`);
+  for (const by of [undefined, "job", "user"] as const) {
+    const csv = await parse({ paths, csv: true, by });
+    for (const row of csv.stdout.trimEnd().split("\n").slice(1)) {
+      for (const cell of row.split(",").filter((c) => /^-?[\d.]+(e[+-]?\d+)?$/.test(c)))
+        assert.ok(digitsOf(cell) <= 12, `CSV (--by ${by}) cell ${cell} has float noise`);
+    }
+  }
+  // Per group too: the totals of --by, summed at full precision and rounded once.
+  const grouped = await parse({ paths, json: true, by: "user" });
+  for (const [, field, written] of grouped.stdout.matchAll(/"([\w ]+)": (-?[\d.]+(?:e[+-]?\d+)?)/g))
+    assert.ok(digitsOf(written as string) <= 12, `--by user ${field}: ${written} has float noise`);
 });
 
 test("--statement: the sentence with readable figures, then method, intensity, PUE, counting and tools", async () => {

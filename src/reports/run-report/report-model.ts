@@ -87,6 +87,14 @@ function fromJsonl(model: ReportModel, records: TrackerRecord[]): void {
       model.interrupted = record.interrupted;
     }
   }
+  // Charts start at the run's start: the first power reading and the first intensity (fetched
+  // as the run started) stand for the time before them.
+  for (const series of devices.values()) {
+    const first = series.points[0];
+    if (first && first.t > 0) series.points.unshift({ t: 0, v: first.v });
+  }
+  const firstIntensity = model.intensity[0];
+  if (firstIntensity && firstIntensity.t > 0) firstIntensity.t = 0;
   // The last intensity holds until the run's end: draw it to there.
   const lastIntensity = model.intensity.at(-1);
   const lastT = secs(records.at(-1)?.t ?? t0);
