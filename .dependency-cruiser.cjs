@@ -26,7 +26,7 @@ const MAY_IMPORT = {
     "logs",
     "cluster",
   ],
-  reports: ["units", "errors", "logs"],
+  reports: ["units", "errors", "hardware", "logs"],
   doctor: ["units", "errors", "hardware", "intensity"],
   frameworks: ["tracker"],
   threads: ["hardware", "sampling"],

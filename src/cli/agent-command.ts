@@ -86,7 +86,8 @@ export async function runAgentCommand(
       },
     }).values;
   } catch (error) {
-    io.stderr(`carbontracker agent: ${error instanceof Error ? error.message : String(error)}\n${HELP}`);
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`carbontracker agent: ${message.replace(/\.?\s*$/, "")}; see 'carbontracker help agent'.\n`);
     return 2;
   }
   if (values.help) {

@@ -6,7 +6,7 @@ import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
 import { resolveOptions } from "../tracker/options.js";
 import { trackerOptionsFromFlags } from "./tracker-flags.js";
 import { LiveView, liveViewEnabled } from "./live-view.js";
-import { parseArguments, type CliOptions } from "./program.js";
+import { parseArguments, SUBCOMMANDS, type CliOptions } from "./program.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";
 import { findCommand } from "../hardware/find-command.js";
 import { TrackerSlot } from "./tracker-slot.js";
@@ -54,35 +54,61 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   }
 }
 
+/** Bad usage: one line on stderr naming what is wrong and where the options are listed. */
+function usage(message: string): number {
+  const line = message.replace(/\s*\n\s*/g, " ").replace(/[.:]?\s*$/, "");
+  process.stderr.write(`carbontracker: ${line}; see 'carbontracker --help'.\n`);
+  return USAGE_ERROR;
+}
+
+/** Runs a subcommand; undefined when `name` is none (then it is a command to wrap). */
+async function runSubcommand(name: string | undefined, args: string[]): Promise<number | undefined> {
+  const io = {
+    stdout: (s: string) => void process.stdout.write(s),
+    stderr: (s: string) => void process.stderr.write(s),
+  };
+  if (name === "agent") {
+    const { runAgentCommand } = await import("./agent-command.js");
+    return runAgentCommand(args, io, process.env);
+  }
+  if (name === "plan") {
+    const { runPlanCommand } = await import("./plan-command.js");
+    return runPlanCommand(args, io, process.env);
+  }
+  if (name === "doctor") {
+    const { runDoctorCommand } = await import("./doctor-command.js");
+    return runDoctorCommand(args, process, process.env);
+  }
+  if (name === "engine") {
+    const { runEngineCommand } = await import("./engine-command.js");
+    return runEngineCommand(args, io);
+  }
+  if (name === "python-package") {
+    const { pythonClientDir } = await import("./child-env.js");
+    const dir = pythonClientDir();
+    if (dir) io.stdout(`${dir}\n`);
+    else io.stderr("carbontracker: the Python package (clients/python) is missing from this install.\n");
+    return dir ? 0 : 1;
+  }
+  if (name === "help") {
+    const topic = args[0];
+    if (topic === undefined || topic === "help") return main(["--help"]);
+    const known = SUBCOMMANDS.filter((c) => c.name !== "help").map((c) => c.name);
+    if (!known.includes(topic))
+      return usage(`help: no command '${topic}'; the commands are ${known.join(", ")}`);
+    return runSubcommand(topic, ["--help"]);
+  }
+  return undefined;
+}
+
 async function main(argv: string[]): Promise<number> {
   const write = {
     out: (s: string) => void process.stdout.write(s),
     err: (s: string) => void process.stderr.write(s),
   };
   // Subcommands come first; anything else is a command to wrap.
-  if (argv[0] === "agent") {
-    const { runAgentCommand } = await import("./agent-command.js");
-    return runAgentCommand(argv.slice(1), { stdout: write.out, stderr: write.err }, process.env);
-  }
-  if (argv[0] === "plan") {
-    const { runPlanCommand } = await import("./plan-command.js");
-    return runPlanCommand(argv.slice(1), { stdout: write.out, stderr: write.err }, process.env);
-  }
-  if (argv[0] === "engine") {
-    const { runEngineCommand } = await import("./engine-command.js");
-    return runEngineCommand(argv.slice(1), { stdout: write.out, stderr: write.err });
-  }
-  if (argv[0] === "python-package") {
-    const { pythonClientDir } = await import("./child-env.js");
-    const dir = pythonClientDir();
-    if (dir) write.out(`${dir}\n`);
-    else write.err("carbontracker: the Python package (clients/python) is missing from this install.\n");
-    return dir ? 0 : 1;
-  }
-  if (argv[0] === "doctor") {
-    const { runDoctorCommand } = await import("./doctor-command.js");
-    return runDoctorCommand(argv.slice(1), process, process.env);
-  }
+  const subcommand = await runSubcommand(argv[0], argv.slice(1));
+  if (subcommand !== undefined) return subcommand;
   let parsed;
   try {
     parsed = parseArguments(argv, write);
@@ -90,20 +116,13 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
       // Commander quotes the rejected value; an --api_keys value may hold a key, so it never is.
-      const message = error.message
-        .replace(/^error: /, "")
-        .replace(/ argument '.*' is invalid\./s, " value is invalid:");
-      process.stderr.write(`carbontracker: ${message}\n`);
-      process.stderr.write("Run 'carbontracker --help' for the options.\n");
-      return USAGE_ERROR;
+      return usage(
+        error.message.replace(/^error: /, "").replace(/ argument '.*' is invalid\./s, " value is invalid:"),
+      );
     }
     throw error;
   }
   const { options, command } = parsed;
-  const usage = (message: string) => {
-    process.stderr.write(`carbontracker: ${message}\nRun 'carbontracker --help' for the options.\n`);
-    return USAGE_ERROR;
-  };
   const formats = [
     options.json && "--json",
     options.csv && "--csv",
@@ -138,13 +157,8 @@ async function main(argv: string[]): Promise<number> {
       { stdout: write.out, stderr: write.err },
     );
   }
-  if (command.length === 0) {
-    process.stderr.write(
-      "carbontracker: no command given. Usage: carbontracker [options] <command> [args...]\n",
-    );
-    process.stderr.write("Run 'carbontracker --help' for the options.\n");
-    return USAGE_ERROR;
-  }
+  if (command.length === 0)
+    return usage("no command given. Usage: carbontracker [options] <command> [args...]");
   return trackCommand(options, command);
 }
 

@@ -25,6 +25,32 @@ export interface CliOptions extends Partial<TrackerOptions> {
   output?: string;
 }
 
+/** The subcommands main.ts dispatches before parsing options, one line each for --help. */
+export const SUBCOMMANDS: readonly { name: string; usage: string; summary: string }[] = [
+  {
+    name: "doctor",
+    usage: "doctor [options]",
+    summary: "Check what this machine can measure, and how to fix it.",
+  },
+  {
+    name: "plan",
+    usage: "plan --duration <time>",
+    summary: "Find the start time with the cleanest forecast grid.",
+  },
+  {
+    name: "agent",
+    usage: "agent [options]",
+    summary: "Measure this node and its SLURM jobs; serve metrics.",
+  },
+  { name: "help", usage: "help [command]", summary: "Show this help, or the help of a command." },
+];
+
+function commandsHelp(): string {
+  const width = Math.max(...SUBCOMMANDS.map((c) => c.usage.length)) + 2;
+  const lines = SUBCOMMANDS.map((c) => `  ${c.usage.padEnd(width)}${c.summary}`);
+  return `\nCommands (carbontracker <command> --help for their options):\n${lines.join("\n")}\n`;
+}
+
 /** Builds the commander program (exposed for help-text tests). */
 export function buildProgram(): Command {
   const program = new Command("carbontracker")
@@ -55,7 +81,8 @@ export function buildProgram(): Command {
       ]),
     )
     .option("--report <log>", "Render a report of this run's log and exit (needs --output).")
-    .option("--output <file>", "With --report: write to this .pdf or .html file.");
+    .option("--output <file>", "With --report: write to this .pdf or .html file.")
+    .addHelpText("after", commandsHelp());
 }
 
 /** Value-taking long options of the program, for underscore normalisation. */

@@ -5,6 +5,7 @@
 import type { TrackerEvent } from "../tracker/events.js";
 import { formatDuration } from "../units/index.js";
 import { consumptionBlock, pythonFloat } from "./format.js";
+import { unmeasuredNote } from "./provenance-note.js";
 
 /** How often the original says it fetches intensities (s); its words, kept. */
 const FETCH_EVERY_S = 900;
@@ -146,9 +147,14 @@ export function eventText(event: TrackerEvent, style: BlockStyle): EventText {
     case "prompt":
       promptText(event.step, text);
       break;
-    case "interrupted":
-      text.standard.push(`Training was interrupted before all ${event.monitorEpochs} epochs were monitored.`);
+    case "interrupted": {
+      const line = `Training was interrupted before all ${event.monitorEpochs} epochs were monitored.`;
+      text.standard.push(line);
+      // On the console too (the original logs it only): a console capture such as a SLURM .out
+      // file then tells an interrupted run from one that monitored fewer epochs than it trained.
+      text.output.push(out(line));
       break;
+    }
     case "actual": {
       const a = event.actual;
       text.standard.push(
@@ -170,11 +176,8 @@ export function eventText(event: TrackerEvent, style: BlockStyle): EventText {
         ),
       );
       for (const device of event.unmeasured) {
-        const how =
-          device.provenance === "estimate"
-            ? "an ESTIMATE (TDP x utilisation), not a measurement"
-            : "SIMULATED (rated power x utilisation)";
-        text.output.push(out(`Energy of ${device.component} ${device.device} is ${how}.`));
+        if (device.provenance === "estimate" || device.provenance === "simulated")
+          text.output.push(out(unmeasuredNote(device.component, device.device, device.provenance)));
       }
       break;
     }

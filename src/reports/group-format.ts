@@ -2,6 +2,7 @@
 // with who measured what under it, a JSON record per group, a CSV row per group. One source of
 // numbers: groupTotals().
 import { csvText } from "./csv.js";
+import { significant } from "./figures.js";
 import type { GroupBy, GroupTotal } from "./group-totals.js";
 
 /** Enough decimals to show 3 significant digits, and at least 3 (`0.000303`, `4.494`). */
@@ -59,14 +60,15 @@ export function groupRecord(g: GroupTotal, by: GroupBy): Record<string, unknown>
     nodes: g.nodes,
     users: g.users,
     runs: g.runs,
-    energy_kwh: g.energyKwh,
-    co2eq_g: g.co2eqG,
-    equivalents: g.equivalents,
+    // Summed at full precision, rounded once here (see figures.ts).
+    energy_kwh: significant(g.energyKwh),
+    co2eq_g: significant(g.co2eqG),
+    equivalents: Object.fromEntries(Object.entries(g.equivalents).map(([k, v]) => [k, significant(v)])),
     sources: g.sources.map((s) => ({
       node: s.node,
       component: s.component,
       device: s.device,
-      energy_kwh: s.energyKwh,
+      energy_kwh: significant(s.energyKwh),
       provenance: s.provenance,
       measured_by: s.measuredBy,
     })),
@@ -74,7 +76,7 @@ export function groupRecord(g: GroupTotal, by: GroupBy): Record<string, unknown>
       node: d.node,
       device: d.device,
       measured_by: d.measuredBy,
-      energy_kwh: d.energyKwh,
+      energy_kwh: significant(d.energyKwh),
       file: d.file,
     })),
   };
@@ -102,9 +104,9 @@ export function groupsToCsv(groups: readonly GroupTotal[], by: GroupBy): string 
     g.nodes,
     g.users,
     g.runs,
-    g.energyKwh,
-    g.co2eqG,
-    g.equivalents["km travelled by car"],
+    significant(g.energyKwh),
+    significant(g.co2eqG),
+    significant(g.equivalents["km travelled by car"] ?? null),
     measuredPhrases(g).join(" | "),
     g.duplicates.length,
   ]);

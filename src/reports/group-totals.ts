@@ -5,7 +5,7 @@
 // source measured which device.
 import type { AgentJob, ParsedRun } from "../logs/parser/types.js";
 import { CAR_GRAMS_PER_KM } from "../logs/format.js";
-import { joulesToKwh } from "../units/index.js";
+import { facilityKwh } from "../units/index.js";
 
 /** What `--by` groups by. */
 export type GroupBy = "job" | "node" | "user";
@@ -117,7 +117,7 @@ function runContributions(run: ParsedRun, origin: number): Contribution[] {
             ? `gpu ${d.uuid}`
             : `gpu ${d.device} of run ${origin}`
           : `${who.node} ${d.device}`,
-      energyKwh: joulesToKwh(d.energyJ) * pue,
+      energyKwh: facilityKwh(d.energyJ, pue),
       co2eqG: d.co2eqG,
       startMs: d.startMs,
       endMs: d.endMs,
@@ -150,7 +150,7 @@ function agentContributions(job: AgentJob, origin: number): Contribution[] {
     component: d.component,
     device: d.device,
     deviceKey: `agent ${r.node} ${r.job_id} ${d.component} ${d.device}`,
-    energyKwh: joulesToKwh(d.energy_j) * r.pue,
+    energyKwh: facilityKwh(d.energy_j, r.pue),
     co2eqG: r.energy_j > 0 ? (r.co2eq_g * d.energy_j) / r.energy_j : 0,
     startMs: r.start_t,
     endMs: r.end_t,

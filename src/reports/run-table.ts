@@ -2,8 +2,13 @@
 // why, energy by component, CO2eq, the intensity behind it and the provenance of every figure.
 import type { CountedBasis, ParsedRun, RunFilePaths, RunSource } from "../logs/parser/types.js";
 import { csvText } from "./csv.js";
+import { decimals, DURATION_DECIMALS, INTENSITY_DECIMALS, significant } from "./figures.js";
 
-/** A run as a row of plain values (JSON field names are the CSV column names). */
+/**
+ * A run as a row of plain values (JSON field names are the CSV column names). Figures are rounded
+ * (energy and CO2eq to 12 significant digits, intensity to 2 decimals, durations to ms); totals
+ * over runs are summed from the parsed runs, never from these.
+ */
 export interface RunRecord {
   run_id: string;
   source: RunSource;
@@ -49,8 +54,8 @@ function componentShares(run: ParsedRun): Record<string, number | null> {
   const energy = run.counted.energyKwh;
   const shares: Record<string, number | null> = {};
   for (const name of names) {
-    if (total > 0) shares[name] = energy * ((joules[name] as number) / total);
-    else shares[name] = names.length === 1 ? energy : null;
+    if (total > 0) shares[name] = significant(energy * ((joules[name] as number) / total));
+    else shares[name] = names.length === 1 ? significant(energy) : null;
   }
   return shares;
 }
@@ -70,12 +75,12 @@ export function runRecord(run: ParsedRun, group?: string): RunRecord {
     node: typeof run.slurm?.node === "string" ? run.slurm.node : run.host,
     slurm_job: typeof run.slurm?.job_id === "string" ? run.slurm.job_id : null,
     user: typeof run.slurm?.user === "string" ? run.slurm.user : run.owner,
-    duration_s: c.durationS,
+    duration_s: decimals(c.durationS, DURATION_DECIMALS),
     epochs: c.epochs,
-    energy_kwh: c.energyKwh,
+    energy_kwh: significant(c.energyKwh),
     energy_kwh_by_component: componentShares(run),
-    co2eq_g: c.co2eqG,
-    intensity_g_per_kwh: intensity,
+    co2eq_g: significant(c.co2eqG),
+    intensity_g_per_kwh: decimals(intensity, INTENSITY_DECIMALS),
     intensity_source: run.intensity.source,
     intensity_location: run.intensity.location,
     provenance,
@@ -84,8 +89,8 @@ export function runRecord(run: ParsedRun, group?: string): RunRecord {
     counted: c.basis,
     counted_reason: c.reason,
     predicted_epochs: run.pred?.epochs ?? null,
-    predicted_energy_kwh: run.pred?.energyKwh ?? null,
-    pue: run.pue,
+    predicted_energy_kwh: significant(run.pred?.energyKwh ?? null),
+    pue: significant(run.pue),
     version: run.version,
     files: run.files,
     warnings: run.warnings,

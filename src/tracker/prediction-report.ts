@@ -5,7 +5,7 @@ import { bestStart } from "../intensity/forecast/best-start.js";
 import { forecastCoverage } from "../intensity/forecast/forecast-mean.js";
 import type { IntensityReading } from "../intensity/types.js";
 import { predictTotal } from "../prediction/predict.js";
-import { co2eqGrams, joulesToKwh } from "../units/index.js";
+import { co2eqGrams, facilityKwh } from "../units/index.js";
 import type { AdviceEvent, ForecastEvent } from "./events.js";
 import type { EpochResult, PredictionResult } from "./results.js";
 
@@ -43,7 +43,7 @@ export function predictRun(input: PredictionInput): PredictionOutcome {
     prediction: {
       epochs: input.totalEpochs,
       durationS: predicted.durationS,
-      energyKwh: joulesToKwh(predicted.energyJ) * pue,
+      energyKwh: facilityKwh(predicted.energyJ, pue),
       co2eqG: co2eqGrams(predicted.energyJ, pue, gPerKwh),
       gPerKwh,
     },
@@ -60,7 +60,7 @@ export function predictRun(input: PredictionInput): PredictionOutcome {
   if (predicted.range) {
     const r = predicted.range;
     outcome.prediction.range = {
-      energyKwh: [joulesToKwh(r.lowJ) * pue, joulesToKwh(r.highJ) * pue],
+      energyKwh: [facilityKwh(r.lowJ, pue), facilityKwh(r.highJ, pue)],
       co2eqG: [co2eqGrams(r.lowJ, pue, gPerKwh), co2eqGrams(r.highJ, pue, gPerKwh)],
       durationS: [r.lowS, r.highS],
     };

@@ -13,7 +13,7 @@ import type { SlurmIdentity } from "../logs/schema.js";
 import type { SharedDeviceElection } from "../cluster/shared-device-election.js";
 import type { Sampler } from "../sampling/sampler.js";
 import type { Snapshot } from "../sampling/reader-set.js";
-import { co2eqGrams, joulesToKwh } from "../units/index.js";
+import { co2eqGrams, facilityKwh } from "../units/index.js";
 import { VERSION } from "../version.js";
 import { askToContinue } from "./confirm-prompt.js";
 import { readerNotice, reportDevices } from "./device-report.js";
@@ -325,7 +325,7 @@ export class TrackerRun {
   private consumption(epochs: readonly EpochResult[]): ConsumptionResult {
     const energyJ = epochs.reduce((sum, e) => sum + e.energyJ, 0);
     const co2eqG = epochs.reduce((sum, e) => sum + e.co2eqG, 0);
-    const energyKwh = joulesToKwh(energyJ) * this.o.pue;
+    const energyKwh = facilityKwh(energyJ, this.o.pue);
     return {
       epochs: epochs.length,
       durationS: epochs.reduce((sum, e) => sum + e.durationS, 0),

@@ -31,11 +31,19 @@ export function microjoulesToJoules(energyUj: number): Joules {
 }
 
 /**
- * The one emissions formula: device energy (J, before PUE) × PUE (the facility's overhead) ×
- * carbon intensity (g/kWh) = grams CO2eq. Every CO2eq figure of the product comes from here.
+ * The facility's energy: device energy (J, before PUE) × PUE (the data centre's overhead), in
+ * kWh, as the original reports energy.
+ */
+export function facilityKwh(energy: Joules, pue: number): KilowattHours {
+  return joulesToKwh(energy) * pue;
+}
+
+/**
+ * The one emissions formula: device energy (J, before PUE) × PUE × carbon intensity (g/kWh) =
+ * grams CO2eq. Every CO2eq figure of the product comes from here.
  */
 export function co2eqGrams(energy: Joules, pue: number, intensity: GramsPerKwh): GramsCo2e {
-  return joulesToKwh(energy) * pue * intensity;
+  return facilityKwh(energy, pue) * intensity;
 }
 
 /**

@@ -10,15 +10,15 @@ import { join, resolve } from "node:path";
 import { readJsonlRecords } from "../../src/logs/parser/jsonl-run.js";
 import { readLogs } from "../../src/logs/parser/read-logs.js";
 import { groupTotals } from "../../src/reports/group-totals.js";
+import { skipUnlessInCi } from "../helpers/ci-only.js";
 import { FakePowercap, singlePackageLayout } from "../helpers/fake-powercap.js";
 
 const cluster = spawnSync("sinfo", ["-h", "-o", "%t"], { encoding: "utf8" });
-const skip =
-  cluster.status === 0 && /idle|mix|alloc/.test(cluster.stdout)
-    ? false
-    : process.env.CI
-      ? false // CI starts the cluster (.ci/run): its absence there must fail, not skip
-      : "no SLURM cluster (run test/cluster/start-slurm.sh as root)";
+// CI starts the cluster (.ci/run): its absence there must fail, not skip.
+const skip = skipUnlessInCi(
+  cluster.status === 0 && /idle|mix|alloc/.test(cluster.stdout),
+  "no SLURM cluster running",
+);
 const repo = resolve(".");
 
 /** Every run's JSONL records in a log folder, read as the parser reads them. */

@@ -20,6 +20,7 @@ import {
   runPython,
   tempFolder,
 } from "./python-kit.js";
+import { IN_CI } from "../helpers/ci-only.js";
 
 const LIFECYCLE = join(FIXTURES, "lifecycle.py");
 
@@ -185,7 +186,7 @@ test("pip install of the package folder works offline; without an engine the pro
   const python = pythonFor(t, "python");
   if (!python) return;
   if (spawnSync(python, ["-m", "pip", "--version"], { stdio: "ignore" }).status !== 0) {
-    if (process.env.CI) throw new Error(`${python} has no pip: CI installs python3-pip`);
+    if (IN_CI) throw new Error(`${python} has no pip: CI installs python3-pip (.ci/run)`);
     t.skip(`${python} has no pip`);
     return;
   }
@@ -214,7 +215,7 @@ test("pip install of the package folder works offline; without an engine the pro
   assert.equal(run.stdout, "epoch 1 done\nepoch 2 done\nepoch 3 done\ntraining finished\n");
   assert.equal(
     run.stderr,
-    'CarbonTracker: WARNING - No carbontracker engine found (not on PATH, CARBONTRACKER_ENGINE unset). Install it: npm install -g carbontracker (Node.js 20+), or set CARBONTRACKER_ENGINE to its "carbontracker" executable. Training runs untracked.\n',
+    'CarbonTracker: WARNING - No carbontracker engine found (not on PATH, CARBONTRACKER_ENGINE unset). Install it: `npm install -g .` in a clone of carbontracker (Node.js 20+; its README, "Install", has the other ways), or set CARBONTRACKER_ENGINE to its "carbontracker" executable. Training runs untracked.\n',
   );
   // Installed from the npm package's own folder, the copy finds that package's engine.
   const fromPackage = await pip(PACKAGE_DIR, join(dir, "site2"));

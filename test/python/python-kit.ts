@@ -6,6 +6,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } f
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestContext } from "node:test";
+import { IN_CI } from "../helpers/ci-only.js";
 
 /** The Python package's folder (what `carbontracker python-package` prints). */
 export const PACKAGE_DIR = resolve("clients/python");
@@ -45,7 +46,7 @@ export function pythonFor(t: TestContext, needs: "python" | "torch"): string | u
     needs === "torch"
       ? "no Python with PyTorch (apt-get install python3-torch, or set CARBONTRACKER_TEST_PYTHON)"
       : "no python3 >= 3.8";
-  if (process.env.CI) throw new Error(`${what}: CI installs it, so this is a failure`);
+  if (IN_CI) throw new Error(`${what}: CI installs it (.ci/run), so this is a failure`);
   t.skip(what);
   return undefined;
 }

@@ -15,7 +15,10 @@ from .exceptions import EngineNotFoundError, LogParseError
 ENGINE_ENV = "CARBONTRACKER_ENGINE"
 NODE_ENV = "CARBONTRACKER_NODE"
 
-INSTALL = 'npm install -g carbontracker (Node.js 20+), or set CARBONTRACKER_ENGINE to its "carbontracker" executable'
+INSTALL = (
+    '`npm install -g .` in a clone of carbontracker (Node.js 20+; its README, "Install", has the other ways), '
+    'or set CARBONTRACKER_ENGINE to its "carbontracker" executable'
+)
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # clients/python/carbontracker -> the npm package's root -> its CLI.

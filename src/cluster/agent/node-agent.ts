@@ -14,7 +14,7 @@ import type {
 import { detectReaders } from "../../hardware/detect.js";
 import type { IntensityProvider } from "../../intensity/provider.js";
 import { ReaderSet } from "../../sampling/reader-set.js";
-import { joulesToKwh } from "../../units/index.js";
+import { co2eqGrams, facilityKwh } from "../../units/index.js";
 import { VERSION } from "../../version.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 import { attributeInterval, type DeviceDelta } from "./attribution.js";
@@ -242,7 +242,7 @@ export class NodeAgent {
       busyS !== undefined && previous.busyS !== undefined ? Math.max(0, busyS - previous.busyS) : 0;
     const split = attributeInterval(deltas, jobDeltas || [], busy);
     const intervalS = Math.max(1e-3, (tMs - previous.tMs) / 1000);
-    const gramsPerJoule = joulesToKwh(1) * this.options.pue * this.gPerKwh;
+    const gramsPerJoule = co2eqGrams(1, this.options.pue, this.gPerKwh);
     for (const d of deltas) {
       const unattributedJ = split.unattributed.get(d.device) ?? d.energyJ;
       const total = this.deviceTotals.get(d.device) ?? { energyJ: 0, unattributedJ: 0 };
@@ -313,7 +313,7 @@ export class NodeAgent {
       energy_j_by_component: byComponent,
       devices,
       co2eq_g: state.co2eqG,
-      g_per_kwh: energyJ > 0 ? state.co2eqG / (joulesToKwh(energyJ) * this.options.pue) : this.gPerKwh,
+      g_per_kwh: energyJ > 0 ? state.co2eqG / facilityKwh(energyJ, this.options.pue) : this.gPerKwh,
       pue: this.options.pue,
       attribution: state.source,
       gpus: state.gpus,

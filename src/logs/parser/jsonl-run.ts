@@ -1,5 +1,6 @@
 // One run from our JSONL (DESIGN.md "Logs"): exact per-device energies, provenance, intensity
 // and samples. A run killed mid-write leaves a last line cut short; every complete line counts.
+import { facilityKwh } from "../../units/index.js";
 import { CAR_GRAMS_PER_KM } from "../format.js";
 import type {
   ActualRecord,
@@ -11,7 +12,6 @@ import type {
   SlurmIdentity,
   StartRecord,
 } from "../schema.js";
-import { kwhAfterPue } from "./components.js";
 import { decideCounted } from "./counted.js";
 import { splitLines } from "./text-lines.js";
 import type { ComponentMeasurements, Consumption, DeviceEpoch, ParsedRun, RunFilePaths } from "./types.js";
@@ -191,7 +191,7 @@ export function buildJsonlRun(input: JsonlRunInput): ParsedRun | null {
     measured = {
       epochs: epochs.length,
       durationS: epochs.reduce((s, e) => s + (num(e.duration_s) ?? 0), 0),
-      energyKwh: kwhAfterPue(joules, pue ?? 1),
+      energyKwh: facilityKwh(joules, pue ?? 1),
       co2eqG: co2,
       equivalents: carEquivalent(co2),
     };
