@@ -117,7 +117,7 @@ test("a program that marks nothing is one epoch, without the prediction it canno
   assert.doesNotMatch(run.stderr, /Predicted consumption/);
   assert.match(
     run.stderr,
-    /CarbonTracker: The command marked no epoch: the whole run is counted as one, without a prediction\. Mark epochs with .*\(see README, "Epochs from any language"\)\.\nCarbonTracker: Average carbon intensity[^\n]*\nCarbonTracker: \nActual consumption for 1 epoch\(s\):/,
+    /CarbonTracker: The command marked no epoch: the whole run is counted as one, without a prediction\. Mark epochs with .*\(see README, "Epochs from any language"\)\.\nCarbonTracker: Training was interrupted before all 3 epochs were monitored\.\nCarbonTracker: Average carbon intensity[^\n]*\nCarbonTracker: \nActual consumption for 1 epoch\(s\):/,
   );
   assert.equal(records(logDir).filter((r) => r.type === "prediction").length, 0);
   const all = records(logDir);
