@@ -65,11 +65,11 @@ test("live GB intensity: used for CO2eq, forecast in the prediction, later start
   }
   assert.match(
     out,
-    /Carbon intensity for the next 0:00:04 is predicted to be 250\.00 gCO2\/kWh \(carbonintensity-uk/,
+    /Carbon intensity for the next 0:00:0\d is predicted to be 250\.00 gCO2\/kWh \(carbonintensity-uk/,
   );
   assert.match(
     out,
-    /Starting the remaining 0:00:04 of training in \d:\d\d:\d\d instead of now would save [\d.]+ g CO2eq \(250\.00 -> 50\.00 gCO2eq\/kWh/,
+    /Starting the remaining 0:00:0\d of training in \d:\d\d:\d\d instead of now would save [\d.]+ g CO2eq \(250\.00 -> 50\.00 gCO2eq\/kWh/,
   );
   const jsonl = readdirSync(dir).find((n) => n.endsWith(".jsonl")) as string;
   const records = readFileSync(join(dir, jsonl), "utf8")
