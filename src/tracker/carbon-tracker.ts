@@ -468,7 +468,7 @@ export class CarbonTracker {
     for (const device of estimated) {
       const how =
         device.provenance === "estimate"
-          ? "an ESTIMATE (TDP x utilisation), not a measurement"
+          ? `an ESTIMATE (${String(device.details?.estimate_label ?? "TDP x utilisation")}), not a measurement`
           : "SIMULATED (rated power x utilisation)";
       this.log.output(`Energy of ${device.component} ${device.device} is ${how}.`);
     }

@@ -46,7 +46,10 @@ test(
       assert.equal(run.code, 1, run.stderr);
       const out = lines(run.stdout);
       assert.ok(out.includes("CPU: ESTIMATED from TDP x utilisation, not measured (estimate)"), run.stdout);
-      assert.ok(out.includes("  [warn] Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz: estimate"), run.stdout);
+      assert.ok(
+        out.includes("  [warn] Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz: estimate (TDP x utilisation)"),
+        run.stdout,
+      );
       assert.ok(
         out.some((l) =>
           l.startsWith("  [skip] rapl: RAPL energy counters are not readable by this user (uid 65534)"),

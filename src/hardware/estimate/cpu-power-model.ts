@@ -162,6 +162,13 @@ export function chooseCpuPowerModel(input: CpuModelInput): CpuPowerModel {
   };
 }
 
+/** What the estimate is, in a few words for the console's provenance note and doctor. */
+export function estimateLabel(model: CpuPowerModel): string {
+  if (model.kind === "vm-share") return "VM estimate: this VM's share of the host CPU's TDP x utilisation";
+  if (model.kind === "vm-ccf") return "VM estimate: Cloud Carbon Footprint's power per vCPU x utilisation";
+  return "TDP x utilisation";
+}
+
 /** Facts for the JSONL `start` record's device (`tdp_w` kept: the power at 100 % utilisation). */
 export function modelDetails(model: CpuPowerModel, procRoot: string): Record<string, unknown> {
   const isVm = model.kind === "vm-share" || model.kind === "vm-ccf";
@@ -173,6 +180,7 @@ export function modelDetails(model: CpuPowerModel, procRoot: string): Record<str
       ? `VM estimate: share of the host CPU x utilisation (${procRoot}/stat)`
       : `TDP x utilisation (${procRoot}/stat)`,
     estimate: model.kind,
+    estimate_label: estimateLabel(model),
     cpu_model: model.matched?.name ?? null,
     cpu_table: CPU_TABLE_SOURCE,
     ...(model.unmatched !== undefined && !model.matched ? { unmatched_cpu: model.unmatched } : {}),
