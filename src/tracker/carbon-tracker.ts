@@ -6,7 +6,7 @@ import { CarbonTrackerError, ComponentUnavailableError, TrackerStateError } from
 import type { Component, DeviceDescription, ReaderNotice } from "../hardware/types.js";
 import { createIntensityProvider, type IntensityProvider } from "../intensity/provider.js";
 import type { IntensityReading } from "../intensity/types.js";
-import { staleWarning } from "../intensity/static/static-source.js";
+import { IntensityNotices } from "../intensity/intensity-notices.js";
 import { forecastCoverage } from "../intensity/forecast/forecast-mean.js";
 import { bestStart } from "../intensity/forecast/best-start.js";
 import { consumptionBlock, pythonFloat } from "../logs/format.js";
@@ -65,6 +65,7 @@ export class CarbonTracker {
   private readonly sinks: RecordSink[];
   private readonly intensity: IntensityProvider;
   private readonly timeline: IntensityTimeline;
+  private readonly notices: IntensityNotices;
   private sampler: Sampler | undefined;
   private devices: DeviceDescription[] = [];
   private readonly epochs: EpochResult[] = [];
@@ -119,9 +120,16 @@ export class CarbonTracker {
       });
     const first = this.intensity.initial(Date.now());
     this.timeline = new IntensityTimeline(first);
-    this.log.warning(first.message);
-    const stale = staleWarning(first, Date.now());
-    if (stale) this.log.warning(stale);
+    // The default figure's warning only if no live reading comes within a few seconds.
+    this.notices = new IntensityNotices(
+      {
+        provider: this.intensity,
+        warn: (text) => this.log.warning(text),
+        output: (text, minVerbose) => this.log.output(text, minVerbose),
+      },
+      first,
+    );
+    this.notices.start();
 
     try {
       this.sampler = internals.sampler ?? this.startWorkerSampler();
@@ -158,12 +166,7 @@ export class CarbonTracker {
     this.intensity.start((reading) => {
       this.timeline.add(reading);
       this.recordIntensity(reading);
-      if (o.verbose >= 2 && !reading.forecast) {
-        this.log.output(
-          `Current carbon intensity is ${reading.gPerKwh.toFixed(2)} gCO2eq/kWh at detected location: ${reading.location} (${reading.source}).`,
-          2,
-        );
-      }
+      this.notices.onReading(reading);
     });
     this.log.standard("Monitoring thread started.");
   }
@@ -560,10 +563,17 @@ export class CarbonTracker {
     reason: "finished" | "stopped" | "signal" = interrupted ? "stopped" : "finished",
   ): RunResult {
     const o = this.options;
+    this.notices.finish();
     const counted = this.epochs.slice(0, o.monitorEpochs);
+    // Readings that arrived after an epoch ended still cover its time: weigh every epoch again.
+    for (const e of counted) {
+      e.gPerKwh = this.timeline.meanOver(e.startMs, e.endMs);
+      e.co2eqG = joulesToKwh(e.energyJ) * o.pue * e.gPerKwh;
+    }
     const actual = this.consumption(counted);
     const readings = this.timeline.all().filter((r) => !r.forecast);
-    const first = readings[0] as IntensityReading;
+    const sources = this.timeline.shares();
+    const first = (readings.find((r) => r.source === sources[0]?.source) ?? readings[0]) as IntensityReading;
     this.log.standard(
       `Carbon intensities (gCO2eq/kWh) fetched every ${900} s at detected location: ${this.intensity.location.description}: [${readings.map((r) => pythonFloat(r.gPerKwh)).join(", ")}]`,
     );
@@ -599,6 +609,12 @@ export class CarbonTracker {
       interrupted,
       energy_j_by_component: energyByComponentJ,
       intensity_source: first.source,
+      intensity_sources: sources.map((x) => ({
+        source: x.source,
+        location: x.location,
+        g_per_kwh: x.gPerKwh,
+        energy_share: x.energyShare,
+      })),
     });
     this.log.output("Finished monitoring.");
     this.log.standard("Monitoring thread ended.");
@@ -620,7 +636,13 @@ export class CarbonTracker {
         name,
         provenance,
       })),
-      intensity: { source: first.source, location: first.location, message: first.message, year: first.year },
+      intensity: {
+        source: first.source,
+        location: first.location,
+        message: first.message,
+        year: first.year,
+        sources,
+      },
       logFiles: this.log.files
         ? {
             standard: this.log.files.standard,

@@ -3,9 +3,9 @@
 // device carries tdp_w, the matched model and the table's source.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cliEnv, runCli, tempDir } from "../../helpers/cli-process.js";
+import { jsonlRecords } from "../../helpers/jsonl-records.js";
 import { x86Proc, type X86Machine } from "./fake-proc.js";
 
 async function runOn(machine: X86Machine) {
@@ -20,12 +20,7 @@ async function runOn(machine: X86Machine) {
     }),
   });
   assert.equal(run.code, 0, run.stderr);
-  const jsonl = readdirSync(dir).find((n) => n.endsWith(".jsonl")) as string;
-  const start = readFileSync(join(dir, jsonl), "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .find((r) => r.type === "start") as { devices: Record<string, unknown>[] };
+  const start = jsonlRecords(dir).find((r) => r.type === "start") as { devices: Record<string, unknown>[] };
   const cpu = start.devices.find((d) => d.component === "cpu");
   assert.ok(cpu, JSON.stringify(start));
   return { stderr: run.stderr, cpu };
