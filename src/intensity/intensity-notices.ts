@@ -66,6 +66,11 @@ export class IntensityNotices {
     this.sayDefault();
   }
 
+  /** Tracking was switched off: say nothing more. */
+  cancel(): void {
+    this.settle();
+  }
+
   private settle(): void {
     this.settled = true;
     if (this.timer) clearTimeout(this.timer);

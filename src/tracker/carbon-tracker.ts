@@ -287,6 +287,7 @@ export class CarbonTracker {
   /** Handles a measurement failure: with ignoreErrors tracking is switched off, else it is thrown. */
   private fail(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
+    this.notices.cancel();
     if (this.options.ignoreErrors) {
       this.log.error(`${message} Tracking is switched off (ignoreErrors); training goes on.`);
       this.disabled = true;
