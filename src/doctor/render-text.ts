@@ -1,12 +1,13 @@
 // The report for people: per component what measures it and how, every backend skipped with its
 // reason and fix, then the system, location and services, and the verdict behind the exit code.
+import { PROVENANCE_METHOD } from "../hardware/provenance.js";
 import type { DoctorCheck, DoctorReport, MeasuredAs } from "./report-model.js";
 
 const HEADLINE: Record<MeasuredAs, string> = {
-  counter: "measured by hardware energy counters",
-  sampled: "measured by sampled power integrated over time (less exact than a counter)",
-  estimate: "ESTIMATED from TDP x utilisation, not measured",
-  simulated: "simulated from user-given figures, not measured",
+  counter: `measured by ${PROVENANCE_METHOD.counter}`,
+  sampled: `measured by ${PROVENANCE_METHOD.sampled} (less exact than a counter)`,
+  estimate: `NOT MEASURED: ${PROVENANCE_METHOD.estimate}`,
+  simulated: `NOT MEASURED: ${PROVENANCE_METHOD.simulated}`,
   none: "NOT MEASURED: no backend could open it",
 };
 
@@ -23,7 +24,8 @@ function isVmEstimate(c: DoctorReport["components"][number]): boolean {
   return c.measuredAs === "estimate" && c.devices.some((d) => d.details?.vm === true);
 }
 
-const VM_HEADLINE = "ESTIMATED for a virtual machine (its share of the host CPU x utilisation), not measured";
+const VM_HEADLINE =
+  "NOT MEASURED: estimates for a virtual machine, its share of the host CPU x utilisation (not measurements)";
 
 /** Prefixes the first line; later lines line up under it. */
 function indent(text: string, prefix: string): string[] {

@@ -1,39 +1,28 @@
-// What the console says about the run's intensity: the live line when a live reading arrives, or
-// the embedded figure's warning when none can come (offline) or none came within a few seconds
-// (or before the run ended). Never both at start: the live figure usually arrives in 100 ms.
+// When the run says what about its intensity: the live line when the first live reading arrives,
+// or the embedded figure's warning when none can come (offline) or none came within a few
+// seconds (or before the run ended). Never both at start: the live figure usually arrives in
+// 100 ms, and then the embedded figure covers nothing.
 import type { IntensityProvider } from "./provider.js";
-import { staleWarning } from "./static/static-source.js";
 import type { IntensityReading } from "./types.js";
 
-/** Seconds a live reading may take before the embedded figure's warning is shown. */
-export const DEFAULT_WARNING_GRACE_S = 5;
+/** Seconds a live reading may take before the embedded figure's warning is given. */
+const DEFAULT_WARNING_GRACE_S = 5;
 
-/** Where the notices go and when. */
+/** What the decisions go to, and the grace period. */
 export interface IntensityNoticeOptions {
   provider: IntensityProvider;
-  /** A warning line (console and err log). */
-  warn(text: string): void;
-  /** A "CarbonTracker: ..." line, shown from verbosity `minVerbose` on. */
-  output(text: string, minVerbose: number): void;
+  /** The embedded figure is the one in force: say so (the reading carries the warning's words). */
+  onDefault(reading: IntensityReading): void;
   /** Milliseconds to wait for a live reading; default DEFAULT_WARNING_GRACE_S. */
   graceMs?: number;
   now?: () => number;
 }
 
-/** The live line, in the original's words ("Current carbon intensity is ... at detected location: ..."). */
-export function liveLine(reading: IntensityReading, location: IntensityProvider["location"]): string {
-  const guess =
-    location.method === "timezone-guess"
-      ? ` The location is a guess (${location.description}): set --country or CARBONTRACKER_COUNTRY to be sure.`
-      : "";
-  return `Current carbon intensity is ${reading.gPerKwh.toFixed(2)} gCO2eq/kWh at detected location: ${reading.location} (${reading.source}).${guess}`;
-}
-
-/** Decides, once per run, between the live line and the default figure's warning. */
+/** Decides, once per run, between the live line and the embedded figure's warning. */
 export class IntensityNotices {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private settled = false;
-  private liveShown = false;
+  private liveSeen = false;
   private readonly now: () => number;
 
   constructor(
@@ -43,7 +32,7 @@ export class IntensityNotices {
     this.now = options.now ?? Date.now;
   }
 
-  /** At the run's start: warn at once when no live reading can come, else wait for one. */
+  /** At the run's start: the warning at once when no live reading can come, else wait for one. */
   start(): void {
     if (!(this.options.provider.liveExpected?.() ?? false)) {
       this.sayDefault();
@@ -53,12 +42,16 @@ export class IntensityNotices {
     this.timer.unref?.();
   }
 
-  /** Each reading as it arrives: the first live one is shown at default verbosity (also after the warning), later ones at 2. */
-  onReading(reading: IntensityReading): void {
-    if (reading.forecast || reading.fallback) return;
+  /**
+   * Each reading as it arrives. True for the first live one, which is to be shown at default
+   * verbosity (also when the warning came first); later ones are for verbose 2.
+   */
+  onReading(reading: IntensityReading): boolean {
+    if (reading.forecast || reading.fallback) return false;
     this.settle();
-    this.options.output(liveLine(reading, this.options.provider.location), this.liveShown ? 2 : 1);
-    this.liveShown = true;
+    const first = !this.liveSeen;
+    this.liveSeen = true;
+    return first;
   }
 
   /** At the run's end: a run that ended before any live reading still gets the warning. */
@@ -80,9 +73,6 @@ export class IntensityNotices {
   private sayDefault(): void {
     if (this.settled) return;
     this.settle();
-    const reading = this.options.provider.fallback?.(this.now()) ?? this.initial;
-    this.options.warn(reading.message);
-    const stale = staleWarning(reading, this.now());
-    if (stale) this.options.warn(stale);
+    this.options.onDefault(this.options.provider.fallback?.(this.now()) ?? this.initial);
   }
 }

@@ -19,10 +19,10 @@ import {
   DEFAULT_TIMEOUT_S,
   electricityMapsKey,
   isOffline,
-  redact,
   serviceUrls,
 } from "./settings.js";
 import { staticReading } from "./static/static-source.js";
+import { redact } from "../secrets/redact.js";
 import type { IntensityReading, IntensitySource, Location } from "./types.js";
 import { formatDuration } from "../units/index.js";
 
@@ -31,8 +31,8 @@ function sameFigure(a: IntensityReading | undefined, b: IntensityReading): boole
   return a !== undefined && a.source === b.source && a.location === b.location && a.gPerKwh === b.gPerKwh;
 }
 
-/** Creates the live provider (offline: the same, with every network step skipped). */
-export function createLiveProvider(options: IntensityProviderOptions): IntensityProvider {
+/** The provider for a run: the embedded figure at once, then live sources for the detected location (offline: every network step skipped). */
+export function createIntensityProvider(options: IntensityProviderOptions): IntensityProvider {
   const env = options.env;
   const offline = isOffline(env);
   const key = electricityMapsKey(options.apiKeys, env);

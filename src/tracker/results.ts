@@ -1,5 +1,7 @@
 // What the tracker hands back in code (not only in logs): per epoch and per run, with the
-// provenance of every energy figure.
+// provenance of every energy figure. PUE (the data centre's overhead) is stated in every name
+// or comment: "device" energy is what the hardware used, "facility" energy is that × PUE, and
+// CO2eq is always the facility's energy × the carbon intensity.
 import type { Component, Provenance } from "../hardware/types.js";
 import type { GramsCo2e, GramsPerKwh, Joules, KilowattHours, Seconds } from "../units/index.js";
 import type { IntensityShare } from "./emissions.js";
@@ -19,12 +21,14 @@ export interface EpochResult {
   startMs: number;
   endMs: number;
   durationS: Seconds;
-  /** All devices, before PUE. */
+  /** Device energy: all devices, before PUE. */
   energyJ: Joules;
-  /** Energy per component, before PUE. */
+  /** Facility energy: `energyJ` × PUE. */
+  facilityEnergyJ: Joules;
+  /** Device energy per component, before PUE. */
   energyByComponentJ: Partial<Record<Component, Joules>>;
   devices: DeviceEnergy[];
-  /** After PUE. */
+  /** CO2eq of the facility energy (PUE applied): `facilityEnergyJ` in kWh × `gPerKwh`. */
   co2eqG: GramsCo2e;
   /** Intensity applied (time-weighted over the epoch). */
   gPerKwh: GramsPerKwh;
@@ -34,9 +38,11 @@ export interface EpochResult {
 export interface ConsumptionResult {
   epochs: number;
   durationS: Seconds;
-  /** After PUE. */
+  /** Facility energy: device energy × PUE, as the original prints it. */
   energyKwh: KilowattHours;
+  /** CO2eq of the facility energy (PUE applied). */
   co2eqG: GramsCo2e;
+  /** Energy-weighted carbon intensity: `co2eqG` / `energyKwh`. */
   gPerKwh: GramsPerKwh;
 }
 
@@ -53,7 +59,9 @@ export interface RunResult extends ConsumptionResult {
   pue: number;
   epochResults: EpochResult[];
   prediction: PredictionResult | undefined;
-  /** Energy per component over the counted epochs, before PUE. */
+  /** Device energy over the counted epochs, before PUE (`energyKwh` is this × PUE, in kWh). */
+  deviceEnergyJ: Joules;
+  /** Device energy per component over the counted epochs, before PUE. */
   energyByComponentJ: Partial<Record<Component, Joules>>;
   /** Provenance of each device's figures. */
   devices: { component: Component; device: string; name: string; provenance: Provenance }[];

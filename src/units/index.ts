@@ -30,9 +30,20 @@ export function microjoulesToJoules(energyUj: number): Joules {
   return energyUj / 1_000_000;
 }
 
-/** Grams of CO2eq for an energy at an intensity. */
-export function gramsCo2e(energy: KilowattHours, intensity: GramsPerKwh): GramsCo2e {
-  return energy * intensity;
+/**
+ * The facility's energy: device energy (J, before PUE) × PUE (the data centre's overhead), in
+ * kWh, as the original reports energy.
+ */
+export function facilityKwh(energy: Joules, pue: number): KilowattHours {
+  return joulesToKwh(energy) * pue;
+}
+
+/**
+ * The one emissions formula: device energy (J, before PUE) × PUE × carbon intensity (g/kWh) =
+ * grams CO2eq. Every CO2eq figure of the product comes from here.
+ */
+export function co2eqGrams(energy: Joules, pue: number, intensity: GramsPerKwh): GramsCo2e {
+  return facilityKwh(energy, pue) * intensity;
 }
 
 /**

@@ -87,6 +87,7 @@ for (const [args, message] of BAD_OPTIONS) {
     const run = await runCli([...args, "true"]);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr.split("\n")[0] as string, message);
+    assert.equal(run.stderr.split("\n").length, 2, `exactly one line: ${run.stderr}`);
     assert.ok(!run.stderr.includes("    at "), "no stack trace");
     assert.equal(run.stdout, "");
   });

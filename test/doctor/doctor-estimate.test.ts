@@ -16,7 +16,10 @@ test("bare metal without RAPL: the model's TDP x sockets, and 'virtual machine: 
     const run = await doctor(["--components", "cpu"], m.env);
     assert.equal(run.code, 1, run.stderr);
     const out = lines(run.stdout);
-    assert.ok(out.includes("CPU: ESTIMATED from TDP x utilisation, not measured (estimate)"), run.stdout);
+    assert.ok(
+      out.includes("CPU: NOT MEASURED: estimates from TDP x utilisation (not measurements) (estimate)"),
+      run.stdout,
+    );
     assert.ok(out.includes("  [info] virtual machine: no (no hypervisor flag in /proc/cpuinfo)"), run.stdout);
     const at = out.indexOf("  [warn] Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz: estimate (TDP x utilisation)");
     assert.ok(at > 0, run.stdout);
@@ -45,7 +48,7 @@ test("in a VM: the headline, the device and the verdict say VM estimate; --json 
     const out = lines(run.stdout);
     assert.ok(
       out.includes(
-        "CPU: ESTIMATED for a virtual machine (its share of the host CPU x utilisation), not measured (estimate)",
+        "CPU: NOT MEASURED: estimates for a virtual machine, its share of the host CPU x utilisation (not measurements) (estimate)",
       ),
       run.stdout,
     );

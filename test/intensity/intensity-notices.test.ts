@@ -1,5 +1,5 @@
-// When the console says what about the intensity: the live line alone when a live reading comes
-// within the grace period, the default figure's warning (once) when it does not, at once offline.
+// When the run says what about the intensity: the live line alone when a live reading comes
+// within the grace period, the embedded figure's warning (once) when it does not, at once offline.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -13,95 +13,82 @@ const STATIC: IntensityReading = {
   location: "GB",
   forecast: false,
   validFrom: 0,
-  message:
-    "Defaulted to average carbon intensity for GB in 2025 of 176.00 gCO2eq/kWh (Electricity Maps yearly 2025).",
-  year: new Date().getUTCFullYear(),
+  message: "Defaulted to average carbon intensity for GB in 2025 of 176.00 gCO2eq/kWh.",
   fallback: true,
 };
+const LATEST = { ...STATIC, message: `${STATIC.message} (latest location)` };
 const LIVE: IntensityReading = {
   ...STATIC,
   gPerKwh: 180,
   source: "carbonintensity-uk",
-  location: "Great Britain",
   message: "live",
   fallback: false,
 };
 
-/** A provider that only answers what the notices ask (location, liveExpected, fallback). */
-function provider(liveExpected: boolean, method = "override"): IntensityProvider {
+/** A provider that answers only what the notices ask (liveExpected, fallback). */
+function provider(liveExpected: boolean): IntensityProvider {
   return {
-    location: { description: "GB", country: "GB", method },
+    location: { description: "GB", country: "GB", method: "override" },
     initial: () => STATIC,
     liveExpected: () => liveExpected,
-    fallback: () => ({ ...STATIC, message: `${STATIC.message} (latest)` }),
+    fallback: () => LATEST,
     start: () => {},
     stop: () => {},
   };
 }
 
-function notices(liveExpected: boolean, graceMs = 60, method?: string) {
-  const said: string[] = [];
+function notices(liveExpected: boolean, graceMs = 60) {
+  const defaults: IntensityReading[] = [];
   const n = new IntensityNotices(
-    {
-      provider: provider(liveExpected, method),
-      warn: (text) => said.push(`warning: ${text}`),
-      output: (text, minVerbose) => said.push(`v${minVerbose}: ${text}`),
-      graceMs,
-    },
+    { provider: provider(liveExpected), onDefault: (r) => defaults.push(r), graceMs },
     STATIC,
   );
-  return { n, said };
+  return { n, defaults };
 }
 
-test("offline (no live reading can come): the default figure's warning at once", () => {
-  const { n, said } = notices(false);
+test("offline (no live reading can come): the embedded figure's warning at once, for the latest location", () => {
+  const { n, defaults } = notices(false);
   n.start();
-  assert.deepEqual(said, [`warning: ${STATIC.message} (latest)`]);
+  assert.deepEqual(defaults, [LATEST]);
   n.finish();
-  assert.equal(said.length, 1, "said once");
+  assert.equal(defaults.length, 1, "said once");
 });
 
-test("a live reading within the grace period: the live line alone, never the warning", async () => {
-  const { n, said } = notices(true);
+test("a live reading within the grace period: the first is announced, the warning never comes", async () => {
+  const { n, defaults } = notices(true);
   n.start();
-  n.onReading(STATIC);
-  n.onReading(LIVE);
-  n.onReading({ ...LIVE, gPerKwh: 190 });
+  assert.equal(n.onReading(STATIC), false, "an embedded figure is no live reading");
+  assert.equal(n.onReading(LIVE), true, "the first live reading");
+  assert.equal(n.onReading({ ...LIVE, gPerKwh: 190 }), false, "later ones are for verbose 2");
   await sleep(150);
   n.finish();
-  assert.deepEqual(said, [
-    "v1: Current carbon intensity is 180.00 gCO2eq/kWh at detected location: Great Britain (carbonintensity-uk).",
-    "v2: Current carbon intensity is 190.00 gCO2eq/kWh at detected location: Great Britain (carbonintensity-uk).",
-  ]);
+  assert.deepEqual(defaults, []);
 });
 
-test("no live reading within the grace period: the warning then; a late live reading still gets its line", async () => {
-  const { n, said } = notices(true);
+test("no live reading within the grace period: the warning then; a late live reading is still announced", async () => {
+  const { n, defaults } = notices(true);
   n.start();
-  assert.deepEqual(said, [], "nothing at start");
+  assert.deepEqual(defaults, [], "nothing at start");
   await sleep(200);
-  assert.deepEqual(said, [`warning: ${STATIC.message} (latest)`]);
-  n.onReading(LIVE);
+  assert.deepEqual(defaults, [LATEST]);
+  assert.equal(n.onReading(LIVE), true);
   n.finish();
-  assert.equal(said.length, 2);
-  assert.match(said[1] ?? "", /^v1: Current carbon intensity is 180\.00/);
+  assert.equal(defaults.length, 1);
 });
 
-test("the run ends before the grace period and no live reading came: the warning at the end, once", async () => {
-  const { n, said } = notices(true, 10_000);
+test("the run ends before the grace period without a live reading: the warning at the end, once", () => {
+  const { n, defaults } = notices(true, 10_000);
   n.start();
   n.finish();
   n.finish();
-  assert.deepEqual(said, [`warning: ${STATIC.message} (latest)`]);
+  assert.deepEqual(defaults, [LATEST]);
 });
 
-test("a guessed location: the live line says it is a guess and how to set it", () => {
-  const { n, said } = notices(true, 10_000, "timezone-guess");
+test("tracking switched off: nothing more is said", async () => {
+  const { n, defaults } = notices(true);
   n.start();
-  n.onReading(LIVE);
+  n.cancel();
+  await sleep(150);
   n.finish();
-  assert.match(
-    said[0] ?? "",
-    /The location is a guess \(GB\): set --country or CARBONTRACKER_COUNTRY to be sure\.$/,
-  );
+  assert.deepEqual(defaults, []);
 });

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createIntensityProvider, type IntensityProviderOptions } from "../../src/intensity/provider.js";
+import { createIntensityProvider } from "../../src/intensity/live-provider.js";
+import type { IntensityProviderOptions } from "../../src/intensity/provider.js";
 import { IntensityTimeline } from "../../src/tracker/emissions.js";
 import type { IntensityReading } from "../../src/intensity/types.js";
 import {

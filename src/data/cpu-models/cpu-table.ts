@@ -9,7 +9,7 @@ import {
 } from "./codecarbon-cpu-power.js";
 
 /** Version of our additions; bump it with every change to cpu-additions.ts. */
-export const CPU_ADDITIONS_VERSION = "2026-12";
+const CPU_ADDITIONS_VERSION = "2026-12";
 
 /** One model: its name as the table writes it, TDP per package, threads per package where known. */
 export interface CpuTableEntry {

@@ -20,10 +20,10 @@ import type { VmVerdict } from "./vm-detect.js";
  * 4-10 W per hardware thread (a 280 W 128-thread EPYC 2.2 W, a 65 W 8-thread desktop 8.1 W, a 125 W
  * 16-thread desktop 7.8 W); 7.5 W is a middle figure, stated wherever it is used.
  */
-export const FALLBACK_TDP_PER_LOGICAL_CPU_W = 7.5;
+const FALLBACK_TDP_PER_LOGICAL_CPU_W = 7.5;
 
 /** Which model the estimate uses. */
-export type EstimateKind = "user-tdp" | "table-tdp" | "fallback" | "vm-share" | "vm-ccf";
+type EstimateKind = "user-tdp" | "table-tdp" | "fallback" | "vm-share" | "vm-ccf";
 
 /** Power of the machine's (or VM's) CPUs as a straight line in utilisation, with its provenance. */
 export interface CpuPowerModel {
@@ -163,7 +163,7 @@ export function chooseCpuPowerModel(input: CpuModelInput): CpuPowerModel {
 }
 
 /** What the estimate is, in a few words for the console's provenance note and doctor. */
-export function estimateLabel(model: CpuPowerModel): string {
+function estimateLabel(model: CpuPowerModel): string {
   if (model.kind === "vm-share") return "VM estimate: this VM's share of the host CPU's TDP x utilisation";
   if (model.kind === "vm-ccf") return "VM estimate: Cloud Carbon Footprint's power per vCPU x utilisation";
   return "TDP x utilisation";

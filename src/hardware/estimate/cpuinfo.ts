@@ -37,7 +37,7 @@ const hex = (text: string | undefined): string | undefined => {
 };
 
 /** Parses the text of /proc/cpuinfo (any architecture; unknown lines are ignored). */
-export function parseCpuinfo(text: string): CpuInfo {
+function parseCpuinfo(text: string): CpuInfo {
   const first = new Map<string, string>();
   const physicalIds = new Set<string>();
   let logicalCpus = 0;

@@ -74,7 +74,7 @@ export class EstimateCpuReader implements PowerReader {
 const DOCTOR = "run 'carbontracker doctor' to see why no counter is readable.";
 
 /** The one start-up line: which model, on which figures; for an unknown CPU, the string and the fallback. */
-export function estimateNotice(model: CpuPowerModel, procRoot: string): string {
+function estimateNotice(model: CpuPowerModel, procRoot: string): string {
   const from = `(utilisation: ${procRoot}/stat)`;
   const why = model.noTdp ? ` ${model.noTdp.charAt(0).toUpperCase()}${model.noTdp.slice(1)}.` : "";
   if (model.kind === "vm-share" || model.kind === "vm-ccf") {

@@ -10,7 +10,7 @@ import type { CpuInfo } from "./cpuinfo.js";
 export const DMI_DEFAULT_ROOT = "/sys/class/dmi/id";
 
 /** The machine's SMBIOS system identity. */
-export interface DmiIdentity {
+interface DmiIdentity {
   sysVendor: string;
   productName: string;
 }
@@ -25,7 +25,7 @@ export interface VmVerdict {
 }
 
 /** Reads sys_vendor and product_name under `root`; undefined when there is no DMI. */
-export function readDmi(root: string): DmiIdentity | undefined {
+function readDmi(root: string): DmiIdentity | undefined {
   const read = (name: string): string => {
     try {
       return readTextNonBlocking(join(root, name)).trim();
@@ -50,7 +50,7 @@ function cloudOf(sysVendor: string): string | undefined {
 }
 
 /** What DMI says: a VM unless it is a cloud's bare-metal instance (AWS `*.metal`). */
-export function vmFromDmi(dmi: DmiIdentity): VmVerdict {
+function vmFromDmi(dmi: DmiIdentity): VmVerdict {
   const text = `DMI: ${[dmi.sysVendor, dmi.productName].filter(Boolean).join(" ")}`;
   const cloud = cloudOf(dmi.sysVendor);
   const metal = /\.metal|metal$/i.test(dmi.productName);

@@ -40,10 +40,10 @@ export function timeZoneGuess(timeZone: string | undefined): Location | undefine
 }
 
 /** Why detection fell back to the time zone: offline, or the lookups that failed. */
-export const OFFLINE_REASON = "offline (CARBONTRACKER_OFFLINE=1)";
+const OFFLINE_REASON = "offline (CARBONTRACKER_OFFLINE=1)";
 
 /** The time-zone guess or the unknown location, saying why (`note`) it is no better. */
-export function fallbackLocation(why: string, timeZone: string | undefined): Location {
+function fallbackLocation(why: string, timeZone: string | undefined): Location {
   const guess = timeZoneGuess(timeZone);
   if (guess) return { ...guess, note: why };
   return { ...UNKNOWN_LOCATION, note: `${why}, and the time zone (${timeZone ?? "none"}) names no country` };

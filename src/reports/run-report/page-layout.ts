@@ -2,6 +2,7 @@
 // (HTML) and the PDF renderers draw the very same page.
 import { formatDuration } from "../../units/index.js";
 import { VERSION } from "../../version.js";
+import { energyUnit, massUnit, withUnit, type DisplayUnit } from "../figures.js";
 import type { Point, ReportModel } from "./report-model.js";
 
 /** A4 in PostScript points. */
@@ -44,10 +45,9 @@ const PALETTE = [
 ];
 const AXIS = "#555555";
 
-function fmt(value: number | null | undefined, digits = 6): string {
+function fmt(value: number | null | undefined, unit: DisplayUnit): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "n/a";
-  if (value !== 0 && Math.abs(value) < 10 ** -digits) return value.toExponential(3);
-  return value.toFixed(digits);
+  return withUnit(value, unit);
 }
 
 /** Round tick values covering [min, max]. */
@@ -291,8 +291,8 @@ export function layoutReport(model: ReportModel): Primitive[] {
   out.push({ kind: "text", x: left, y: 60, text: model.runId, size: 8, color: AXIS });
 
   const summary: [string, string][] = [
-    ["Energy (kWh, incl. PUE)", fmt(model.energyKwh)],
-    ["CO2eq (g)", fmt(model.co2eqG)],
+    ["Energy (incl. PUE)", fmt(model.energyKwh, energyUnit(model.energyKwh))],
+    ["CO2eq", fmt(model.co2eqG, massUnit(model.co2eqG ?? 0))],
     ["Duration", model.durationS === null ? "n/a" : formatDuration(model.durationS)],
     ["Epochs counted", model.epochsCounted === null ? "n/a" : String(model.epochsCounted)],
     ["Carbon intensity (gCO2eq/kWh)", model.gPerKwh === null ? "n/a" : model.gPerKwh.toFixed(2)],
@@ -316,20 +316,22 @@ export function layoutReport(model: ReportModel): Primitive[] {
   const row2: Box = { x: left + 20, y: 410, w: chartW, h: chartH };
   const row2b: Box = { x: col2, y: 410, w: chartW, h: chartH };
 
+  const epochUnit = energyUnit(Math.max(0, ...model.epochs.map((e) => e.energyKwh)));
+  const epochTitle = `Energy per epoch (${epochUnit.label}, before PUE)`;
   if (model.epochs.length > 0) {
     bars(
       out,
       row1,
-      "Energy per epoch (kWh, before PUE)",
-      "kWh",
+      epochTitle,
+      epochUnit.label,
       model.epochs.map((e, i) => ({
         label: String(e.epoch),
-        value: e.energyKwh,
+        value: e.energyKwh * epochUnit.perBase,
         color: PALETTE[i % 2 === 0 ? 0 : 3] as string,
       })),
     );
   } else {
-    axes(out, row1, "Energy per epoch (kWh, before PUE)", "", "kWh", 1, 0, false);
+    axes(out, row1, epochTitle, "", epochUnit.label, 1, 0, false);
     emptyNote(out, row1, "no finished epoch in the log");
   }
   const powerDrawn = lines(
@@ -369,12 +371,14 @@ export function layoutReport(model: ReportModel): Primitive[] {
       model.gPerKwh === null ? "no intensity in the log" : `one figure: ${model.gPerKwh.toFixed(2)}`,
     );
   }
+  const compared = energyUnit(Math.max(0, model.predicted?.energyKwh ?? 0, model.actual?.energyKwh ?? 0));
+  const comparedTitle = `Predicted against actual (${compared.label}, incl. PUE)`;
   const comparison = [
     ...(model.predicted
       ? [
           {
             label: `predicted (${model.predicted.epochs ?? "?"} ep.)`,
-            value: model.predicted.energyKwh,
+            value: model.predicted.energyKwh * compared.perBase,
             color: "#edae49",
           },
         ]
@@ -383,15 +387,15 @@ export function layoutReport(model: ReportModel): Primitive[] {
       ? [
           {
             label: `actual (${model.actual.epochs ?? "?"} ep.)`,
-            value: model.actual.energyKwh,
+            value: model.actual.energyKwh * compared.perBase,
             color: "#1b6ca8",
           },
         ]
       : []),
   ];
-  if (comparison.length > 0) bars(out, row2b, "Predicted against actual (kWh, incl. PUE)", "kWh", comparison);
+  if (comparison.length > 0) bars(out, row2b, comparedTitle, compared.label, comparison);
   else {
-    axes(out, row2b, "Predicted against actual (kWh, incl. PUE)", "", "kWh", 1, 0, false);
+    axes(out, row2b, comparedTitle, "", compared.label, 1, 0, false);
     emptyNote(out, row2b, "no consumption block in the log");
   }
 
