@@ -3,7 +3,7 @@
 // or comment: "device" energy is what the hardware used, "facility" energy is that × PUE, and
 // CO2eq is always the facility's energy × the carbon intensity.
 import type { Component, Provenance } from "../hardware/types.js";
-import type { GramsCo2e, GramsPerKwh, Joules, KilowattHours, Seconds } from "../units/index.js";
+import type { GramsCo2e, GramsPerKwh, Joules, KilowattHours, Milliseconds, Seconds } from "../units/index.js";
 import type { IntensityShare } from "./emissions.js";
 
 /** One device's energy in a window, before PUE. */
@@ -18,8 +18,9 @@ export interface DeviceEnergy {
 export interface EpochResult {
   /** 1-based. */
   epoch: number;
-  startMs: number;
-  endMs: number;
+  /** Unix time of the epoch's start and end boundary reads. */
+  startMs: Milliseconds;
+  endMs: Milliseconds;
   durationS: Seconds;
   /** Device energy: all devices, before PUE. */
   energyJ: Joules;

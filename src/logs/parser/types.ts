@@ -1,5 +1,6 @@
 // What the parser hands out: one ParsedRun per run, whichever file it came from (our JSONL, the
 // original's text logs, a console capture), so the aggregate, tables and statement see one shape.
+import type { Milliseconds } from "../../units/index.js";
 import type { JobRecord, SampleRecord, SlurmIdentity } from "../schema.js";
 
 /** Which kind of file a run was read from. */
@@ -73,8 +74,8 @@ export interface DeviceEpoch {
   energyJ: number;
   /** This device's share of the epoch's CO2eq (g, PUE applied). */
   co2eqG: number;
-  startMs: number;
-  endMs: number;
+  startMs: Milliseconds;
+  endMs: Milliseconds;
   provenance: string;
 }
 
