@@ -19,6 +19,14 @@ const VERDICT: Record<MeasuredAs, string> = {
   none: "not measured",
 };
 
+/** Whether a component's estimate is a virtual machine's share of its host (the estimate reader's `vm`). */
+function isVmEstimate(c: DoctorReport["components"][number]): boolean {
+  return c.measuredAs === "estimate" && c.devices.some((d) => d.details?.vm === true);
+}
+
+const VM_HEADLINE =
+  "NOT MEASURED: estimates for a virtual machine, its share of the host CPU x utilisation (not measurements)";
+
 /** Prefixes the first line; later lines line up under it. */
 function indent(text: string, prefix: string): string[] {
   const pad = " ".repeat(prefix.length);
@@ -38,12 +46,16 @@ export function renderDoctorText(report: DoctorReport): string {
   for (const c of report.components) {
     out.push(
       "",
-      `${c.component.toUpperCase()}: ${HEADLINE[c.measuredAs]}${c.backend ? ` (${c.backend})` : ""}`,
+      `${c.component.toUpperCase()}: ${isVmEstimate(c) ? VM_HEADLINE : HEADLINE[c.measuredAs]}${c.backend ? ` (${c.backend})` : ""}`,
     );
     for (const d of c.devices) {
+      const label = d.provenance === "estimate" ? d.details?.estimate_label : undefined;
       out.push(
-        `  [${d.provenance === "counter" ? "ok" : "warn"}] ${d.device}${d.name !== d.device ? ` (${d.name})` : ""}: ${d.provenance}`,
+        `  [${d.provenance === "counter" ? "ok" : "warn"}] ${d.device}${d.name !== d.device ? ` (${d.name})` : ""}: ${d.provenance}${typeof label === "string" ? ` (${label})` : ""}`,
       );
+      if (typeof label === "string" && typeof d.details?.tdp_source === "string") {
+        out.push(...indent(d.details.tdp_source, "         how: "));
+      }
     }
     for (const s of c.skipped) {
       out.push(`  [skip] ${s.backend}: ${s.reason}`);
@@ -67,7 +79,7 @@ export function renderDoctorText(report: DoctorReport): string {
     if (s.note) out.push(`         ${s.note}`);
   }
   const summary = report.components
-    .map((c) => `${c.component.toUpperCase()} ${VERDICT[c.measuredAs]}`)
+    .map((c) => `${c.component.toUpperCase()} ${isVmEstimate(c) ? "VM estimate" : VERDICT[c.measuredAs]}`)
     .join(", ");
   out.push(
     "",

@@ -46,6 +46,10 @@ export interface IntensityProvider {
   readonly location: Location;
   /** A figure available at once, from embedded data. */
   initial(nowMs: number): IntensityReading;
+  /** Whether a live reading can come at all (false offline): if not, the default is said at once. */
+  liveExpected?(): boolean;
+  /** The embedded figure for the best location known now, its message saying why no better one is known. */
+  fallback?(nowMs: number): IntensityReading;
   /** Starts background updates; each new reading goes to `onReading`. */
   start(onReading: (reading: IntensityReading) => void): void;
   /** Stops background work (timers, requests in flight). */

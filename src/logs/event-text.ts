@@ -82,7 +82,7 @@ export function eventText(event: TrackerEvent, style: BlockStyle): EventText {
         text.output.push(
           out(
             `Current carbon intensity is ${event.reading.gPerKwh.toFixed(2)} gCO2eq/kWh at detected location: ${event.reading.location} (${event.reading.source}).`,
-            2,
+            event.firstLive ? 1 : 2,
           ),
         );
       }
@@ -177,7 +177,16 @@ export function eventText(event: TrackerEvent, style: BlockStyle): EventText {
       );
       for (const device of event.unmeasured) {
         if (device.provenance === "estimate" || device.provenance === "simulated")
-          text.output.push(out(unmeasuredNote(device.component, device.device, device.provenance)));
+          text.output.push(
+            out(
+              unmeasuredNote(
+                device.component,
+                device.device,
+                device.provenance,
+                device.details?.estimate_label,
+              ),
+            ),
+          );
       }
       break;
     }

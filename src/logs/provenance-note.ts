@@ -12,9 +12,21 @@ const HOW: Record<Unmeasured, string> = {
 
 const NOTE = /Energy of (\w+) (.+) is (?:an )?(ESTIMATE|SIMULATED)/;
 
-/** The note for one device (without the "CarbonTracker: " prefix). */
-export function unmeasuredNote(component: string, device: string, provenance: Unmeasured): string {
-  return `Energy of ${component} ${device} is ${HOW[provenance]}.`;
+/**
+ * The note for one device (without the "CarbonTracker: " prefix). An estimate's `label` (the
+ * estimate reader's `estimate_label`, e.g. a VM's share of its host) replaces "TDP x utilisation".
+ */
+export function unmeasuredNote(
+  component: string,
+  device: string,
+  provenance: Unmeasured,
+  label?: unknown,
+): string {
+  const how =
+    provenance === "estimate" && typeof label === "string" && label !== ""
+      ? `an ESTIMATE (${label}), not a measurement`
+      : HOW[provenance];
+  return `Energy of ${component} ${device} is ${how}.`;
 }
 
 /** The component and provenance a line's note states, or null when the line is not a note. */

@@ -39,11 +39,16 @@ export interface DevicesFoundEvent {
   components: Component[];
 }
 
-/** The figure in force at start (a warning, as the original words it) or a newer live one. */
+/**
+ * The embedded figure in force (`initial`: a warning, as the original words it, given when no
+ * live reading came within a few seconds) or a newer reading.
+ */
 export interface IntensityEvent {
   type: "intensity";
   reading: IntensityReading;
   initial: boolean;
+  /** The run's first live reading: its line is shown at default verbosity, later ones at 2. */
+  firstLive?: boolean;
 }
 
 /** Sampling runs: the original's "Monitoring thread started." */

@@ -4,6 +4,7 @@
 // CO2eq is always the facility's energy × the carbon intensity.
 import type { Component, Provenance } from "../hardware/types.js";
 import type { GramsCo2e, GramsPerKwh, Joules, KilowattHours, Milliseconds, Seconds } from "../units/index.js";
+import type { IntensityShare } from "./emissions.js";
 
 /** One device's energy in a window, before PUE. */
 export interface DeviceEnergy {
@@ -65,8 +66,11 @@ export interface RunResult extends ConsumptionResult {
   energyByComponentJ: Partial<Record<Component, Joules>>;
   /** Provenance of each device's figures. */
   devices: { component: Component; device: string; name: string; provenance: Provenance }[];
-  /** Where the intensity came from (source id and its message). */
-  intensity: { source: string; location: string; message: string; year?: number };
+  /**
+   * Where the intensity came from: the source behind most of the energy (id and its message), and
+   * every source with its share of the energy.
+   */
+  intensity: { source: string; location: string; message: string; year?: number; sources?: IntensityShare[] };
   /** Log files written, if any. */
   logFiles?: { standard: string; output: string; err: string; jsonl: string };
 }

@@ -10,6 +10,7 @@ import type {
   SampleRecord,
 } from "../logs/schema.js";
 import type { Snapshot } from "../sampling/reader-set.js";
+import type { IntensityShare } from "./emissions.js";
 import type { CrossCheck } from "./epoch-window.js";
 import type { ConsumptionResult, DeviceEnergy, EpochResult, PredictionResult } from "./results.js";
 
@@ -115,6 +116,8 @@ export function actualRecord(
   energyByComponentJ: Partial<Record<Component, number>>,
   intensitySource: string,
   tMs: number,
+  /** Every intensity source with its share of the energy (tracker/emissions.ts). */
+  intensitySources: readonly IntensityShare[] = [],
 ): ActualRecord {
   return {
     type: "actual",
@@ -127,5 +130,11 @@ export function actualRecord(
     interrupted,
     energy_j_by_component: energyByComponentJ,
     intensity_source: intensitySource,
+    intensity_sources: intensitySources.map((x) => ({
+      source: x.source,
+      location: x.location,
+      g_per_kwh: x.gPerKwh,
+      energy_share: x.energyShare,
+    })),
   };
 }

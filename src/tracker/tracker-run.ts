@@ -8,6 +8,7 @@ import type { Component, DeviceDescription } from "../hardware/types.js";
 import type { IntensityProvider } from "../intensity/provider.js";
 import type { IntensityReading } from "../intensity/types.js";
 import { staleWarning } from "../intensity/static/static-source.js";
+import { IntensityNotices } from "../intensity/intensity-notices.js";
 import type { RunFiles } from "../logs/run-files.js";
 import type { SlurmIdentity } from "../logs/schema.js";
 import type { SharedDeviceElection } from "../cluster/shared-device-election.js";
@@ -70,6 +71,7 @@ export interface RunParts {
 export class TrackerRun {
   private readonly o: ResolvedOptions;
   private readonly timeline: IntensityTimeline;
+  private readonly notices: IntensityNotices;
   private readonly intensity: IntensityProvider;
   private sampler: Sampler | undefined;
   private devices: DeviceDescription[] = [];
@@ -95,9 +97,19 @@ export class TrackerRun {
     this.intensity = parts.intensity((notice) => this.notice(notice));
     const first = this.intensity.initial(Date.now());
     this.timeline = new IntensityTimeline(first);
-    this.emit({ type: "intensity", reading: first, initial: true });
-    const stale = staleWarning(first, Date.now());
-    if (stale) this.notice({ level: "warning", text: stale });
+    // The embedded figure's warning only if no live reading comes within a few seconds.
+    this.notices = new IntensityNotices(
+      {
+        provider: this.intensity,
+        onDefault: (reading) => {
+          this.emit({ type: "intensity", reading, initial: true });
+          const stale = staleWarning(reading, Date.now());
+          if (stale) this.notice({ level: "warning", text: stale });
+        },
+      },
+      first,
+    );
+    this.notices.start();
   }
 
   /** Starts measuring with an opened sampler; a failure here is handled as fail() says. */
@@ -139,7 +151,8 @@ export class TrackerRun {
     this.intensity.start((reading) => {
       this.timeline.add(reading);
       this.record(intensityRecord(reading, Date.now()));
-      this.emit({ type: "intensity", reading, initial: false });
+      const firstLive = this.notices.onReading(reading);
+      this.emit({ type: "intensity", reading, initial: false, firstLive });
     });
     this.emit({ type: "monitoring-started" });
   }
@@ -183,6 +196,7 @@ export class TrackerRun {
   /** Handles a measurement failure: with ignoreErrors tracking is switched off, else it is thrown. */
   private fail(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
+    this.notices.cancel();
     this.sampler?.close();
     this.parts.election.release();
     if (this.o.ignoreErrors) {
@@ -353,10 +367,17 @@ export class TrackerRun {
 
   private finish(interrupted: boolean, reason: EndReason = interrupted ? "stopped" : "finished"): RunResult {
     const files = this.parts.logFiles;
+    this.notices.finish();
     const counted = this.epochs.slice(0, this.o.monitorEpochs);
+    // Readings that arrived after an epoch ended still cover its time: weigh every epoch again.
+    for (const e of counted) {
+      e.gPerKwh = this.timeline.meanOver(e.startMs, e.endMs);
+      e.co2eqG = co2eqGrams(e.energyJ, this.o.pue, e.gPerKwh);
+    }
     const actual = this.consumption(counted);
     const readings = this.timeline.all().filter((r) => !r.forecast);
-    const first = readings[0] as IntensityReading;
+    const sources = this.timeline.shares();
+    const first = (readings.find((r) => r.source === sources[0]?.source) ?? readings[0]) as IntensityReading;
     this.emit({
       type: "actual",
       actual,
@@ -371,7 +392,7 @@ export class TrackerRun {
         energyByComponentJ[c] = (energyByComponentJ[c] ?? 0) + j;
       }
     }
-    this.record(actualRecord(actual, interrupted, energyByComponentJ, first.source, Date.now()));
+    this.record(actualRecord(actual, interrupted, energyByComponentJ, first.source, Date.now(), sources));
     this.emit({ type: "monitoring-ended" });
     this.record({ type: "end", t: Date.now(), reason: this.endReason ?? reason });
     this.intensity.stop();
@@ -392,7 +413,13 @@ export class TrackerRun {
         name,
         provenance,
       })),
-      intensity: { source: first.source, location: first.location, message: first.message, year: first.year },
+      intensity: {
+        source: first.source,
+        location: first.location,
+        message: first.message,
+        year: first.year,
+        sources,
+      },
       logFiles: files && {
         standard: files.standard,
         output: files.output,
