@@ -5,9 +5,8 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { constants } from "node:os";
-import type { CarbonTracker } from "../tracker/carbon-tracker.js";
 import { childEnv } from "./child-env.js";
-import { EpochDriver } from "./epoch-driver.js";
+import { EpochDriver, type EpochDriverHooks, type TrackerHolder } from "./epoch-driver.js";
 import { openIpcServer, type IpcServer } from "./ipc-server.js";
 
 /** Signals passed on to the child. */
@@ -56,6 +55,10 @@ export interface WrapOptions {
   onEpoch?: (epoch: number) => void;
   /** Whether the user answered "n" at the stop-and-confirm question. */
   userStopped?: () => boolean;
+  /** Applies the options of a program's own CarbonTracker(...) (see EpochDriverHooks). */
+  configure?: EpochDriverHooks["configure"];
+  /** A line for the console. */
+  note?: (text: string) => void;
 }
 
 /**
@@ -64,7 +67,7 @@ export interface WrapOptions {
  * SpawnFailure when it cannot start.
  */
 export async function runWrapped(
-  tracker: CarbonTracker,
+  holder: TrackerHolder,
   command: string[],
   options: WrapOptions,
 ): Promise<number> {
@@ -72,9 +75,11 @@ export async function runWrapped(
   let stoppedByUser = false;
   let child: ReturnType<typeof spawn> | undefined;
   const driver = options.trackEpochs
-    ? new EpochDriver(tracker, {
+    ? new EpochDriver(holder, {
         onEpoch: options.onEpoch,
         userStopped: options.userStopped,
+        configure: options.configure,
+        note: options.note,
         onUserStop: () => {
           stoppedByUser = true;
           if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
@@ -112,9 +117,9 @@ export async function runWrapped(
     running.once("exit", (code, signal) => {
       cleanup();
       const finish = async () => {
-        if (receivedSignal || (signal && !stoppedByUser)) tracker.setEndReason("signal");
+        if (receivedSignal || (signal && !stoppedByUser)) holder.tracker.setEndReason("signal");
         await driver?.end();
-        await tracker.stop(receivedSignal || (signal && !stoppedByUser) ? "signal" : "stopped");
+        await holder.tracker.stop(receivedSignal || (signal && !stoppedByUser) ? "signal" : "stopped");
         resolve(stoppedByUser && signal === "SIGTERM" ? 0 : exitCodeOf(code, signal));
       };
       finish().catch(reject);

@@ -2,7 +2,7 @@
 // nothing from outside) and how figures are written. Formatting only: every figure is the
 // parser's; energies and CO2eq as `--parse --by` writes them.
 import { formatDuration } from "../units/index.js";
-import { formatFigure } from "../reports/aggregate.js";
+import { formatFigure } from "../reports/group-format.js";
 import { VERSION } from "../version.js";
 
 /** Text made safe for HTML content and attribute values. */
@@ -41,7 +41,7 @@ export function numberCell(column: string, value: number | null, text: string): 
 }
 
 /** Which navigation entry a page belongs to. */
-export type Section = "runs" | "live" | "totals" | "run";
+type Section = "runs" | "live" | "totals" | "run";
 
 /** What every page shows around its body. */
 export interface Frame {

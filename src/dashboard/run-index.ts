@@ -9,7 +9,7 @@ import { fileOwner } from "../logs/parser/file-owner.js";
 import { buildJsonlRun, readLogs } from "../logs/parser/index.js";
 import { classifyLogName, sortKey, type LogFileKind } from "../logs/parser/run-id.js";
 import { runProgress, type RunProgress } from "../logs/parser/run-progress.js";
-import type { ParseIssue, ParsedRun } from "../logs/parser/types.js";
+import type { AgentJob, ParseIssue, ParsedRun } from "../logs/parser/types.js";
 import { runRecord, type RunRecord } from "../reports/run-table.js";
 import { FolderWatcher } from "./folder-watcher.js";
 import { insideFolder } from "./safe-files.js";
@@ -65,6 +65,8 @@ export class RunIndex {
   /** Folders without carbontracker log names: read whole, as console captures. */
   private readonly captureDirs = new Set<string>();
   private readonly issues = new Map<string, ParseIssue[]>();
+  /** Node agents' job records, by the agent log they were read from. */
+  private readonly jobs = new Map<string, AgentJob[]>();
   private readonly listeners = new Set<(change: IndexChange) => void>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly lastRead = new Map<string, number>();
@@ -123,8 +125,9 @@ export class RunIndex {
       // No log file at all: the parser reads the folder's text files as console captures.
       if (logNames === 0 && names) this.captureDirs.add(dir);
     }
-    const { runs, issues } = await readLogs(this.dirs);
+    const { runs, agentJobs, issues } = await readLogs(this.dirs);
     this.keepIssues(issues.filter((i) => !outside.has(i.file)));
+    this.keepJobs(agentJobs.filter((j) => !outside.has(j.file)));
     // The owners `--parse --by user` reads, looked up side by side rather than one by one.
     const owners = await Promise.all(runs.map((run) => fileOwner(primaryOf(run))));
     for (const [i, run] of runs.entries()) {
@@ -140,6 +143,10 @@ export class RunIndex {
     const message = "symbolic link to a file outside the log folder: not read by the dashboard";
     this.issues.set(join(dir, name), [{ file: join(dir, name), message, severity: "warning" }]);
     return false;
+  }
+
+  private keepJobs(jobs: readonly AgentJob[]): void {
+    for (const job of jobs) this.jobs.set(job.file, [...(this.jobs.get(job.file) ?? []), job]);
   }
 
   private keepIssues(issues: readonly ParseIssue[]): void {
@@ -207,6 +214,11 @@ export class RunIndex {
     return [...this.entries.values()].filter((e) => e.status === "running");
   }
 
+  /** Node agents' job records (energy of jobs, not runs), in file order. */
+  agentJobs(): AgentJob[] {
+    return [...this.jobs.keys()].sort().flatMap((file) => this.jobs.get(file) as AgentJob[]);
+  }
+
   /** One run by its key. */
   get(key: string): IndexedRun | undefined {
     return this.entries.get(key);
@@ -256,7 +268,7 @@ export class RunIndex {
   }
 
   private async rereadCaptures(dir: string, read = true): Promise<void> {
-    const { runs, issues } = read ? await readLogs([dir], { owners: true }) : { runs: [], issues: [] };
+    const { runs, issues } = read ? await readLogs([dir]) : { runs: [], issues: [] };
     for (const [key, entry] of this.entries) {
       if (entry.run.files.capture && dirname(entry.run.files.capture) === dir) {
         this.entries.delete(key);
@@ -282,7 +294,10 @@ export class RunIndex {
     const candidates = new Set([...(groups.get(runId)?.values() ?? []), ...(this.touched.get(id) ?? [])]);
     this.touched.delete(id);
     const group = new Map<LogFileKind, string>();
-    for (const name of candidates) this.issues.delete(join(dir, name));
+    for (const name of candidates) {
+      this.issues.delete(join(dir, name));
+      this.jobs.delete(join(dir, name));
+    }
     for (const name of candidates) {
       const info = await lstat(join(dir, name)).catch(() => null);
       const usable = info?.isFile() || (info?.isSymbolicLink() && (await this.linkInside(dir, name)));
@@ -301,11 +316,14 @@ export class RunIndex {
     }
   }
 
-  /** The run of one group: its JSONL straight through the parser, else the parser on its files. */
+  /**
+   * The run of one group: a tracker's JSONL (text logs beside it) straight through the parser's
+   * JSONL reader, the rest (text logs, a node agent's job records) through the parser on its files.
+   */
   private async readGroup(dir: string, runId: string, group: Group): Promise<ParsedRun | null> {
     const path = (kind: LogFileKind) => (group.has(kind) ? join(dir, group.get(kind) as string) : undefined);
     const jsonl = path("jsonl");
-    if (jsonl !== undefined) {
+    if (jsonl !== undefined && (group.has("standard") || group.has("output"))) {
       const text = await readFile(jsonl, "utf8").catch(() => undefined);
       const files: ParsedRun["files"] = {};
       for (const kind of ["standard", "output", "err", "jsonl"] as const) {
@@ -318,8 +336,9 @@ export class RunIndex {
         return run;
       }
     }
-    const { runs, issues } = await readLogs([...group.values()].map((n) => join(dir, n)));
+    const { runs, agentJobs, issues } = await readLogs([...group.values()].map((n) => join(dir, n)));
     this.keepIssues(issues);
+    this.keepJobs(agentJobs);
     return runs.find((r) => r.runId === runId) ?? null;
   }
 
@@ -350,6 +369,6 @@ function primaryOf(run: ParsedRun): string {
 }
 
 /** The URL key of a run: stable across restarts, free of path characters. */
-export function keyOf(dir: string, runId: string): string {
+function keyOf(dir: string, runId: string): string {
   return createHash("sha1").update(`${dir}\u0000${runId}`).digest("hex").slice(0, 16);
 }

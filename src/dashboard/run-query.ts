@@ -3,7 +3,7 @@
 import type { IndexedRun } from "./run-index.js";
 
 /** Columns the table sorts by. */
-export const SORT_KEYS = [
+const SORT_KEYS = [
   "start",
   "command",
   "host",
@@ -47,7 +47,7 @@ export function commandText(entry: IndexedRun): string {
 }
 
 /** The value a run has in a column. */
-export function columnValue(entry: IndexedRun, key: SortKey): string | number | null {
+function columnValue(entry: IndexedRun, key: SortKey): string | number | null {
   const r = entry.record;
   switch (key) {
     case "start":

@@ -8,7 +8,7 @@ import type { RunRecord } from "../reports/run-table.js";
 export type RunStatus = "running" | "finished" | "interrupted" | "unknown";
 
 /** A run on another host counts as running while its log was written this recently (ms). */
-export const REMOTE_STALE_MS = 120_000;
+const REMOTE_STALE_MS = 120_000;
 /** A live pid with a log untouched this long is another process that got the same pid (ms). */
 const LOCAL_STALE_MS = 24 * 3600_000;
 

@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { basename } from "node:path";
 import { CarbonTrackerError } from "../errors/index.js";
-import type { GroupBy } from "../reports/aggregate.js";
+import type { GroupBy } from "../reports/group-totals.js";
 import { buildReportModel, type ReportModel } from "../reports/run-report/report-model.js";
 import { renderHtml } from "../reports/run-report/render-html.js";
 import { renderPdf } from "../reports/run-report/render-pdf.js";
@@ -23,7 +23,7 @@ import { totalsPage } from "./pages/totals-page.js";
 import type { IndexedRun, RunIndex } from "./run-index.js";
 import { parseRunQuery } from "./run-query.js";
 import { servableLogFile } from "./safe-files.js";
-import { GROUPINGS } from "./totals.js";
+import { GROUPINGS, totalsBy } from "./totals.js";
 
 /** What the server serves and where. */
 export interface DashboardServerOptions {
@@ -106,7 +106,17 @@ export function startDashboardServer(options: DashboardServerOptions): Promise<D
       const by = (url.searchParams.get("by") ?? "job") as GroupBy;
       if (!GROUPINGS.includes(by))
         return plain(response, 400, `Totals are by job, node or user, not "${by}".`);
-      return html(totalsPage(frame(), index.runs(), by));
+      return html(
+        totalsPage(
+          frame(),
+          totalsBy(
+            index.runs().map((e) => e.run),
+            index.agentJobs(),
+            by,
+          ),
+          by,
+        ),
+      );
     }
     if (url.pathname === "/events") return hub.open(response);
     if (url.pathname === "/assets/dashboard.css")

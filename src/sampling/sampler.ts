@@ -1,8 +1,8 @@
 // Background sampling of the run's readers. Two ways with one shape: in the calling thread (the
 // CLI, whose main thread is idle) or in a worker thread (the library, whose host may block its
 // event loop for a whole epoch). Epoch boundaries read synchronously either way.
-import type { Component, DetectionContext, ReaderNotice } from "../hardware/types.js";
-import { detectReaders } from "../hardware/registry.js";
+import type { Backend, Component, DetectionContext, ReaderNotice } from "../hardware/types.js";
+import { detectReaders } from "../hardware/detect.js";
 import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.js";
 
 /** A running sampler. */
@@ -50,9 +50,13 @@ export class InThreadSampler implements Sampler {
     this.timer.unref();
   }
 
-  /** Detects the hardware and starts sampling. */
-  static async open(config: SamplerConfig, onSample: SampleListener): Promise<InThreadSampler> {
-    const detection = await detectReaders(config.components, config.context);
+  /** Detects the hardware with the given backends (the composition root's registry) and starts sampling. */
+  static async open(
+    config: SamplerConfig,
+    onSample: SampleListener,
+    backends: Record<Component, Backend[]>,
+  ): Promise<InThreadSampler> {
+    const detection = await detectReaders(config.components, config.context, backends);
     const set = new ReaderSet(detection.readers, detection.skipped, detection.notices);
     return new InThreadSampler(set, config.updateIntervalMs, onSample);
   }

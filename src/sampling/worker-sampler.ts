@@ -26,8 +26,8 @@ const DEGRADED_TIMEOUT_MS = 250;
  * compiled worker in dist/ is used; `npm test` builds it first.
  */
 function workerScript(): URL {
-  if (!import.meta.url.endsWith(".ts")) return new URL("./sampler-worker.js", import.meta.url);
-  const compiled = new URL("../../dist/src/sampling/sampler-worker.js", import.meta.url);
+  if (!import.meta.url.endsWith(".ts")) return new URL("../threads/sampler-thread.js", import.meta.url);
+  const compiled = new URL("../../dist/src/threads/sampler-thread.js", import.meta.url);
   if (!existsSync(compiled)) {
     throw new HardwareReadError(
       "sampler",
@@ -76,7 +76,7 @@ export class WorkerSampler implements Sampler {
     });
   }
 
-  private request(kind: "describe" | "read" | "close"): WorkerResponse {
+  private send(kind: "describe" | "read" | "close"): { seq: number; deadline: number } {
     if (this.dead) throw new HardwareReadError("sampler", this.dead);
     const seq = ++this.seq;
     this.worker.postMessage({ kind, seq });
@@ -85,19 +85,56 @@ export class WorkerSampler implements Sampler {
       : this.missedDeadline
         ? DEGRADED_TIMEOUT_MS
         : ANSWER_TIMEOUT_MS;
-    const deadline = Date.now() + timeout;
+    return { seq, deadline: Date.now() + timeout };
+  }
+
+  /** Throws when the answer to `kind` is overdue or the worker died; else how long is left (ms). */
+  private timeLeft(kind: string, deadline: number): number {
+    const left = deadline - Date.now();
+    if (left <= 0 || this.dead) {
+      if (left <= 0) this.missedDeadline = true;
+      throw new HardwareReadError(
+        "sampler",
+        this.dead ?? `sampler worker did not answer a ${kind} request in time`,
+      );
+    }
+    return left;
+  }
+
+  private request(kind: "describe" | "read" | "close"): WorkerResponse {
+    const { seq, deadline } = this.send(kind);
     while (Atomics.load(this.control, CONTROL.responseSeq) !== seq) {
-      const left = deadline - Date.now();
-      if (left <= 0 || this.dead) {
-        if (left <= 0) this.missedDeadline = true;
-        throw new HardwareReadError(
-          "sampler",
-          this.dead ?? `sampler worker did not answer a ${kind} request in time`,
-        );
-      }
+      const left = this.timeLeft(kind, deadline);
       const current = Atomics.load(this.control, CONTROL.responseSeq);
       if (current !== seq) Atomics.wait(this.control, CONTROL.responseSeq, current, Math.min(left, 100));
     }
+    return this.collect();
+  }
+
+  /**
+   * Waits, without blocking the event loop, until the worker has detected the hardware; later
+   * calls answer at once. Rejects with HardwareReadError when the worker fails or times out.
+   */
+  async ready(): Promise<void> {
+    if (this.info) return;
+    const { seq, deadline } = this.send("describe");
+    // A pending waitAsync does not keep the event loop alive: the worker does, while awaited.
+    this.worker.ref();
+    try {
+      while (Atomics.load(this.control, CONTROL.responseSeq) !== seq) {
+        const left = this.timeLeft("describe", deadline);
+        const current = Atomics.load(this.control, CONTROL.responseSeq);
+        if (current !== seq)
+          await Atomics.waitAsync(this.control, CONTROL.responseSeq, current, Math.min(left, 100)).value;
+      }
+    } finally {
+      this.worker.unref();
+    }
+    this.info = this.collect().description;
+  }
+
+  /** Takes the answer in shared memory (and every sample queued before it). */
+  private collect(): WorkerResponse {
     this.missedDeadline = false;
     this.drainSamples();
     const length = Atomics.load(this.control, CONTROL.length);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { formatFigure } from "../../src/reports/aggregate.js";
+import { formatFigure } from "../../src/reports/group-format.js";
 import type { RunRecord } from "../../src/reports/run-table.js";
 import { cliEnv, runCli, startCli, tempDir } from "../helpers/cli-process.js";
 import {
@@ -73,7 +73,7 @@ else
       );
       // --by user adds the file owner as the user of runs outside SLURM, as the dashboard shows it.
       const parsed = await runCli(["--parse", dir, "--json", "--by", "user"]);
-      records = JSON.parse(parsed.stdout) as RunRecord[];
+      records = (JSON.parse(parsed.stdout) as { runs: RunRecord[] }).runs;
       dashboard = await startDashboard(["--log-dir", dir, "--listen", "127.0.0.1:0"]);
       ({ context, close: closeBrowser } = await openBrowser());
       context.on("request", (request) => requested.push(request.url()));
@@ -195,31 +195,37 @@ else
       await page.close();
     });
 
-    it("shows the totals of --parse --by job, node and user and the sentence of --parse", async () => {
+    it("shows the totals of --parse --by job, node and user and its sentence", async () => {
       const page = await context.newPage();
+      let sentence = "";
       for (const by of ["job", "node", "user"]) {
         await page.goto(new URL(`/totals?by=${by}`, dashboard.url).href);
-        const lines = (await page.evaluate(
+        const cells = (await page.evaluate(
           `Array.from(document.querySelectorAll("#totals tbody tr")).map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent.trim()))`,
         )) as string[][];
-        const shownLines = lines.map(([key, runs, kwh, kg]) => {
+        const shownLines = cells.map(([key, runs, kwh, kg]) => {
           const label = by === "job" ? (/^\d/.test(key as string) ? `job ${key}` : key) : `${by} ${key}`;
           return `${label}: ${runs} run${runs === "1" ? "" : "s"}, ${kwh} kWh, ${kg} kg CO2eq`;
         });
         const cli = await runCli(["--parse", dir, "--by", by]);
-        assert.deepEqual(shownLines, cli.stdout.split("\n\n")[0]?.split("\n"), `totals by ${by}`);
+        const [block, last] = cli.stdout.split("\n\n");
+        const groupLines = (block as string).split("\n").filter((l) => !l.startsWith(" "));
+        assert.deepEqual(shownLines, groupLines, `the table's totals by ${by}`);
+        assert.equal(await page.textContent("#totals-lines"), block, `the lines by ${by}, word for word`);
+        sentence = (last as string).trim();
+        assert.equal((await page.textContent("#sentence"))?.trim(), sentence, `the sentence by ${by}`);
         if (by === "job") await page.screenshot({ path: artifact("totals.png"), fullPage: true });
       }
-      const grouped = JSON.parse(
-        (await runCli(["--parse", dir, "--by", "job", "--json"])).stdout,
-      ) as RunRecord[];
+      const grouped = JSON.parse((await runCli(["--parse", dir, "--by", "job", "--json"])).stdout) as {
+        groups: { group: string; runs: number; energy_kwh: number }[];
+      };
       await page.goto(new URL("/totals?by=job", dashboard.url).href);
-      for (const group of new Set(grouped.map((r) => r.group as string))) {
-        const runs = await page.getAttribute(`tr[data-group="${group}"] [data-col="runs"]`, "data-value");
-        assert.equal(Number(runs), grouped.filter((r) => r.group === group).length, `runs of ${group}`);
+      assert.equal(await page.locator("#totals tbody tr").count(), grouped.groups.length);
+      for (const group of grouped.groups) {
+        const row = `tr[data-group="${group.group}"]`;
+        assert.equal(Number(await page.getAttribute(`${row} [data-col="runs"]`, "data-value")), group.runs);
+        assert.equal(await page.textContent(`${row} [data-col="energy"]`), formatFigure(group.energy_kwh));
       }
-      const sentence = (await runCli(["--parse", dir])).stdout.trim();
-      assert.equal((await page.textContent("#sentence"))?.trim(), sentence);
       await context.grantPermissions(["clipboard-read", "clipboard-write"], {
         origin: new URL(dashboard.url).origin,
       });

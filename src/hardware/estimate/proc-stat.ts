@@ -31,14 +31,3 @@ export function parseProcStat(text: string): CpuTimes {
 export function readProcStat(procRoot: string): CpuTimes {
   return parseProcStat(readTextNonBlocking(join(procRoot, "stat")));
 }
-
-/** The CPU model name from `<procRoot>/cpuinfo`, or undefined. */
-export function readCpuModelName(procRoot: string): string | undefined {
-  try {
-    const text = readTextNonBlocking(join(procRoot, "cpuinfo"));
-    const match = /^model name\s*:\s*(.+)$/m.exec(text);
-    return match?.[1]?.trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}

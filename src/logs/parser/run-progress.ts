@@ -1,7 +1,7 @@
 // What a run's JSONL says so far, for a run that is still going: the newest power reading and
 // cumulative energy of each device, the epochs finished, and the prediction once it is made.
 // Only the JSONL has samples; a run read from text logs has epochs and blocks only.
-import { kwhAfterPue } from "./components.js";
+import { facilityKwh } from "../../units/index.js";
 import type { Consumption, ParsedRun } from "./types.js";
 
 /** One device at its newest sample. */
@@ -62,7 +62,7 @@ export function runProgress(run: ParsedRun): RunProgress {
   const measured = run.measured;
   const pue = run.pue ?? 1;
   const sampledJ = devices.reduce((sum, d) => sum + d.energyJ, 0);
-  const energyKwh = Math.max(kwhAfterPue(sampledJ, pue), measured?.energyKwh ?? 0);
+  const energyKwh = Math.max(facilityKwh(sampledJ, pue), measured?.energyKwh ?? 0);
   const beyondEpochsKwh = Math.max(0, energyKwh - (measured?.energyKwh ?? 0));
   const gPerKwh = run.intensity.gPerKwh;
   const co2eqG =

@@ -2,6 +2,7 @@
 // (HTML) and the PDF renderers draw the very same page.
 import { formatDuration } from "../../units/index.js";
 import { VERSION } from "../../version.js";
+import { energyUnit, massUnit, withUnit, type DisplayUnit } from "../figures.js";
 import type { Point, ReportModel } from "./report-model.js";
 
 /** A4 in PostScript points. */
@@ -23,6 +24,14 @@ export type Primitive =
   | { kind: "line"; x1: number; y1: number; x2: number; y2: number; color: string; width: number }
   | { kind: "polyline"; points: [number, number][]; color: string; width: number };
 
+/** A chart's plot area on the page, in points (its title sits above, its axis labels below). */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
 const PALETTE = [
   "#1b6ca8",
   "#d1495b",
@@ -37,10 +46,9 @@ const PALETTE = [
 ];
 const AXIS = "#555555";
 
-function fmt(value: number | null | undefined, digits = 6): string {
+function fmt(value: number | null | undefined, unit: DisplayUnit): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "n/a";
-  if (value !== 0 && Math.abs(value) < 10 ** -digits) return value.toExponential(3);
-  return value.toFixed(digits);
+  return withUnit(value, unit);
 }
 
 /** Round tick values covering [min, max]. */
@@ -276,30 +284,24 @@ function lines(
   return true;
 }
 
-/** A chart's place on the page, in points: the plot area (title above, axis labels below). */
-export interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-/** Energy per epoch as bars (kWh, before PUE), or a note when no epoch finished. */
+/** Energy per epoch as bars (before PUE), or a note when no epoch finished. */
 export function drawEpochEnergy(out: Primitive[], box: Box, model: ReportModel): void {
+  const epochUnit = energyUnit(Math.max(0, ...model.epochs.map((e) => e.energyKwh)));
+  const epochTitle = `Energy per epoch (${epochUnit.label}, before PUE)`;
   if (model.epochs.length > 0) {
     bars(
       out,
       box,
-      "Energy per epoch (kWh, before PUE)",
-      "kWh",
+      epochTitle,
+      epochUnit.label,
       model.epochs.map((e, i) => ({
         label: String(e.epoch),
-        value: e.energyKwh,
+        value: e.energyKwh * epochUnit.perBase,
         color: PALETTE[i % 2 === 0 ? 0 : 3] as string,
       })),
     );
   } else {
-    axes(out, box, "Energy per epoch (kWh, before PUE)", "", "kWh", 1, 0, false);
+    axes(out, box, epochTitle, "", epochUnit.label, 1, 0, false);
     emptyNote(out, box, "no finished epoch in the log");
   }
 }
@@ -349,16 +351,22 @@ export function drawIntensity(out: Primitive[], box: Box, model: ReportModel): v
   }
 }
 
-/** Predicted against actual energy as bars (kWh, incl. PUE), or a note without either. */
+/** Predicted against actual energy as bars (incl. PUE), or a note without either. */
 export function drawPredictedActual(out: Primitive[], box: Box, model: ReportModel): void {
+  const compared = energyUnit(Math.max(0, model.predicted?.energyKwh ?? 0, model.actual?.energyKwh ?? 0));
+  const comparedTitle = `Predicted against actual (${compared.label}, incl. PUE)`;
   const comparison: { label: string; value: number; color: string }[] = [];
   const { predicted: p, actual: a } = model;
-  if (p)
-    comparison.push({ label: `predicted (${p.epochs ?? "?"} ep.)`, value: p.energyKwh, color: "#edae49" });
-  if (a) comparison.push({ label: `actual (${a.epochs ?? "?"} ep.)`, value: a.energyKwh, color: "#1b6ca8" });
-  if (comparison.length > 0) bars(out, box, "Predicted against actual (kWh, incl. PUE)", "kWh", comparison);
+  const bar = (label: string, kwh: number, color: string) => ({
+    label,
+    value: kwh * compared.perBase,
+    color,
+  });
+  if (p) comparison.push(bar(`predicted (${p.epochs ?? "?"} ep.)`, p.energyKwh, "#edae49"));
+  if (a) comparison.push(bar(`actual (${a.epochs ?? "?"} ep.)`, a.energyKwh, "#1b6ca8"));
+  if (comparison.length > 0) bars(out, box, comparedTitle, compared.label, comparison);
   else {
-    axes(out, box, "Predicted against actual (kWh, incl. PUE)", "", "kWh", 1, 0, false);
+    axes(out, box, comparedTitle, "", compared.label, 1, 0, false);
     emptyNote(out, box, "no consumption block in the log");
   }
 }
@@ -371,8 +379,8 @@ export function layoutReport(model: ReportModel): Primitive[] {
   out.push({ kind: "text", x: left, y: 60, text: model.runId, size: 8, color: AXIS });
 
   const summary: [string, string][] = [
-    ["Energy (kWh, incl. PUE)", fmt(model.energyKwh)],
-    ["CO2eq (g)", fmt(model.co2eqG)],
+    ["Energy (incl. PUE)", fmt(model.energyKwh, energyUnit(model.energyKwh))],
+    ["CO2eq", fmt(model.co2eqG, massUnit(model.co2eqG ?? 0))],
     ["Duration", model.durationS === null ? "n/a" : formatDuration(model.durationS)],
     ["Epochs counted", model.epochsCounted === null ? "n/a" : String(model.epochsCounted)],
     ["Carbon intensity (gCO2eq/kWh)", model.gPerKwh === null ? "n/a" : model.gPerKwh.toFixed(2)],

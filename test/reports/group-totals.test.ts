@@ -3,8 +3,19 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mergeRuns } from "../../src/cluster/job-merge.js";
-import { readJsonlRuns } from "../../src/cluster/jsonl-runs.js";
+import { spawnSync } from "node:child_process";
+import { readLogs } from "../../src/logs/parser/read-logs.js";
+import { groupTotals, type GroupBy } from "../../src/reports/group-totals.js";
+import { CLI } from "../helpers/cli-process.js";
+
+/** Device joules before PUE 1.5 as kWh after it. */
+const kwh = (joules: number) => (joules / 3.6e6) * 1.5;
+const close = (a: number, b: number) => Math.abs(a - b) < 1e-12;
+
+async function totals(dir: string, by: GroupBy) {
+  const { runs, agentJobs } = await readLogs([dir, join(dir, "slurm-4711")], { owners: by === "user" });
+  return groupTotals(runs, agentJobs, by);
+}
 
 type Device = { component: "cpu" | "gpu"; device: string; energy_j: number; uuid?: string };
 
@@ -119,49 +130,98 @@ function jobFolder(): string {
   return dir;
 }
 
-test("a job's total sums every node and rank once: GPUs by UUID, each node's CPU from one tracker", () => {
-  const [job, other] = mergeRuns(readJsonlRuns(jobFolder()), "job");
+test("a job's total sums every node and rank once: GPUs by UUID, each node's CPU from one tracker", async () => {
+  const [job, other] = await totals(jobFolder(), "job");
   assert.equal(job!.key, "4711");
   assert.deepEqual(job!.nodes, ["a", "b"]);
-  assert.equal(job!.energyJ, 500 + 300 + 40 + 450 + 480 + 280);
-  assert.deepEqual(job!.energyJByComponent, { gpu: 1430, cpu: 620 });
+  assert.ok(close(job!.energyKwh, kwh(500 + 300 + 40 + 450 + 480 + 280)), `${job!.energyKwh} kWh`);
   assert.ok(Math.abs(job!.co2eqG - 2.05) < 1e-9);
-  assert.equal(job!.wallS, 10.1);
-  assert.deepEqual(job!.devices.map((d) => `${d.node} ${d.device} ${d.energyJ} ${d.measuredBy}`).sort(), [
-    "a cpu:0 300 rank 0 (pid 100)",
-    "a dram:0 40 rank 0 (pid 100)",
-    "a gpu:0 450 rank 1 (pid 101)",
-    "a gpu:0 500 rank 0 (pid 100)",
-    "b cpu:0 280 rank 2 (pid 200)",
-    "b gpu:0 480 rank 2 (pid 200)",
-  ]);
+  assert.equal(job!.runs, 4);
   assert.deepEqual(
-    job!.duplicates.map((d) => `${d.node} ${d.device} ${d.energyJ} ${d.measuredBy}`),
-    ["a cpu:0 290 rank 3 (pid 103)"],
+    job!.sources
+      .map((d) => `${d.node} ${d.device} ${(d.energyKwh / kwh(1)).toFixed(6)} ${d.measuredBy}`)
+      .sort(),
+    [
+      "a cpu:0 300.000000 rank 0 (pid 100)",
+      "a dram:0 40.000000 rank 0 (pid 100)",
+      "a gpu:0 450.000000 rank 1 (pid 101)",
+      "a gpu:0 500.000000 rank 0 (pid 100)",
+      "b cpu:0 280.000000 rank 2 (pid 200)",
+      "b gpu:0 480.000000 rank 2 (pid 200)",
+    ],
   );
-  assert.equal(other!.key, "4712");
-  assert.equal(other!.energyJ, 120);
   assert.deepEqual(
-    other!.devices.map((d) => d.measuredBy),
+    job!.duplicates.map((d) => `${d.node} ${d.device} ${(d.energyKwh / kwh(1)).toFixed(6)} ${d.measuredBy}`),
+    ["a cpu:0 290.000000 rank 3 (pid 103)"],
+  );
+  // The agent's record of job 4712 on node c counts: no tracker of that job ran there.
+  assert.equal(other!.key, "4712");
+  assert.ok(close(other!.energyKwh, kwh(120)));
+  assert.deepEqual(
+    other!.sources.map((d) => d.measuredBy),
     ["agent"],
   );
 });
 
-test("totals by node and by user", () => {
-  const runs = readJsonlRuns(jobFolder());
+test("totals by node and by user", async () => {
+  const dir = jobFolder();
   assert.deepEqual(
-    mergeRuns(runs, "node").map((g) => [g.key, g.energyJ]),
+    (await totals(dir, "node")).map((g) => [g.key, (g.energyKwh / kwh(1)).toFixed(6)]),
     [
-      ["a", 1290],
-      ["b", 760],
-      ["c", 120],
+      ["a", "1290.000000"],
+      ["b", "760.000000"],
+      ["c", "120.000000"],
     ],
   );
   assert.deepEqual(
-    mergeRuns(runs, "user").map((g) => [g.key, g.energyJ, g.jobs]),
+    (await totals(dir, "user")).map((g) => [g.key, (g.energyKwh / kwh(1)).toFixed(6), g.jobs]),
     [
-      ["ada", 2050, ["4711"]],
-      ["bob", 120, ["4712"]],
+      ["ada", "2050.000000", ["4711"]],
+      ["bob", "120.000000", ["4712"]],
     ],
   );
+});
+
+test("--parse --by job: an agent's job shows with its energy; who measured what is said; the JSON and CSV carry the same numbers", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ct-agent-only-"));
+  const joules = 3.6e6;
+  writeFileSync(
+    join(dir, "agent_gpu-a07_2026-12-01T100000Z_carbontracker.jsonl"),
+    `${JSON.stringify({
+      type: "job",
+      t: 20_000,
+      job_id: "9001",
+      user: "ada",
+      node: "gpu-a07",
+      start_t: 1000,
+      end_t: 3_601_000,
+      duration_s: 3600,
+      cpu_time_s: 3000,
+      energy_j: joules,
+      energy_j_by_component: { cpu: joules },
+      devices: [
+        { component: "cpu", device: "cpu:0", energy_j: joules, provenance: "counter", share: "cpu time" },
+      ],
+      co2eq_g: 1.58 * 100,
+      g_per_kwh: 100,
+      pue: 1.58,
+      attribution: "cgroup-v2",
+      gpus: [],
+    })}\n`,
+  );
+  const parse = (...extra: string[]) =>
+    spawnSync(process.execPath, [CLI, "--parse", dir, "--by", "job", ...extra], { encoding: "utf8" });
+  const text = parse();
+  assert.equal(text.status, 0, text.stderr);
+  assert.equal(text.stderr, "", "no false warnings");
+  assert.match(text.stdout, /^job 9001: 1 run, 1\.580 kWh, 0\.158 kg CO2eq$/m);
+  assert.match(text.stdout, /^ {2}measured by agent: cpu:0 on gpu-a07 \(counter\)$/m);
+  assert.match(text.stdout, /estimated to use 1\.58000000000\d+ kWh/);
+  const json = JSON.parse(parse("--json").stdout) as { groups: Record<string, unknown>[] };
+  assert.equal(json.groups.length, 1);
+  assert.equal(json.groups[0]!.group, "9001");
+  assert.ok(close(json.groups[0]!.energy_kwh as number, 1.58));
+  const csv = parse("--csv").stdout.trim().split("\n");
+  assert.equal(csv.length, 2);
+  assert.match(csv[1]!, /^job,9001,9001,gpu-a07,ada,1,1\.58\d*,158(\.0+\d*)?,/);
 });

@@ -1,9 +1,16 @@
-// The sampler worker: detects the hardware in its own thread, samples on a timer, and answers
-// the main thread's synchronous requests through shared memory (worker-protocol.ts).
+// The sampler thread's entry point, a composition root like cli/: it knows the concrete
+// backends, detects the hardware in its own thread, samples on a timer, and answers the main
+// thread's synchronous requests through shared memory (sampling/worker-protocol.ts).
 import { parentPort, workerData } from "node:worker_threads";
-import { detectReaders } from "../hardware/registry.js";
-import { ReaderSet } from "./reader-set.js";
-import { CONTROL, type WorkerInit, type WorkerRequest, type WorkerResponse } from "./worker-protocol.js";
+import { detectReaders } from "../hardware/detect.js";
+import { BACKENDS } from "../hardware/registry.js";
+import { ReaderSet } from "../sampling/reader-set.js";
+import {
+  CONTROL,
+  type WorkerInit,
+  type WorkerRequest,
+  type WorkerResponse,
+} from "../sampling/worker-protocol.js";
 
 const init = workerData as WorkerInit;
 const control = new Int32Array(init.control);
@@ -11,7 +18,11 @@ const data = new Uint8Array(init.data);
 const encoder = new TextEncoder();
 
 let timer: NodeJS.Timeout | undefined;
-const ready: Promise<ReaderSet | Error> = detectReaders(init.config.components, init.config.context).then(
+const ready: Promise<ReaderSet | Error> = detectReaders(
+  init.config.components,
+  init.config.context,
+  BACKENDS,
+).then(
   (detection) => {
     const set = new ReaderSet(detection.readers, detection.skipped, detection.notices);
     const { readIntervalMs } = set.describe(init.config.updateIntervalMs);
