@@ -75,8 +75,9 @@ export async function runDashboardCommand(argv: string[], io: DashboardIo): Prom
       },
     }).values;
   } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
     io.stderr(
-      `carbontracker dashboard: ${error instanceof Error ? error.message : String(error)}\nRun 'carbontracker dashboard --help' for the options.\n`,
+      `carbontracker dashboard: ${message.replace(/\.?\s*$/, "")}; see 'carbontracker help dashboard'.\n`,
     );
     return USAGE;
   }

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runCli } from "../helpers/cli-process.js";
 
-const COMMANDS = ["doctor", "plan", "agent"];
+const COMMANDS = ["doctor", "plan", "agent", "dashboard"];
 
 test("--help lists every command, one line each", async () => {
   const help = await runCli(["--help"]);
@@ -40,7 +40,7 @@ test("carbontracker help: the main help; an unknown topic: one line naming the c
   assert.equal(unknown.code, 2);
   assert.equal(
     unknown.stderr,
-    "carbontracker: help: no command 'train'; the commands are doctor, plan, agent; see 'carbontracker --help'.\n",
+    "carbontracker: help: no command 'train'; the commands are doctor, plan, agent, dashboard; see 'carbontracker --help'.\n",
   );
 });
 
@@ -57,6 +57,7 @@ const BAD = [
   [["--json", "--csv", "--parse", "logs"], /^carbontracker: --json and --csv cannot be combined/],
   [[], /^carbontracker: no command given\. Usage: carbontracker \[options\] <command>/],
   [["agent", "--bad"], /^carbontracker agent: Unknown option '--bad'.*carbontracker help agent/],
+  [["dashboard", "--bad"], /^carbontracker dashboard: Unknown option '--bad'.*carbontracker help dashboard/],
 ] as const;
 
 for (const [args, line] of BAD) {

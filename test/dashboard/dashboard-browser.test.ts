@@ -180,7 +180,10 @@ else
         `Math.max(...Array.from(document.querySelectorAll("#chart-epoch-energy rect")).slice(1).map((r) => Number(r.getAttribute("height"))))`,
       )) as number;
       assert.ok(bar > 10, `an epoch bar is drawn (height ${bar})`);
-      assert.match((await page.textContent("#provenance")) ?? "", /SIMULATED: rated power x utilisation/);
+      assert.match(
+        (await page.textContent("#provenance")) ?? "",
+        /simulated: simulated power \(not measurements\)/,
+      );
       assert.equal(await page.textContent('#facts [data-col="job"]'), "102");
       const html = await page.request.get(
         new URL((await page.getAttribute("#report-html", "href")) as string, page.url()).href,

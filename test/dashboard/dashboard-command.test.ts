@@ -20,7 +20,7 @@ test("dashboard --help lists the options and the defaults", async () => {
 test("a bad option is one line naming it and the fix, exit 2", async () => {
   const dir = tempDir("ct-dash-cmd-");
   const cases: [string[], RegExp][] = [
-    [["--bogus"], /Unknown option '--bogus'/],
+    [["--bogus"], /Unknown option '--bogus'.*; see 'carbontracker help dashboard'\.$/],
     [["--log-dir", dir, "--listen", "nonsense"], /--listen must be host:port .*got "nonsense"/],
     [["--log-dir", dir, "--listen", "127.0.0.1:99999"], /--listen must be host:port/],
     [
@@ -31,7 +31,8 @@ test("a bad option is one line naming it and the fix, exit 2", async () => {
   for (const [args, message] of cases) {
     const run = await runCli(["dashboard", ...args]);
     assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
-    assert.match(run.stderr, message);
+    assert.equal(run.stderr.split("\n").length, 2, `one line: ${run.stderr}`);
+    assert.match(run.stderr.trimEnd(), message);
     assert.equal(run.stdout, "");
   }
 });
