@@ -256,6 +256,9 @@ export async function run(): Promise<void> {
       `  index the folder (RunIndex.open): median ${s(median(indexMs))} of 3 (min ${s(Math.min(...indexMs))}, max ${s(Math.max(...indexMs))})`,
     );
     console.log(
+      `  for comparison, the parser alone over the folder (readLogs, as --parse reads it): median ${s(median(parseMs))} of 3; index / parser: ${(median(indexMs) / median(parseMs)).toFixed(2)}`,
+    );
+    console.log(
       `  first page, index in memory: ${s(first.ms)} (${(first.bytes / 1024).toFixed(0)} KiB); target <= ${TARGET_S} s: ${met(first.ms)}`,
     );
     for (const [path, times] of Object.entries(pages))

@@ -72,6 +72,7 @@ export class RunIndex {
   private readonly lastRead = new Map<string, number>();
   /** Names the watcher reported per run since its last re-read. */
   private readonly touched = new Map<string, Set<string>>();
+  private changes = 0;
   private watcher: FolderWatcher | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private readonly status: () => StatusContext;
@@ -146,6 +147,7 @@ export class RunIndex {
   }
 
   private keepJobs(jobs: readonly AgentJob[]): void {
+    this.changes++;
     for (const job of jobs) this.jobs.set(job.file, [...(this.jobs.get(job.file) ?? []), job]);
   }
 
@@ -188,7 +190,13 @@ export class RunIndex {
     return entry;
   }
 
+  /** A number that changes whenever a run, a status or an agent record changes (for caches). */
+  get version(): number {
+    return this.changes;
+  }
+
   private emit(change: IndexChange): void {
+    this.changes++;
     for (const listener of this.listeners) {
       try {
         listener(change);

@@ -23,7 +23,7 @@ import { totalsPage } from "./pages/totals-page.js";
 import type { IndexedRun, RunIndex } from "./run-index.js";
 import { parseRunQuery } from "./run-query.js";
 import { servableLogFile } from "./safe-files.js";
-import { GROUPINGS, totalsBy } from "./totals.js";
+import { GROUPINGS, totalsBy, type Totals } from "./totals.js";
 
 /** What the server serves and where. */
 export interface DashboardServerOptions {
@@ -93,6 +93,19 @@ export function startDashboardServer(options: DashboardServerOptions): Promise<D
   const hub = new EventHub(index);
   const frame = () => ({ dirs: index.dirs, running: index.running().length });
   const loopback = isLoopback(options.host);
+  // Totals over 10,000 runs take a while: computed once per change of the index.
+  const totalsCache = new Map<GroupBy, { version: number; totals: Totals }>();
+  const totals = (by: GroupBy): Totals => {
+    const cached = totalsCache.get(by);
+    if (cached?.version === index.version) return cached.totals;
+    const fresh = totalsBy(
+      index.runs().map((e) => e.run),
+      index.agentJobs(),
+      by,
+    );
+    totalsCache.set(by, { version: index.version, totals: fresh });
+    return fresh;
+  };
   let allowedHosts = new Set<string>();
 
   async function route(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -106,17 +119,7 @@ export function startDashboardServer(options: DashboardServerOptions): Promise<D
       const by = (url.searchParams.get("by") ?? "job") as GroupBy;
       if (!GROUPINGS.includes(by))
         return plain(response, 400, `Totals are by job, node or user, not "${by}".`);
-      return html(
-        totalsPage(
-          frame(),
-          totalsBy(
-            index.runs().map((e) => e.run),
-            index.agentJobs(),
-            by,
-          ),
-          by,
-        ),
-      );
+      return html(totalsPage(frame(), totals(by), by));
     }
     if (url.pathname === "/events") return hub.open(response);
     if (url.pathname === "/assets/dashboard.css")
