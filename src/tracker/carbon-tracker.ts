@@ -81,8 +81,9 @@ export class CarbonTracker {
     this.options = resolveOptions(options);
     const o = this.options;
     const start = new Date();
+    // Named after the tracked process (a Python program driving the engine), as the original names them.
     const files = o.logDir
-      ? runFiles(o.logDir, o.logFilePrefix, process.pid, Math.floor(Math.random() * 1_000_000), start)
+      ? runFiles(o.logDir, o.logFilePrefix, o.pid, Math.floor(Math.random() * 1_000_000), start)
       : undefined;
     const sinks = [...defaultSinks(o, files), ...(internals.sinks ?? []).map(recordsTo)];
     const election = internals.election ?? electSharedDeviceMeasurer(o.env);

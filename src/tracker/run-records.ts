@@ -1,5 +1,6 @@
 // The JSONL records of a run (DESIGN.md "Logs"), built from the run's typed results: the
 // precise account, field names fixed, units in the names.
+import { hostname } from "node:os";
 import type { Component, DeviceDescription } from "../hardware/types.js";
 import type { IntensityReading } from "../intensity/types.js";
 import type {
@@ -8,11 +9,51 @@ import type {
   IntensityRecord,
   PredictionRecord,
   SampleRecord,
+  SlurmIdentity,
+  StartRecord,
 } from "../logs/schema.js";
+import type { RunFiles } from "../logs/run-files.js";
+import { VERSION } from "../version.js";
 import type { Snapshot } from "../sampling/reader-set.js";
 import type { IntensityShare } from "./emissions.js";
 import type { CrossCheck } from "./epoch-window.js";
 import type { ConsumptionResult, DeviceEnergy, EpochResult, PredictionResult } from "./results.js";
+
+/** What the `start` record says about a run. */
+export interface StartFacts {
+  tMs: number;
+  pue: number;
+  options: Record<string, unknown>;
+  devices: readonly DeviceDescription[];
+  slurm: SlurmIdentity | undefined;
+  files: RunFiles | undefined;
+  /** The command the run wraps, or its script. */
+  command: string[];
+}
+
+/** The `start` record: version, host, process, PUE, options, devices with their details. */
+export function startRecord(facts: StartFacts): StartRecord {
+  const files = facts.files;
+  return {
+    type: "start",
+    t: facts.tMs,
+    version: VERSION,
+    host: hostname(),
+    pid: process.pid,
+    pue: facts.pue,
+    options: facts.options,
+    devices: facts.devices.map((d) => ({
+      ...d.details,
+      component: d.component,
+      device: d.device,
+      name: d.name,
+      provenance: d.provenance,
+    })),
+    ...(facts.slurm ? { slurm: facts.slurm } : {}),
+    log_files: files ? { standard: files.standard, output: files.output, err: files.err } : null,
+    command: facts.command,
+  };
+}
 
 /** One `intensity` record. */
 export function intensityRecord(reading: IntensityReading, tMs: number): IntensityRecord {

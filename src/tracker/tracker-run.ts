@@ -2,7 +2,6 @@
 // after `epochsBeforePred` epochs the run predicts the total, after `monitorEpochs` it reports
 // the actual. It decides what happened and emits it as events; the sinks write the words. It
 // never exits or kills its host.
-import { hostname } from "node:os";
 import { CarbonTrackerError, TrackerStateError } from "../errors/index.js";
 import type { Component, DeviceDescription } from "../hardware/types.js";
 import type { IntensityProvider } from "../intensity/provider.js";
@@ -14,7 +13,7 @@ import type { SlurmIdentity } from "../logs/schema.js";
 import type { SharedDeviceElection } from "../cluster/shared-device-election.js";
 import type { Sampler } from "../sampling/sampler.js";
 import type { Snapshot } from "../sampling/reader-set.js";
-import { co2eqGrams, facilityKwh } from "../units/index.js";
+import { co2eqGrams } from "../units/index.js";
 import { VERSION } from "../version.js";
 import { askToContinue } from "./confirm-prompt.js";
 import { readerNotice, reportDevices } from "./device-report.js";
@@ -23,7 +22,7 @@ import { windowEnergy, type CrossCheck } from "./epoch-window.js";
 import type { EventSink, Notice, TrackerEvent } from "./events.js";
 import type { ResolvedOptions } from "./options.js";
 import { predictRun } from "./prediction-report.js";
-import type { ConsumptionResult, EpochResult, PredictionResult, RunResult } from "./results.js";
+import type { EpochResult, PredictionResult, RunResult } from "./results.js";
 import {
   actualRecord,
   cutEpochRecord,
@@ -31,7 +30,9 @@ import {
   intensityRecord,
   predictionRecord,
   sampleRecords,
+  startRecord,
 } from "./run-records.js";
+import { consumptionOf, energyByComponent } from "./run-totals.js";
 
 /** How far ahead forecasts are fetched for the prediction (ms). */
 const FORECAST_HORIZON_MS = 72 * 3600 * 1000;
@@ -116,7 +117,6 @@ export class TrackerRun {
 
   /** Starts measuring with an opened sampler; a failure here is handled as fail() says. */
   begin(sampler: () => Sampler): void {
-    const files = this.parts.logFiles;
     try {
       this.sampler = sampler();
       this.sampler.addListener?.((snapshot) => this.recordSamples(snapshot));
@@ -124,25 +124,17 @@ export class TrackerRun {
     } catch (error) {
       this.fail(error);
     }
-    this.record({
-      type: "start",
-      t: this.startMs,
-      version: VERSION,
-      host: hostname(),
-      pid: process.pid,
-      pue: this.o.pue,
-      options: this.parts.publicOptions,
-      devices: this.devices.map((d) => ({
-        ...d.details,
-        component: d.component,
-        device: d.device,
-        name: d.name,
-        provenance: d.provenance,
-      })),
-      ...(this.parts.slurm ? { slurm: this.parts.slurm } : {}),
-      log_files: files ? { standard: files.standard, output: files.output, err: files.err } : null,
-      command: this.parts.command,
-    });
+    this.record(
+      startRecord({
+        tMs: this.startMs,
+        pue: this.o.pue,
+        options: this.parts.publicOptions,
+        devices: this.devices,
+        slurm: this.parts.slurm,
+        files: this.parts.logFiles,
+        command: this.parts.command,
+      }),
+    );
     const first = this.timeline.all()[0] as IntensityReading;
     this.record(intensityRecord(first, Date.now()));
     // Forecasts are fetched in the background now so the prediction (written synchronously at
@@ -339,19 +331,6 @@ export class TrackerRun {
     return epoch;
   }
 
-  private consumption(epochs: readonly EpochResult[]): ConsumptionResult {
-    const energyJ = epochs.reduce((sum, e) => sum + e.energyJ, 0);
-    const co2eqG = epochs.reduce((sum, e) => sum + e.co2eqG, 0);
-    const energyKwh = facilityKwh(energyJ, this.o.pue);
-    return {
-      epochs: epochs.length,
-      durationS: epochs.reduce((sum, e) => sum + e.durationS, 0),
-      energyKwh,
-      co2eqG,
-      gPerKwh: energyKwh > 0 ? co2eqG / energyKwh : this.timeline.average(),
-    };
-  }
-
   private reportPrediction(): void {
     const outcome = predictRun({
       seen: this.epochs.slice(0, this.o.epochsBeforePred),
@@ -377,7 +356,7 @@ export class TrackerRun {
       e.gPerKwh = this.timeline.meanOver(e.startMs, e.endMs);
       e.co2eqG = co2eqGrams(e.energyJ, this.o.pue, e.gPerKwh);
     }
-    const actual = this.consumption(counted);
+    const actual = consumptionOf(counted, this.o.pue, this.timeline.average());
     const readings = this.timeline.all().filter((r) => !r.forecast);
     const sources = this.timeline.shares();
     const first = (readings.find((r) => r.source === sources[0]?.source) ?? readings[0]) as IntensityReading;
@@ -389,12 +368,7 @@ export class TrackerRun {
       location: this.intensity.location.description,
       unmeasured: this.devices.filter((d) => d.provenance === "estimate" || d.provenance === "simulated"),
     });
-    const energyByComponentJ: Partial<Record<Component, number>> = {};
-    for (const e of counted) {
-      for (const [c, j] of Object.entries(e.energyByComponentJ) as [Component, number][]) {
-        energyByComponentJ[c] = (energyByComponentJ[c] ?? 0) + j;
-      }
-    }
+    const energyByComponentJ = energyByComponent(counted);
     this.record(actualRecord(actual, interrupted, energyByComponentJ, first.source, Date.now(), sources));
     this.emit({ type: "monitoring-ended" });
     this.record({ type: "end", t: Date.now(), reason: this.endReason ?? reason });

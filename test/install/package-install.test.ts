@@ -67,8 +67,10 @@ test(
       "dist/src/cli/main.js",
       "dist/src/index.js",
       "dist/src/index.d.ts",
-      "dist/src/sampling/sampler-worker.js",
+      "dist/src/threads/sampler-thread.js",
+      "data/cpu-models/codecarbon-cpu_power.csv",
       "clients/python/carbontracker_ipc.py",
+      "clients/python/carbontracker/tracker.py",
     ]) {
       assert.ok(shipped.includes(needed), `${needed} in the tarball`);
     }

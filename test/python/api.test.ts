@@ -93,7 +93,13 @@ test("every keyword of the original and ours is accepted and reaches the engine;
   }
   // The whole run with every keyword: one run (the bad calls started no engine), named with the prefix.
   const records = jsonlRecords(logDir);
-  assert.ok(readdirSync(logDir).every((f) => f.startsWith("kw_")));
+  // Named as the original names them: prefix, then the Python program's pid (not the engine's).
+  const pythonPid = /^done pid (\d+)$/m.exec(run.stdout)?.[1];
+  assert.ok(pythonPid, run.stdout);
+  assert.ok(
+    readdirSync(logDir).every((f) => f.startsWith(`kw_${pythonPid}.`)),
+    readdirSync(logDir).join(" "),
+  );
   const start = records.find((r) => r.type === "start") as { options: Record<string, unknown> };
   const { pid: _pid, logDir: _dir, workerSampling: _worker, ...options } = start.options;
   assert.deepEqual(options, {
@@ -133,7 +139,7 @@ test("every keyword of the original and ours is accepted and reaches the engine;
   );
   assert.match(
     out,
-    /epoch 2 done\n(.*\n)*Actual consumption for 3 epoch\(s\):\n(.*\n)*epoch 3 done\ndone\n$/,
+    /epoch 2 done\n(.*\n)*Actual consumption for 3 epoch\(s\):\n(.*\n)*epoch 3 done\ndone pid \d+\n$/,
   );
   assert.doesNotMatch(out, /equivalent to/);
   const epochs = records.filter((r) => r.type === "epoch");

@@ -2,11 +2,17 @@
 // and hardware threads for server models). One list with one provenance string for logs.
 import type { Watts } from "../../units/index.js";
 import { CPU_ADDITIONS, type AdditionSource } from "./cpu-additions.js";
-import {
-  CODECARBON_CPU_POWER_CSV,
-  CODECARBON_CPU_TABLE_ROWS,
-  CODECARBON_CPU_TABLE_SOURCE,
-} from "./codecarbon-cpu-power.js";
+import { readFileSync } from "node:fs";
+import { packageFile } from "../package-file.js";
+
+/** The upstream table, shipped verbatim (data/cpu-models/README.md says where it comes from). */
+export const CODECARBON_CPU_CSV_PATH = "data/cpu-models/codecarbon-cpu_power.csv";
+
+/** Rows of the upstream table (`Name,TDP` lines). */
+const CODECARBON_CPU_TABLE_ROWS = 3924;
+
+/** Where the upstream table comes from, for logs and the JSONL. */
+const CODECARBON_CPU_TABLE_SOURCE = "codecarbon cpu_power.csv (MIT), as shipped by carbontracker 2.4.3";
 
 /** Version of our additions; bump it with every change to cpu-additions.ts. */
 const CPU_ADDITIONS_VERSION = "2026-12";
@@ -49,7 +55,8 @@ let cached: CpuTableEntry[] | undefined;
 /** Every model: upstream rows first, additions merged (threads added to upstream rows they name). */
 export function cpuTable(): readonly CpuTableEntry[] {
   if (cached) return cached;
-  const entries = parseCpuPowerCsv(CODECARBON_CPU_POWER_CSV);
+  // Read on first use: only a CPU without a readable energy counter needs the table.
+  const entries = parseCpuPowerCsv(readFileSync(packageFile(CODECARBON_CPU_CSV_PATH), "utf8"));
   const byName = new Map(entries.map((e) => [e.name.toLowerCase(), e]));
   for (const addition of CPU_ADDITIONS) {
     const known = byName.get(addition.name.toLowerCase());
