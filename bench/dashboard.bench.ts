@@ -107,7 +107,7 @@ function jsonlRun(dir: string, id: string, i: number, pid = 20_000 + i, host = "
 }
 
 /** Writes `runs` runs into `dir`: even ones as the original's text logs, odd ones as ours with a JSONL. */
-export function writeFolder(dir: string, runs: number): void {
+function writeFolder(dir: string, runs: number): void {
   for (let i = 0; i < runs; i++) {
     const id = `${30_000 + i}.${String(i).padStart(6, "0")}_2026-11-28T${String(10 + (i % 10)).padStart(2, "0")}5147Z`;
     if (i % 2 === 0) textLogs(dir, id, 90 + (i % 20));
