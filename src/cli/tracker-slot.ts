@@ -174,7 +174,8 @@ export class TrackerSlot {
         sinks: this.hooks.sinks,
         onUserStop: this.hooks.onUserStop,
         readAnswer: this.hooks.readAnswer,
-        command: this.hooks.command,
+        // Never this process's own script (carbontracker's main.js under the engine): none unless named.
+        command: this.hooks.command ?? [],
       },
     );
     this.gates.set(tracker, gate);

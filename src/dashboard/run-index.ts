@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { lstat, readdir, readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileOwner } from "../logs/parser/file-owner.js";
 import { buildJsonlRun, readLogs } from "../logs/parser/index.js";
 import { classifyLogName, sortKey, type LogFileKind } from "../logs/parser/run-id.js";
@@ -73,6 +73,9 @@ export class RunIndex {
   /** Names the watcher reported per run since its last re-read. */
   private readonly touched = new Map<string, Set<string>>();
   private changes = 0;
+  private readonly reading = new Set<string>();
+  private readonly again = new Set<string>();
+  private closed = false;
   private watcher: FolderWatcher | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private readonly status: () => StatusContext;
@@ -262,14 +265,23 @@ export class RunIndex {
 
   /** Re-reads at most once per `rereadMs`; changes meanwhile are taken by the next read. */
   private schedule(id: string, read: () => Promise<void>): void {
-    if (this.pending.has(id)) return;
+    if (this.pending.has(id)) {
+      // A change while the read runs may come after what it read: one more read then.
+      if (this.reading.has(id)) this.again.add(id);
+      return;
+    }
     const since = Date.now() - (this.lastRead.get(id) ?? 0);
     const wait = Math.max(30, (this.options.rereadMs ?? 250) - since);
     const timer = setTimeout(() => {
       this.lastRead.set(id, Date.now());
+      this.reading.add(id);
       read()
         .catch(() => undefined)
-        .finally(() => this.pending.delete(id));
+        .finally(() => {
+          this.reading.delete(id);
+          this.pending.delete(id);
+          if (this.again.delete(id) && !this.closed) this.schedule(id, read);
+        });
     }, wait);
     timer.unref();
     this.pending.set(id, timer);
@@ -287,6 +299,16 @@ export class RunIndex {
     this.keepIssues(issues);
     const owners = await Promise.all(runs.map((run) => fileOwner(primaryOf(run))));
     for (const [i, run] of runs.entries()) if (await this.readable(run)) this.put(run, true, owners[i]);
+  }
+
+  private async allInside(run: ParsedRun): Promise<boolean> {
+    for (const file of Object.values(run.files) as string[]) {
+      if (!(await insideFolder(dirname(file), file))) {
+        await this.linkInside(dirname(file), basename(file));
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A console capture read from a folder counts only when it is the folder's own file. */
@@ -315,7 +337,9 @@ export class RunIndex {
     const before = this.entries.get(key);
     if (group.size === 0) groups.delete(runId);
     else groups.set(runId, group);
-    const run = group.size === 0 ? null : await this.readGroup(dir, runId, group);
+    let run = group.size === 0 ? null : await this.readGroup(dir, runId, group);
+    // The parser brings a run's other files by name: none may lead out of the folder.
+    if (run && !(await this.allInside(run))) run = null;
     if (run) {
       this.put(run, true, before?.run.owner ?? (await fileOwner(primaryOf(run))));
     } else if (before) {
@@ -338,6 +362,8 @@ export class RunIndex {
         const p = path(kind);
         if (p !== undefined) files[kind] = p;
       }
+      // A run that has just begun may have created its JSONL but not written its start yet.
+      if (text === "") return null;
       const run = text === undefined ? null : buildJsonlRun({ runId, files, text });
       if (run) {
         for (const w of run.warnings) this.keepIssues([{ file: jsonl, message: w, severity: "warning" }]);
@@ -363,6 +389,7 @@ export class RunIndex {
 
   /** Stops watching. */
   close(): void {
+    this.closed = true;
     this.watcher?.close();
     if (this.statusTimer) clearInterval(this.statusTimer);
     for (const timer of this.pending.values()) clearTimeout(timer);

@@ -233,7 +233,7 @@ else
         origin: new URL(dashboard.url).origin,
       });
       await page.click("#copy-sentence");
-      await page.waitForFunction(`document.getElementById("copy-done").textContent === "Copied."`);
+      await page.locator("#copy-done", { hasText: "Copied." }).waitFor();
       assert.equal(await page.evaluate("navigator.clipboard.readText()"), sentence);
       await page.close();
     });
@@ -279,7 +279,13 @@ else
       assert.ok(growing >= 2, `energy grew on the page at least twice: ${seen.join(", ")}`);
       await card.locator(".status-finished").waitFor({ timeout: 10_000 });
       const final = JSON.parse((await runCli(["--parse", dir, "--json"])).stdout) as RunRecord[];
-      const record = final.find((r) => r.duration_s !== null && r.duration_s > 3.5) as RunRecord;
+      // The one JSONL run of 4 s (the original's text-log runs last up to 5 s).
+      const record = final.find((r) => r.source === "jsonl" && (r.duration_s ?? 0) > 3.5) as RunRecord;
+      // The page's content security policy forbids eval: wait with a selector, not a function.
+      await page
+        .locator(`[data-live-card] [data-field="energy"][data-value="${record.energy_kwh}"]`)
+        .first()
+        .waitFor({ timeout: 10_000 });
       assert.equal(
         await energy.getAttribute("data-value"),
         String(record.energy_kwh),

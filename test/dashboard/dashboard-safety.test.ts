@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { copyFileSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../helpers/cli-process.js";
 import { copyOriginalLogs, startDashboard } from "./dashboard-kit.js";
@@ -102,6 +102,22 @@ test("serves only log files inside the log folder: .., %2e%2e, encoded slashes, 
     assert.ok(!runs.body.includes(SECRET));
     assert.ok(!runs.body.includes('data-run-id="12345.000001_2026-01-01T000000Z"'));
     assert.match(runs.body, /symbolic link to a file outside the log folder: not read by the dashboard/);
+    // Planted while it runs, beside a run's own files (the parser pairs files by run id): still not read.
+    const planted = log.replace(/_carbontracker\.log$/, "_carbontracker_err.log");
+    rmSync(join(dir, planted));
+    symlinkSync(join(outside, "secret.txt"), join(dir, planted));
+    const deadline = Date.now() + 10_000;
+    let page = "";
+    while (Date.now() < deadline && !page.includes(planted)) {
+      await new Promise((done) => setTimeout(done, 200));
+      page = (await get(dashboard.url, "/")).body;
+    }
+    assert.ok(
+      page.includes(`${planted}</code>: symbolic link to a file outside`),
+      "the planted link is named",
+    );
+    assert.ok(!page.includes(SECRET));
+    assert.equal((await get(dashboard.url, `/files/0/${planted}`)).status, 404);
   } finally {
     await dashboard.stop();
   }
