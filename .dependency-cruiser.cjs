@@ -28,7 +28,7 @@ const MAY_IMPORT = {
   ],
   reports: ["units", "errors", "hardware", "logs"],
   doctor: ["units", "errors", "hardware", "intensity"],
-  dashboard: ["units", "errors", "logs", "reports", "cluster"],
+  dashboard: ["units", "errors", "logs", "reports", "hardware"],
   frameworks: ["tracker"],
   threads: ["hardware", "sampling"],
   cli: ["*"],
