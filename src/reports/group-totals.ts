@@ -161,20 +161,32 @@ function agentContributions(job: AgentJob, origin: number): Contribution[] {
   }));
 }
 
-/** Splits contributions into those counted and those measuring a device already counted over an overlapping time. */
-function dedupe(all: readonly Contribution[]): { kept: Contribution[]; dropped: Contribution[] } {
-  const counted = new Map<string, Contribution[]>();
-  const kept: Contribution[] = [];
-  const dropped: Contribution[] = [];
+/**
+ * Splits measurements into those counted and those of a device already counted, by another run,
+ * over an overlapping time (two ranks both measuring one node's CPU).
+ */
+export function dropRepeatedMeasurements<
+  C extends Pick<Contribution, "deviceKey" | "startMs" | "endMs" | "origin">,
+>(all: readonly C[]): { kept: C[]; dropped: C[] } {
+  // Sorted by start, a contribution overlaps an earlier kept one exactly when it starts before
+  // that one's end; so each device needs only the latest end among kept contributions of other
+  // origins: the latest end overall (with its origin) and the latest end of any other origin.
+  const ends = new Map<string, { end: number; origin: number; otherEnd: number }>();
+  const kept: C[] = [];
+  const dropped: C[] = [];
   for (const c of [...all].sort((a, b) => a.startMs - b.startMs || a.origin - b.origin)) {
-    const same = counted.get(c.deviceKey) ?? [];
-    if (same.some((o) => o.origin !== c.origin && c.startMs < o.endMs && o.startMs < c.endMs)) {
+    const seen = ends.get(c.deviceKey);
+    const otherEnd = seen === undefined ? -Infinity : seen.origin === c.origin ? seen.otherEnd : seen.end;
+    if (c.endMs > c.startMs && c.startMs < otherEnd) {
       dropped.push(c);
       continue;
     }
-    same.push(c);
-    counted.set(c.deviceKey, same);
     kept.push(c);
+    if (seen === undefined) ends.set(c.deviceKey, { end: c.endMs, origin: c.origin, otherEnd: -Infinity });
+    else if (seen.origin === c.origin) seen.end = Math.max(seen.end, c.endMs);
+    else if (c.endMs > seen.end)
+      ends.set(c.deviceKey, { end: c.endMs, origin: c.origin, otherEnd: seen.end });
+    else seen.otherEnd = Math.max(seen.otherEnd, c.endMs);
   }
   return { kept, dropped };
 }
@@ -208,7 +220,7 @@ export function groupTotals(
   const agent = agentJobs
     .flatMap((job, i) => agentContributions(job, runs.length + i))
     .filter((c) => !trackedJobNodes.has(`${c.job} ${c.node}`));
-  const { kept, dropped } = dedupe([...tracker, ...agent]);
+  const { kept, dropped } = dropRepeatedMeasurements([...tracker, ...agent]);
   const groups = new Map<string, GroupTotal>();
   const origins = new Map<string, Set<number>>();
   const group = (c: { job: string; node: string; user: string; origin: number }): GroupTotal => {

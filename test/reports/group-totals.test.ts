@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { readLogs } from "../../src/logs/parser/read-logs.js";
-import { groupTotals, type GroupBy } from "../../src/reports/group-totals.js";
+import { dropRepeatedMeasurements, groupTotals, type GroupBy } from "../../src/reports/group-totals.js";
+import fc from "fast-check";
 import { CLI } from "../helpers/cli-process.js";
 
 /** Device joules before PUE 1.5 as kWh after it. */
@@ -224,4 +225,39 @@ test("--parse --by job: an agent's job shows with its energy; who measured what 
   const csv = parse("--csv").stdout.trim().split("\n");
   assert.equal(csv.length, 2);
   assert.match(csv[1]!, /^job,9001,9001,gpu-a07,ada,1,1\.58\d*,158(\.0+\d*)?,/);
+});
+
+test("dropping repeated measurements agrees with checking every pair (property, 500 random cases)", () => {
+  type M = { deviceKey: string; startMs: number; endMs: number; origin: number; id: number };
+  const measurement = fc.record({
+    deviceKey: fc.constantFrom("a cpu:0", "a dram:0", "gpu GPU-1"),
+    startMs: fc.integer({ min: 0, max: 50 }),
+    length: fc.integer({ min: 1, max: 20 }),
+    origin: fc.integer({ min: 0, max: 4 }),
+  });
+  fc.assert(
+    fc.property(fc.array(measurement, { maxLength: 40 }), (raw) => {
+      const all: M[] = raw.map((m, id) => ({ ...m, endMs: m.startMs + m.length, id }));
+      // The reference: in start order, drop one that overlaps a kept one of another run.
+      const kept: M[] = [];
+      const expected: number[] = [];
+      for (const c of [...all].sort((a, b) => a.startMs - b.startMs || a.origin - b.origin)) {
+        const clash = kept.some(
+          (o) =>
+            o.deviceKey === c.deviceKey &&
+            o.origin !== c.origin &&
+            c.startMs < o.endMs &&
+            o.startMs < c.endMs,
+        );
+        if (clash) expected.push(c.id);
+        else kept.push(c);
+      }
+      const { dropped } = dropRepeatedMeasurements(all);
+      assert.deepEqual(
+        dropped.map((d) => d.id).sort((a, b) => a - b),
+        expected.sort((a, b) => a - b),
+      );
+    }),
+    { numRuns: 500 },
+  );
 });

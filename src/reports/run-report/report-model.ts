@@ -8,6 +8,7 @@ import { asProvenance, PROVENANCE_METHOD } from "../../hardware/provenance.js";
 import { classifyLogName } from "../../logs/parser/run-id.js";
 import { readLogs } from "../../logs/parser/index.js";
 import { readJsonlRecords } from "../../logs/parser/jsonl-run.js";
+import { isWellFormedRecord } from "../../logs/parser/record-shape.js";
 import type { ParsedRun } from "../../logs/parser/types.js";
 import type { TrackerRecord } from "../../logs/schema.js";
 
@@ -221,7 +222,7 @@ export async function buildReportModel(logPath: string): Promise<ReportModel> {
   const jsonlPath = run.source === "jsonl" ? run.files.jsonl : undefined;
   const jsonlText = jsonlPath === undefined ? undefined : await readFile(jsonlPath, "utf8");
   if (jsonlText !== undefined)
-    fromJsonl(model, readJsonlRecords(jsonlText).records as unknown as TrackerRecord[]);
+    fromJsonl(model, readJsonlRecords(jsonlText).records.filter(isWellFormedRecord));
   fromParsedRun(model, run);
   if (model.epochs.length === 0 && !model.actual && !model.predicted && model.power.length === 0) {
     throw new LogParseError(
