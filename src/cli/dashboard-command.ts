@@ -1,6 +1,6 @@
-// `carbontracker dashboard`: indexes the log folders, serves the web dashboard (loopback unless
-// --listen says otherwise, with a token then) and runs until SIGINT or SIGTERM; returns the exit
-// code, never exits.
+// `carbontracker dashboard`: serves the web dashboard at once (loopback unless --listen says
+// otherwise, with a token then) while it indexes the log folders, and runs until SIGINT or
+// SIGTERM; returns the exit code, never exits.
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createToken } from "../dashboard/access-token.js";
@@ -96,8 +96,9 @@ export async function runDashboardCommand(argv: string[], io: DashboardIo): Prom
     return USAGE;
   }
   const token = isLoopback(listen.host) ? undefined : createToken();
-  const started = performance.now();
-  const index = await RunIndex.open(dirs, {
+  // The server answers at once; the index fills behind it, newest runs first, a progress line on
+  // every page until every log is read.
+  const index = RunIndex.start(dirs, {
     watch: values.poll ? "poll" : "fs",
     onFallback: (dir, reason) =>
       io.stderr(`carbontracker dashboard: cannot watch ${dir} (${reason}); polling it instead.\n`),
@@ -119,10 +120,6 @@ export async function runDashboardCommand(argv: string[], io: DashboardIo): Prom
     io.stderr(`carbontracker dashboard: ${listenFailure(listen, error)}\n`);
     return USAGE;
   }
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  io.stdout(
-    `carbontracker dashboard: ${index.runs().length} run(s) in ${index.dirs.join(", ")} (read in ${seconds} s)\n`,
-  );
   io.stdout(`Open ${server.openUrl}\n`);
   if (token) {
     io.stdout(
@@ -130,6 +127,19 @@ export async function runDashboardCommand(argv: string[], io: DashboardIo): Prom
     );
   }
   io.stdout("Stop with Ctrl-C.\n");
+  index.ready.then(
+    () => {
+      const { done, runs, seconds } = index.progress;
+      if (done)
+        io.stdout(
+          `carbontracker dashboard: ${runs} run(s) in ${index.dirs.join(", ")} (read in ${seconds.toFixed(2)} s)\n`,
+        );
+    },
+    (error: unknown) =>
+      io.stderr(
+        `carbontracker dashboard: reading ${index.dirs.join(", ")} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      ),
+  );
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.removeListener("SIGINT", stop);

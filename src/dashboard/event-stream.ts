@@ -1,7 +1,8 @@
 // Server-sent events: every open page hears of each run that changes (its new row and live card,
-// rendered by the server) within moments of the index re-reading it.
+// rendered by the server) within moments of the index re-reading it, and of how far the first
+// read of the folders has come.
 import type { ServerResponse } from "node:http";
-import type { IndexChange, RunIndex } from "./run-index.js";
+import type { IndexChange, IndexProgress, RunIndex } from "./run-index.js";
 import { liveCard, runRow } from "./run-views.js";
 
 /** A comment line this often keeps proxies and browsers from closing an idle stream (ms). */
@@ -11,15 +12,23 @@ const HEARTBEAT_MS = 15_000;
 export class EventHub {
   private readonly clients = new Set<ServerResponse>();
   private readonly heartbeat: NodeJS.Timeout;
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: (() => void)[];
 
   constructor(private readonly index: RunIndex) {
-    this.unsubscribe = index.subscribe((change) => this.broadcast(change));
+    this.unsubscribe = [
+      index.subscribe((change) => this.broadcast(change)),
+      index.subscribeProgress((progress) => {
+        if (this.clients.size > 0) this.send(progressMessage(progress));
+      }),
+    ];
     this.heartbeat = setInterval(() => this.send(": keep-alive\n\n"), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
-  /** Takes over a GET /events response: headers now, then one `run` event per change. */
+  /**
+   * Takes over a GET /events response: headers now, the first read's progress, then one `run`
+   * event per change and one `index` event per batch of the first read.
+   */
   open(response: ServerResponse): void {
     response.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
@@ -28,6 +37,8 @@ export class EventHub {
       "x-accel-buffering": "no",
     });
     response.write("retry: 1000\n\n");
+    // Where the first read is now: a page rendered while it went on hides its line if it is over.
+    response.write(progressMessage(this.index.progress));
     this.clients.add(response);
     response.on("close", () => this.clients.delete(response));
     // What changed between the page's rendering and this connection is sent at once.
@@ -60,8 +71,13 @@ export class EventHub {
   /** Ends every stream (the server is shutting down). */
   close(): void {
     clearInterval(this.heartbeat);
-    this.unsubscribe();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
     for (const client of this.clients) client.end();
     this.clients.clear();
   }
+}
+
+function progressMessage(progress: IndexProgress): string {
+  const { read, total, done, runs } = progress;
+  return `event: index\ndata: ${JSON.stringify({ read, total, done, runs })}\n\n`;
 }

@@ -41,10 +41,13 @@ export class FolderWatcher {
     this.folders = options.dirs.map((dir) => ({ dir, watcher: undefined, names: undefined, listedAt: 0 }));
   }
 
-  /** Takes the folders' current listing as the baseline and starts watching. */
-  async start(): Promise<void> {
+  /**
+   * Takes the folders' current listing as the baseline (or `listed`, names the caller has just
+   * listed) and starts watching.
+   */
+  async start(listed?: ReadonlyMap<string, Set<string>>): Promise<void> {
     for (const folder of this.folders) {
-      folder.names = await this.list(folder.dir);
+      folder.names = listed?.get(folder.dir) ?? (await this.list(folder.dir));
       folder.listedAt = Date.now();
       if (this.options.mode !== "poll") this.watchFolder(folder);
     }

@@ -4,6 +4,7 @@
 import { formatDuration } from "../units/index.js";
 import { formatFigure } from "../reports/group-format.js";
 import { VERSION } from "../version.js";
+import type { IndexProgress } from "./run-index.js";
 
 /** Text made safe for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -53,6 +54,28 @@ export interface Frame {
   running: number;
   /** The page listens to the event stream (live figures). */
   live?: boolean;
+  /** How far the first read of the folders is, while it goes on. */
+  indexing?: IndexProgress | null;
+}
+
+/** A count as people write it: `10,000`. */
+export function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** The progress line while the folders are first read (the page script writes the same). */
+export function indexingText(progress: IndexProgress): string {
+  return progress.total === 0
+    ? "Indexing logs: listing the folders\u2026"
+    : `Indexing logs: ${count(progress.read)} of ${count(progress.total)} read\u2026`;
+}
+
+/** The progress line, and the notice that replaces it once every run is read. */
+function indexingLines(progress: IndexProgress | null | undefined): string {
+  if (!progress) return "";
+  return `<p class="indexing" id="indexing" role="status">${escapeHtml(indexingText(progress))}</p>
+<p class="notice" id="indexed" hidden>Every log is read: <a href="">reload</a> to see all runs.</p>
+`;
 }
 
 /** A whole page: the bundled stylesheet and script only, no external resource. */
@@ -68,10 +91,10 @@ export function page(frame: Frame, body: string): string {
 <link rel="stylesheet" href="/assets/dashboard.css">
 <script src="/assets/dashboard.js" defer></script>
 </head>
-<body data-page="${frame.section}"${frame.live ? ' data-live="1"' : ""}>
+<body data-page="${frame.section}"${frame.live || frame.indexing ? ' data-live="1"' : ""}>
 <header><span class="brand">carbontracker</span><nav>${nav("runs", "/", "Runs")}${nav("live", "/live", `Live <span class="count" id="running-count">${frame.running}</span>`)}${nav("totals", "/totals", "Totals")}</nav></header>
 <main>
-${body}
+${indexingLines(frame.indexing)}${body}
 </main>
 <footer>carbontracker ${escapeHtml(VERSION)} dashboard · reading ${frame.dirs.map((d) => `<code>${escapeHtml(d)}</code>`).join(", ")} · every figure from the log parser (as <code>carbontracker --parse</code>)</footer>
 </body>

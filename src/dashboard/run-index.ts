@@ -1,44 +1,39 @@
-// The dashboard's picture of the log folders: every run read once by the project's parser, then
-// kept current by re-reading only the run whose files changed. Figures are the parser's and
-// `--parse --json`'s (runRecord); samples are dropped once read, so 10,000 runs stay small.
-import { createHash } from "node:crypto";
-import { statSync } from "node:fs";
-import { lstat, readdir, readFile } from "node:fs/promises";
+// The dashboard's picture of the log folders: every run read once by the project's parser, in
+// batches while the server already answers (newest runs first), then kept current by re-reading
+// only the run whose files changed. Figures are the parser's and `--parse --json`'s (runRecord).
+import { lstat, readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileOwner } from "../logs/parser/file-owner.js";
 import { buildJsonlRun, readLogs } from "../logs/parser/index.js";
-import { classifyLogName, sortKey, type LogFileKind } from "../logs/parser/run-id.js";
-import { runProgress, type RunProgress } from "../logs/parser/run-progress.js";
+import type { ReadBatch } from "../logs/parser/read-logs.js";
+import { classifyLogName, type LogFileKind } from "../logs/parser/run-id.js";
 import type { AgentJob, ParseIssue, ParsedRun } from "../logs/parser/types.js";
-import { runRecord, type RunRecord } from "../reports/run-table.js";
+import { listFolders, type RunGroup } from "./folder-listing.js";
 import { FolderWatcher } from "./folder-watcher.js";
+import { indexedRun, keyOf, primaryOf, type IndexedRun } from "./indexed-run.js";
 import { insideFolder } from "./safe-files.js";
-import { runStatus, systemStatusContext, type RunStatus, type StatusContext } from "./run-status.js";
+import { runStatus, systemStatusContext, type StatusContext } from "./run-status.js";
 
-/** One run as the dashboard shows it. */
-export interface IndexedRun {
-  /** Stable id for URLs: a hash of the folder and the run id. */
-  key: string;
-  /** Position of its folder among the dashboard's log folders. */
-  dirIndex: number;
-  /** The parser's run, without its samples. */
-  run: ParsedRun;
-  /** The record `--parse --json` prints for it. */
-  record: RunRecord;
-  /** What its JSONL says so far (JSONL runs only). */
-  progress: RunProgress | null;
-  status: RunStatus;
-  /** When its newest file was written (Unix ms). */
-  modifiedMs: number;
-  /** Sort position: the parser's file order. */
-  order: string;
-}
+export type { IndexedRun } from "./indexed-run.js";
 
 /** What changed, for the event stream. */
 export interface IndexChange {
   kind: "added" | "updated" | "removed";
   key: string;
   entry?: IndexedRun;
+}
+
+/** How far the first read of the folders has come. */
+export interface IndexProgress {
+  /** Runs' file groups and console captures read, and to read in all. */
+  read: number;
+  total: number;
+  /** The first read is over: every run is in the index. */
+  done: boolean;
+  /** Runs in the index now. */
+  runs: number;
+  /** Time the first read has taken so far (s). */
+  seconds: number;
 }
 
 /** How the index reads and watches. */
@@ -54,20 +49,21 @@ export interface RunIndexOptions {
   onFallback?: (dir: string, reason: string) => void;
 }
 
-type Group = Map<LogFileKind, string>;
-
 /** Every run of the log folders, kept current. */
 export class RunIndex {
   readonly dirs: string[];
+  /** Settles once the first read is over (at once when the index is closed before). */
+  readonly ready: Promise<void>;
   private readonly entries = new Map<string, IndexedRun>();
   /** Log files by folder and run id (what the folder holds now). */
-  private readonly groups = new Map<string, Map<string, Group>>();
+  private readonly groups = new Map<string, Map<string, RunGroup>>();
   /** Folders without carbontracker log names: read whole, as console captures. */
   private readonly captureDirs = new Set<string>();
   private readonly issues = new Map<string, ParseIssue[]>();
   /** Node agents' job records, by the agent log they were read from. */
   private readonly jobs = new Map<string, AgentJob[]>();
   private readonly listeners = new Set<(change: IndexChange) => void>();
+  private readonly progressListeners = new Set<(progress: IndexProgress) => void>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly lastRead = new Map<string, number>();
   /** Names the watcher reported per run since its last re-read. */
@@ -76,6 +72,10 @@ export class RunIndex {
   private readonly reading = new Set<string>();
   private readonly again = new Set<string>();
   private closed = false;
+  private readonly stop = new AbortController();
+  private state: IndexProgress = { read: 0, total: 0, done: false, runs: 0, seconds: 0 };
+  /** Changes the watcher saw during the first read: taken once it is over. */
+  private deferred: [string, string][] | null = [];
   private watcher: FolderWatcher | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private readonly status: () => StatusContext;
@@ -86,59 +86,101 @@ export class RunIndex {
   ) {
     this.dirs = dirs.map((d) => resolve(d));
     this.status = options.statusContext ?? systemStatusContext;
+    this.ready = this.load();
+  }
+
+  /**
+   * Starts reading the folders and watching them, and returns at once: the index fills batch by
+   * batch (see `progress` and `ready`), the runs whose ids say they started last first.
+   */
+  static start(dirs: readonly string[], options: RunIndexOptions = {}): RunIndex {
+    return new RunIndex(dirs, options);
   }
 
   /** Reads every run of the folders, then watches them. */
   static async open(dirs: readonly string[], options: RunIndexOptions = {}): Promise<RunIndex> {
-    const index = new RunIndex(dirs, options);
-    await index.readAll();
-    if (options.watch !== "off") {
-      index.watcher = new FolderWatcher({
-        dirs: index.dirs,
-        mode: options.watch === "poll" ? "poll" : "fs",
-        onChange: (dir, name) => index.changed(dir, name),
-        hotFiles: () => index.hotFiles(),
-        onFallback: options.onFallback,
-      });
-      await index.watcher.start();
-    }
-    index.statusTimer = setInterval(() => index.recheckRunning(), options.statusEveryMs ?? 1000);
-    index.statusTimer.unref();
+    const index = RunIndex.start(dirs, options);
+    await index.ready;
     return index;
   }
 
-  /** Reads the folders as `--parse` reads them: one parser call over them all. */
-  private async readAll(): Promise<void> {
-    const outside = new Set<string>();
-    for (const dir of this.dirs) {
-      const names = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
-      const groups = new Map<string, Group>();
-      this.groups.set(dir, groups);
-      let logNames = 0;
-      for (const entry of names ?? []) {
-        const kind = classifyLogName(entry.name);
-        if (!kind) continue;
-        logNames++;
-        if (entry.isSymbolicLink() && !(await this.linkInside(dir, entry.name))) {
-          outside.add(join(dir, entry.name));
-          continue;
+  /** How far the first read has come (`done` once every run is in). */
+  get progress(): IndexProgress {
+    return this.state;
+  }
+
+  private async load(): Promise<void> {
+    const started = performance.now();
+    const listing = await listFolders(this.dirs, (dir, name) => this.linkInside(dir, name));
+    for (const [dir, groups] of listing.groups) this.groups.set(dir, groups);
+    for (const dir of listing.captureDirs) this.captureDirs.add(dir);
+    if (this.options.watch !== "off" && !this.closed) {
+      const watcher = new FolderWatcher({
+        dirs: this.dirs,
+        mode: this.options.watch === "poll" ? "poll" : "fs",
+        onChange: (dir, name) => (this.deferred ? this.deferred.push([dir, name]) : this.changed(dir, name)),
+        hotFiles: () => this.hotFiles(),
+        onFallback: this.options.onFallback,
+      });
+      await watcher.start(listing.names);
+      this.watcher = watcher;
+    }
+    if (this.closed) return this.watcher?.close();
+    this.statusTimer = setInterval(() => this.recheckRunning(), this.options.statusEveryMs ?? 1000);
+    this.statusTimer.unref();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      await this.readAll(listing.outside, ({ read, total }) =>
+        this.setProgress({ read, total, done: false, seconds: seconds() }),
+      );
+    } catch (error) {
+      if (this.stop.signal.aborted) return;
+      throw error;
+    }
+    this.setProgress({ read: this.state.total, total: this.state.total, done: true, seconds: seconds() });
+    // What changed while the folders were read is read again now.
+    const deferred = this.deferred ?? [];
+    this.deferred = null;
+    for (const [dir, name] of deferred) this.changed(dir, name);
+  }
+
+  private setProgress(progress: Omit<IndexProgress, "runs">): void {
+    this.state = { ...progress, runs: this.entries.size };
+    this.changes++;
+    for (const listener of this.progressListeners) listener(this.state);
+  }
+
+  /**
+   * Reads the folders as `--parse` reads them, one parser call over them all, showing each batch's
+   * runs as it comes; then keeps the parser's result: copies of a run found later are dropped.
+   */
+  private async readAll(outside: Set<string>, onProgress: (batch: ReadBatch) => void): Promise<void> {
+    const shown = new Map<ParsedRun, string>();
+    const usable = (run: ParsedRun) => !(Object.values(run.files) as string[]).some((f) => outside.has(f));
+    const { runs, issues } = await readLogs(this.dirs, {
+      newestFirst: true,
+      signal: this.stop.signal,
+      onBatch: async (batch) => {
+        const fresh = batch.runs.filter(usable);
+        // The owners `--parse --by user` reads, looked up side by side rather than one by one.
+        const owners = await Promise.all(fresh.map((run) => fileOwner(primaryOf(run))));
+        for (const [i, run] of fresh.entries()) {
+          if (this.closed || !(await this.readable(run))) continue;
+          shown.set(run, this.put(run, false, owners[i]).key);
         }
-        const group = groups.get(kind.runId) ?? new Map<LogFileKind, string>();
-        groups.set(kind.runId, group.set(kind.kind, entry.name));
-      }
-      // No log file at all: the parser reads the folder's text files as console captures.
-      if (logNames === 0 && names) this.captureDirs.add(dir);
+        this.keepJobs(batch.agentJobs.filter((j) => !outside.has(j.file)));
+        onProgress(batch);
+      },
+    });
+    const kept = new Set(runs);
+    for (const [run, key] of shown)
+      if (!kept.has(run) && this.entries.get(key)?.run === run) this.entries.delete(key);
+    // Two kept runs under one key: the later one stays, as when they were put in file order.
+    for (const run of runs) {
+      const key = shown.get(run);
+      if (key !== undefined && this.entries.get(key)?.run !== run) this.put(run, false);
     }
-    const { runs, agentJobs, issues } = await readLogs(this.dirs);
     this.keepIssues(issues.filter((i) => !outside.has(i.file)));
-    this.keepJobs(agentJobs.filter((j) => !outside.has(j.file)));
-    // The owners `--parse --by user` reads, looked up side by side rather than one by one.
-    const owners = await Promise.all(runs.map((run) => fileOwner(primaryOf(run))));
-    for (const [i, run] of runs.entries()) {
-      const files = Object.values(run.files) as string[];
-      if (files.some((f) => outside.has(f)) || !(await this.readable(run))) continue;
-      this.put(run, false, owners[i]);
-    }
   }
 
   /** A symlink pointing out of its folder is never read: the dashboard serves the folder only. */
@@ -151,45 +193,24 @@ export class RunIndex {
 
   private keepJobs(jobs: readonly AgentJob[]): void {
     this.changes++;
-    for (const job of jobs) this.jobs.set(job.file, [...(this.jobs.get(job.file) ?? []), job]);
+    for (const job of jobs)
+      this.jobs
+        .set(job.file, this.jobs.get(job.file) ?? [])
+        .get(job.file)
+        ?.push(job);
   }
 
   private keepIssues(issues: readonly ParseIssue[]): void {
-    for (const issue of issues) this.issues.set(issue.file, [...(this.issues.get(issue.file) ?? []), issue]);
-  }
-
-  private dirIndexOf(run: ParsedRun): number {
-    const f = run.files;
-    const file = f.jsonl ?? f.standard ?? f.output ?? f.err ?? f.capture ?? "";
-    const i = this.dirs.indexOf(dirname(file));
-    return i >= 0 ? i : 0;
+    for (const issue of issues)
+      this.issues.set(issue.file, (this.issues.get(issue.file) ?? []).concat(issue));
   }
 
   private put(run: ParsedRun, notify: boolean, owner?: string | null): IndexedRun {
     if (owner !== undefined) run.owner = owner;
-    let modifiedMs = 0;
-    // Synchronous: one stat is microseconds, and 40,000 through the thread pool take seconds.
-    for (const file of Object.values(run.files) as string[])
-      modifiedMs = Math.max(modifiedMs, statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-    const dirIndex = this.dirIndexOf(run);
-    const dir = this.dirs[dirIndex] as string;
-    const key = keyOf(dir, run.runId);
-    const progress = run.source === "jsonl" ? runProgress(run) : null;
-    run.samples = [];
-    const record = runRecord(run);
-    const entry: IndexedRun = {
-      key,
-      dirIndex,
-      run,
-      record,
-      progress,
-      status: runStatus(run, record, modifiedMs, this.status()),
-      modifiedMs,
-      order: run.files.capture ? `${run.files.capture}#${run.runId}` : join(dir, sortKey(run.runId)),
-    };
-    const existed = this.entries.has(key);
-    this.entries.set(key, entry);
-    if (notify) this.emit({ kind: existed ? "updated" : "added", key, entry });
+    const entry = indexedRun(this.dirs, run, this.status());
+    const existed = this.entries.has(entry.key);
+    this.entries.set(entry.key, entry);
+    if (notify) this.emit({ kind: existed ? "updated" : "added", key: entry.key, entry });
     return entry;
   }
 
@@ -213,6 +234,12 @@ export class RunIndex {
   subscribe(listener: (change: IndexChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Calls `listener` on each batch of the first read and once when it is done. */
+  subscribeProgress(listener: (progress: IndexProgress) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
   }
 
   /** Every run, in the parser's file order (the order `--parse` sums in). */
@@ -318,7 +345,7 @@ export class RunIndex {
   }
 
   private async reread(dir: string, runId: string): Promise<void> {
-    const groups = this.groups.get(dir) ?? new Map<string, Group>();
+    const groups = this.groups.get(dir) ?? new Map<string, RunGroup>();
     this.groups.set(dir, groups);
     const id = `${dir}\u0000${runId}`;
     const candidates = new Set([...(groups.get(runId)?.values() ?? []), ...(this.touched.get(id) ?? [])]);
@@ -352,7 +379,7 @@ export class RunIndex {
    * The run of one group: a tracker's JSONL (text logs beside it) straight through the parser's
    * JSONL reader, the rest (text logs, a node agent's job records) through the parser on its files.
    */
-  private async readGroup(dir: string, runId: string, group: Group): Promise<ParsedRun | null> {
+  private async readGroup(dir: string, runId: string, group: RunGroup): Promise<ParsedRun | null> {
     const path = (kind: LogFileKind) => (group.has(kind) ? join(dir, group.get(kind) as string) : undefined);
     const jsonl = path("jsonl");
     if (jsonl !== undefined && (group.has("standard") || group.has("output"))) {
@@ -387,9 +414,11 @@ export class RunIndex {
     }
   }
 
-  /** Stops watching. */
+  /** Stops reading and watching. */
   close(): void {
     this.closed = true;
+    this.stop.abort();
+    this.progressListeners.clear();
     this.watcher?.close();
     if (this.statusTimer) clearInterval(this.statusTimer);
     for (const timer of this.pending.values()) clearTimeout(timer);
@@ -398,12 +427,9 @@ export class RunIndex {
   }
 }
 
-function primaryOf(run: ParsedRun): string {
-  const f = run.files;
-  return f.jsonl ?? f.output ?? f.standard ?? f.capture ?? run.runId;
-}
-
-/** The URL key of a run: stable across restarts, free of path characters. */
-function keyOf(dir: string, runId: string): string {
-  return createHash("sha1").update(`${dir}\u0000${runId}`).digest("hex").slice(0, 16);
+/** The list kept under `key`, made empty on first use. */
+function listOf<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
 }

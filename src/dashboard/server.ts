@@ -7,14 +7,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { basename } from "node:path";
 import { CarbonTrackerError } from "../errors/index.js";
 import type { GroupBy } from "../reports/group-totals.js";
-import { buildReportModel, type ReportModel } from "../reports/run-report/report-model.js";
-import { renderHtml } from "../reports/run-report/render-html.js";
-import { renderPdf } from "../reports/run-report/render-pdf.js";
+import type { ReportModel } from "../reports/run-report/report-model.js";
 import { checkToken, TOKEN_NAME, tokenCookie } from "./access-token.js";
 import { CLIENT_SCRIPT } from "./assets/client-script.js";
 import { STYLESHEET } from "./assets/stylesheet.js";
 import { EventHub } from "./event-stream.js";
-import { escapeHtml, page } from "./html.js";
+import { escapeHtml, indexingText, page } from "./html.js";
 import { isLoopback, originOf } from "./listen-address.js";
 import { livePage } from "./pages/live-page.js";
 import { runPage } from "./pages/run-page.js";
@@ -77,6 +75,9 @@ async function reportModel(entry: IndexedRun): Promise<ReportModel | { error: st
   const file = reportSource(entry);
   if (file === undefined) return { error: "a console capture has no log files to draw charts from" };
   try {
+    // The report's modules (a PDF writer with its fonts among them) load on the first run page
+    // asked for, not at start: the dashboard answers sooner.
+    const { buildReportModel } = await import("../reports/run-report/report-model.js");
     return await buildReportModel(file);
   } catch (error) {
     if (error instanceof CarbonTrackerError) return { error: error.message };
@@ -91,7 +92,11 @@ async function reportModel(entry: IndexedRun): Promise<ReportModel | { error: st
 export function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const { index } = options;
   const hub = new EventHub(index);
-  const frame = () => ({ dirs: index.dirs, running: index.running().length });
+  const frame = () => ({
+    dirs: index.dirs,
+    running: index.running().length,
+    indexing: index.progress.done ? null : index.progress,
+  });
   const loopback = isLoopback(options.host);
   // Totals over 10,000 runs take a while: computed once per change of the index.
   const totalsCache = new Map<GroupBy, { version: number; totals: Totals }>();
@@ -135,7 +140,11 @@ export function startDashboardServer(options: DashboardServerOptions): Promise<D
       const model = await reportModel(entry);
       if ("error" in model)
         return plain(response, 422, `No report for run ${entry.run.runId}: ${model.error}`);
-      if (third === "report.html") return html(renderHtml(model));
+      if (third === "report.html") {
+        const { renderHtml } = await import("../reports/run-report/render-html.js");
+        return html(renderHtml(model));
+      }
+      const { renderPdf } = await import("../reports/run-report/render-pdf.js");
       response.setHeader("content-disposition", `inline; filename="${entry.key}-report.pdf"`);
       return send(response, 200, "application/pdf", await renderPdf(model));
     }
@@ -157,7 +166,11 @@ export function startDashboardServer(options: DashboardServerOptions): Promise<D
   }
 
   function notFound(response: ServerResponse): void {
-    const body = `<h1>Not found</h1><p>Nothing here. The dashboard serves its pages and the log files of ${index.dirs.map((d) => `<code>${escapeHtml(d)}</code>`).join(", ")} only.</p><p><a href="/">All runs</a></p>`;
+    const { indexing } = frame();
+    const reading = indexing
+      ? `<p>The folders are still being read (${escapeHtml(indexingText(indexing))}): a run not read yet is found once it is.</p>`
+      : "";
+    const body = `<h1>Not found</h1><p>Nothing here. The dashboard serves its pages and the log files of ${index.dirs.map((d) => `<code>${escapeHtml(d)}</code>`).join(", ")} only.</p>${reading}<p><a href="/">All runs</a></p>`;
     send(
       response,
       404,

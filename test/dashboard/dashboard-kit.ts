@@ -52,6 +52,9 @@ export async function openBrowser(): Promise<{ context: BrowserContext; close: (
   return { context, close: () => context.close() };
 }
 
+/** The line the dashboard prints once every run of its folders is read. */
+export const READ = /(\d+) run\(s\) in .* \(read in \d+\.\d\d s\)\n/;
+
 /** A dashboard started by the real CLI, and how to stop it. */
 export interface RunningDashboard {
   url: string;
@@ -60,18 +63,28 @@ export interface RunningDashboard {
   stop: (signal?: NodeJS.Signals) => Promise<CliRun>;
 }
 
-/** Starts `carbontracker dashboard ARGS` and resolves once it prints its URL. */
-export async function startDashboard(args: string[], env = cliEnv()): Promise<RunningDashboard> {
+/**
+ * Starts `carbontracker dashboard ARGS` and resolves once it prints its URL and, unless
+ * `indexed` is false, that every run of its folders is read (it serves before that).
+ */
+export async function startDashboard(
+  args: string[],
+  env = cliEnv(),
+  { indexed = true } = {},
+): Promise<RunningDashboard> {
   const { child, done } = startCli(["dashboard", ...args], { env });
   let out = "";
   let err = "";
   child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (err += chunk.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL in 20 s: ${out}${err}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no URL${indexed ? " and no index" : ""} in 20 s: ${out}${err}`)),
+      20_000,
+    );
     const look = () => {
       const match = /Open (http:\/\/\S+)/.exec(out);
-      if (match) {
+      if (match && (!indexed || READ.test(out))) {
         clearTimeout(timer);
         resolveUrl(match[1] as string);
       }

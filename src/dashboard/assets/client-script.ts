@@ -1,5 +1,6 @@
 // The dashboard's one script, served from the package itself. It copies the paper sentence and,
-// on pages that show runs, listens to /events to replace a run's row or live card in place.
+// on pages that show runs, listens to /events to replace a run's row or live card in place and,
+// while the folders are first read, to move the progress line on.
 
 /** Browser JavaScript (plain ES2017, no module, no dependency). */
 export const CLIENT_SCRIPT = `"use strict";
@@ -42,6 +43,23 @@ export const CLIENT_SCRIPT = `"use strict";
   var source = new EventSource("/events");
   source.addEventListener("open", function () {
     document.body.setAttribute("data-stream", "open");
+  });
+  function count(n) {
+    return Number(n).toLocaleString("en-US");
+  }
+  source.addEventListener("index", function (message) {
+    var progress = JSON.parse(message.data);
+    var line = document.getElementById("indexing");
+    if (!line || line.hidden) return;
+    if (!progress.done) {
+      line.textContent = progress.total === 0
+        ? "Indexing logs: listing the folders\u2026"
+        : "Indexing logs: " + count(progress.read) + " of " + count(progress.total) + " read\u2026";
+      return;
+    }
+    line.hidden = true;
+    var done = document.getElementById("indexed");
+    if (done) done.hidden = false;
   });
   source.addEventListener("run", function (message) {
     var change = JSON.parse(message.data);

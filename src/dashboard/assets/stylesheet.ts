@@ -30,6 +30,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 button { font: inherit; padding: 4px 12px; border: 1px solid #2f5d80; background: #1b6ca8; color: #fff; border-radius: 3px; cursor: pointer; }
 .summary { color: var(--muted); }
 .notice { background: #fff7d6; border: 1px solid #e7cf73; padding: 6px 10px; }
+.indexing, .partial { background: #e9f1f8; border: 1px solid #b7cde0; padding: 6px 10px; }
+button:disabled { background: #9aa7b2; border-color: #9aa7b2; cursor: default; }
 .status { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 12px; background: #e3e7eb; }
 .status-running { background: #d7f0dc; color: #17612a; }
 .status-interrupted { background: #fde2d6; color: #8a3311; }

@@ -103,7 +103,7 @@ export function runsPage(
       : "";
   const body = `<h1>Runs</h1>
 ${filters(entries, query)}
-<p class="summary" id="summary">Showing <span id="shown-range">${first}\u2013${last}</span> of <span id="matched">${matched}</span> run(s) matching (<span id="total">${entries.length}</span> in all).</p>
+<p class="summary" id="summary">Showing <span id="shown-range">${first}\u2013${last}</span> of <span id="matched">${matched}</span> run(s) matching (<span id="total">${entries.length}</span> ${frame.indexing ? "read so far: the newest first, the rest as indexing goes on" : "in all"}).</p>
 <p class="notice" id="new-runs" hidden>New runs arrived: <a href="">reload</a>.</p>
 <div class="table-wrap"><table id="runs"><thead><tr>${head}</tr></thead>
 <tbody>

@@ -1,7 +1,7 @@
 // The Totals page: energy and CO2eq by SLURM job, node or user, the very groups, sums and lines of
 // `carbontracker --parse DIR --by job|node|user`, and its sentence for papers, ready to copy.
 import type { GroupBy } from "../../reports/group-totals.js";
-import { escapeHtml, figure, numberCell, type Frame, page } from "../html.js";
+import { count, escapeHtml, figure, numberCell, type Frame, page } from "../html.js";
 import { GROUPINGS, type Totals } from "../totals.js";
 
 /** The Totals page, grouped by `by`. */
@@ -16,16 +16,21 @@ export function totalsPage(frame: Omit<Frame, "title" | "section">, totals: Tota
     )
     .join("\n");
   const command = `carbontracker --parse ${frame.dirs.join(" ")} --by ${by}`;
+  const reading = frame.indexing;
+  // While the folders are first read, the sums and the sentence count the runs read so far only.
+  const partial = reading
+    ? `<p class="partial" id="partial">Partial: these totals and the sentence count only the ${count(reading.runs)} run(s) read so far (${count(reading.read)} of ${count(reading.total)} logs). Reload once indexing is done for the whole folder.</p>\n`
+    : "";
   const body = `<h1>Totals</h1>
 <p class="tabs">${tabs}</p>
-<p>The groups and sums of <code>${escapeHtml(command)}</code>: each run counts its actual consumption, its prediction or its logged epochs; a device measured twice over the same time (two ranks, a node agent) counts once.</p>
+${partial}<p>The groups and sums of <code>${escapeHtml(command)}</code>: each run counts its actual consumption, its prediction or its logged epochs; a device measured twice over the same time (two ranks, a node agent) counts once.</p>
 <table id="totals"><thead><tr><th>${by}</th><th>Runs</th><th>kWh</th><th>kg CO2eq</th><th></th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
 <details><summary>As the command prints it</summary><pre id="totals-lines">${escapeHtml(totals.lines.join("\n"))}</pre></details>
-<h2>For your paper</h2>
+<h2>For your paper${reading ? " (partial: not every log is read yet)" : ""}</h2>
 <blockquote id="sentence">${escapeHtml(totals.sentence)}</blockquote>
-<p><button type="button" data-copy="sentence" id="copy-sentence">Copy the sentence</button> <span id="copy-done" role="status"></span></p>`;
+<p><button type="button" data-copy="sentence" id="copy-sentence"${reading ? " disabled" : ""}>Copy the sentence</button> <span id="copy-done" role="status"></span></p>`;
   return page({ ...frame, title: `Totals by ${by}`, section: "totals" }, body);
 }

@@ -3,7 +3,7 @@
 // Folders are read one level deep, as the original reads its log folder.
 import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { basename, dirname, extname, resolve, sep } from "node:path";
 import { classifyLogName, type LogFileKind } from "./run-id.js";
 import type { ParseIssue } from "./types.js";
 
@@ -29,6 +29,11 @@ export interface FoundFiles {
 
 const CAPTURE_EXTENSIONS = new Set(["", ".out", ".txt", ".log", ".err", ".stdout", ".ipynb"]);
 
+/** `join(dir, name)` for a resolved folder and a name from its listing, without normalizing again. */
+function inFolder(dir: string, name: string): string {
+  return dir.endsWith(sep) ? `${dir}${name}` : `${dir}${sep}${name}`;
+}
+
 function describe(error: unknown): string {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === "ENOENT") return "no such file or directory";
@@ -52,12 +57,27 @@ export async function findLogFiles(paths: readonly string[]): Promise<FoundFiles
     if (!entries) listed.set(dir, (entries = await readdir(dir, { withFileTypes: true })));
     return entries;
   };
+  // A folder's log names by run id, made once: each named file then finds its run's other files
+  // at once instead of scanning the whole listing (10,000 named files would be 10^8 names).
+  const byRun = new Map<string, Map<string, string[]>>();
+  const namesOfRun = async (dir: string, runId: string): Promise<string[]> => {
+    let runs = byRun.get(dir);
+    if (!runs) {
+      runs = new Map();
+      for (const entry of await list(dir)) {
+        const id = classifyLogName(entry.name)?.runId;
+        if (id !== undefined) runs.set(id, [...(runs.get(id) ?? []), entry.name]);
+      }
+      byRun.set(dir, runs);
+    }
+    return runs.get(runId) ?? [];
+  };
   const addLog = (dir: string, name: string): boolean => {
     const kind = classifyLogName(name);
     if (!kind) return false;
     const key = `${dir}\u0000${kind.runId}`;
     const group = groups.get(key) ?? { dir, runId: kind.runId, files: {} };
-    group.files[kind.kind] = join(dir, name);
+    group.files[kind.kind] = inFolder(dir, name);
     groups.set(key, group);
     return true;
   };
@@ -86,7 +106,7 @@ export async function findLogFiles(paths: readonly string[]): Promise<FoundFiles
         if (!entry.isFile() && !entry.isSymbolicLink()) continue;
         if (addLog(path, entry.name)) logs++;
         else if (CAPTURE_EXTENSIONS.has(extname(entry.name).toLowerCase()))
-          others.push(join(path, entry.name));
+          others.push(inFolder(path, entry.name));
       }
       // Beside log files, console output is most likely the same runs again: read only when named.
       for (const other of others) {
@@ -104,8 +124,7 @@ export async function findLogFiles(paths: readonly string[]): Promise<FoundFiles
     // A log file named alone brings the other files of its run.
     const dir = dirname(path);
     try {
-      for (const entry of await list(dir))
-        if (classifyLogName(entry.name)?.runId === runId) addLog(dir, entry.name);
+      for (const name of await namesOfRun(dir, runId)) addLog(dir, name);
     } catch {
       addLog(dir, basename(path));
     }

@@ -7,62 +7,117 @@ import { contentPrint, dedupeRuns, primaryFile, type RunEntry } from "./dedupe-r
 import { fileOwner } from "./file-owner.js";
 import { findLogFiles, type RunFileGroup } from "./find-log-files.js";
 import { buildJsonlRun, jobRecordsOf } from "./jsonl-run.js";
-import { sortKey, type LogFileKind } from "./run-id.js";
+import { parseRunId, sortKey, type LogFileKind } from "./run-id.js";
 import { buildTextRun } from "./text-run.js";
-import type { AgentJob, ParseIssue, ParseResult, RunFilePaths } from "./types.js";
+import type { AgentJob, ParsedRun, ParseIssue, ParseResult, RunFilePaths } from "./types.js";
 
 /** How to read. */
 export interface ReadLogsOptions {
   /** Look up each run's file owner (for grouping by user); costs one stat per run. */
   owners?: boolean;
+  /**
+   * Read the runs whose ids say they started last first, so a table sorted by start fills its
+   * first page early; the result is the same.
+   */
+  newestFirst?: boolean;
+  /** Called after each batch (about BATCH_MS of work), awaited before the next one. */
+  onBatch?: (batch: ReadBatch) => void | Promise<void>;
+  /** Stops reading between two batches: readLogs then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** What one batch of reading brought. */
+export interface ReadBatch {
+  /** The runs read in this batch, before copies are dropped (the result may leave some out). */
+  runs: ParsedRun[];
+  /** Node agents' job records read in this batch. */
+  agentJobs: AgentJob[];
+  /** Runs' file groups and console captures read so far. */
+  read: number;
+  /** Runs' file groups and console captures to read in all. */
+  total: number;
 }
 
 /** Console captures larger than this are not read (a model checkpoint, not a log). */
 const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
-/** Files read between two turns of the event loop. */
-const READ_BATCH = 256;
+/** Work between two turns of the event loop (ms): a server reading logs still answers. */
+const BATCH_MS = 20;
 
 type Warn = (file: string, message: string) => void;
 
 /**
- * Reads the files; small files read synchronously are several times faster than through the
- * promise API, and the event loop gets a turn every READ_BATCH files.
+ * One file's text, or undefined (with a note) when it cannot or should not be read. Small files
+ * read synchronously are several times faster than through the promise API.
  */
-async function readTexts(files: string[], captures: Set<string>, named: Set<string>, warn: Warn) {
-  const texts = new Map<string, string>();
-  for (const [i, file] of files.entries()) {
-    if (i > 0 && i % READ_BATCH === 0) await new Promise((done) => setImmediate(done));
-    const capture = captures.has(file);
-    try {
-      if (capture) {
-        const info = statSync(file);
-        if (!info.isFile()) continue;
-        if (info.size > MAX_CAPTURE_BYTES) {
-          if (named.has(file)) warn(file, `larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MiB: not read`);
-          continue;
-        }
+function readText(file: string, capture: boolean, named: Set<string>, warn: Warn): string | undefined {
+  try {
+    if (capture) {
+      const info = statSync(file);
+      if (!info.isFile()) return undefined;
+      if (info.size > MAX_CAPTURE_BYTES) {
+        if (named.has(file)) warn(file, `larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MiB: not read`);
+        return undefined;
       }
-      const text = readFileSync(file, "utf8");
-      if (capture && text.slice(0, 4096).includes("\u0000")) {
-        if (named.has(file)) warn(file, "binary file: not read");
-        continue;
-      }
-      texts.set(file, text);
-    } catch (error) {
-      warn(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
+    const text = readFileSync(file, "utf8");
+    if (capture && text.slice(0, 4096).includes("\u0000")) {
+      if (named.has(file)) warn(file, "binary file: not read");
+      return undefined;
+    }
+    return text;
+  } catch (error) {
+    warn(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    return undefined;
   }
-  return texts;
+}
+
+/** Positions of the groups, those whose run ids name the latest start first (ties in order). */
+function newestFirst(groups: readonly RunFileGroup[]): number[] {
+  const starts = groups.map((g) => parseRunId(g.runId)?.start ?? "");
+  const start = (i: number) => starts[i] as string;
+  return groups.map((_, i) => i).sort((a, b) => (start(a) > start(b) ? -1 : start(a) < start(b) ? 1 : a - b));
+}
+
+/** Hands out batches of about BATCH_MS of work, giving the event loop a turn after each. */
+class Batches {
+  private runs: ParsedRun[] = [];
+  private jobs: AgentJob[] = [];
+  private read = 0;
+  private since = performance.now();
+
+  constructor(
+    private readonly total: number,
+    private readonly options: ReadLogsOptions,
+  ) {}
+
+  /** One group or capture done, with the runs and job records it gave. */
+  async done(runs: readonly ParsedRun[], jobs: readonly AgentJob[], counts = true): Promise<void> {
+    this.runs.push(...runs);
+    this.jobs.push(...jobs);
+    if (counts) this.read++;
+    if (performance.now() - this.since >= BATCH_MS) await this.flush();
+  }
+
+  /** Reports what the batch read, then yields. */
+  async flush(): Promise<void> {
+    const batch = { runs: this.runs, agentJobs: this.jobs, read: this.read, total: this.total };
+    this.runs = [];
+    this.jobs = [];
+    await this.options.onBatch?.(batch);
+    await new Promise((resolve) => setImmediate(resolve));
+    this.options.signal?.throwIfAborted();
+    this.since = performance.now();
+  }
 }
 
 function runOfGroup(
   group: RunFileGroup,
-  texts: Map<string, string>,
+  texts: Map<LogFileKind, string>,
   warn: Warn,
   agentJobs: AgentJob[],
 ): RunEntry | null {
   const f = group.files;
-  const text = (kind: LogFileKind) => (f[kind] !== undefined ? texts.get(f[kind] as string) : undefined);
+  const text = (kind: LogFileKind) => texts.get(kind);
   const files: RunFilePaths = {};
   for (const kind of ["standard", "output", "err", "jsonl"] as const) if (f[kind]) files[kind] = f[kind];
   const key = join(group.dir, sortKey(group.runId));
@@ -109,7 +164,23 @@ function runOfGroup(
   return { run, key, print: contentPrint(group.runId, standard, output) };
 }
 
-/** Reads every run under the paths (folders one level deep); never throws. */
+/** The runs of a console capture, each keyed by its file and position. */
+function capturedRuns(file: string, text: string, named: boolean, warn: Warn): RunEntry[] {
+  const { runs, problems } = parseConsoleCapture(text, file);
+  for (const problem of problems) warn(file, problem);
+  if (runs.length === 0 && named) warn(file, "no carbontracker consumption block found");
+  const print = contentPrint("", text);
+  return runs.map((run, k) => ({
+    run,
+    key: `${file}#${String(k).padStart(6, "0")}`,
+    print: `${print}#${k}`,
+  }));
+}
+
+/**
+ * Reads every run under the paths (folders one level deep), in batches that give the event loop
+ * a turn; never throws (but rejects with `signal`'s reason when it is aborted).
+ */
 export async function readLogs(
   paths: readonly string[],
   options: ReadLogsOptions = {},
@@ -117,41 +188,44 @@ export async function readLogs(
   const found = await findLogFiles(paths);
   const issues: ParseIssue[] = [...found.issues];
   const warn: Warn = (file, message) => issues.push({ file, message, severity: "warning" });
-  const captureLike = new Set([...found.captures, ...found.beside]);
-  const texts = await readTexts(
-    [...found.groups.flatMap((g) => Object.values(g.files) as string[]), ...captureLike],
-    captureLike,
-    found.named,
-    warn,
-  );
+  const batches = new Batches(found.groups.length + found.captures.size, options);
 
   const logs: RunEntry[] = [];
-  const agentJobs: AgentJob[] = [];
-  for (const group of found.groups) {
-    const entry = runOfGroup(group, texts, warn, agentJobs);
+  // Job records in the groups' order whatever the reading order, as the original lists them.
+  const jobsOf: AgentJob[][] = found.groups.map(() => []);
+  const order = options.newestFirst ? newestFirst(found.groups) : found.groups.map((_, i) => i);
+  for (const i of order) {
+    const group = found.groups[i] as RunFileGroup;
+    const texts = new Map<LogFileKind, string>();
+    for (const [kind, file] of Object.entries(group.files) as [LogFileKind, string][]) {
+      const text = readText(file, false, found.named, warn);
+      if (text !== undefined) texts.set(kind, text);
+    }
+    const entry = runOfGroup(group, texts, warn, jobsOf[i] as AgentJob[]);
     if (entry) logs.push(entry);
+    await batches.done(entry ? [entry.run] : [], jobsOf[i] as AgentJob[]);
   }
   for (const file of found.beside) {
-    const text = texts.get(file);
+    const text = readText(file, true, found.named, warn);
     if (text !== undefined && looksLikeCapture(text)) {
       warn(
         file,
         "console output beside log files is not read (most likely the same runs); name the file to count it",
       );
     }
+    await batches.done([], [], false);
   }
   const captured: RunEntry[] = [];
   for (const file of found.captures) {
-    const text = texts.get(file);
-    if (text === undefined) continue;
-    const { runs, problems } = parseConsoleCapture(text, file);
-    for (const problem of problems) warn(file, problem);
-    if (runs.length === 0 && found.named.has(file)) warn(file, "no carbontracker consumption block found");
-    const print = contentPrint("", text);
-    runs.forEach((run, k) =>
-      captured.push({ run, key: `${file}#${String(k).padStart(6, "0")}`, print: `${print}#${k}` }),
+    const text = readText(file, true, found.named, warn);
+    const runs = text === undefined ? [] : capturedRuns(file, text, found.named.has(file), warn);
+    captured.push(...runs);
+    await batches.done(
+      runs.map((r) => r.run),
+      [],
     );
   }
+  await batches.flush();
 
   const { runs, notes } = dedupeRuns(logs, captured);
   for (const note of notes) warn(note.file, note.message);
@@ -160,5 +234,5 @@ export async function readLogs(
   }
   for (const run of runs) for (const w of run.warnings) warn(primaryFile(run), w);
   issues.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { runs, agentJobs, issues };
+  return { runs, agentJobs: jobsOf.flat(), issues };
 }
