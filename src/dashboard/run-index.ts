@@ -135,6 +135,8 @@ export class RunIndex {
       );
     } catch (error) {
       if (this.stop.signal.aborted) return;
+      // The pages stop saying they wait for more; the command says what failed.
+      this.setProgress({ ...this.state, done: true, seconds: seconds() });
       throw error;
     }
     this.setProgress({ read: this.state.total, total: this.state.total, done: true, seconds: seconds() });
