@@ -1,6 +1,9 @@
 // Where a run's words go: the console and the original's three text logs (standard, output,
-// err) plus our JSONL, each appended and flushed at once so a killed run loses nothing. A log
-// that cannot be written is one warning; the run and its console output go on.
+// err) plus our JSONL, each appended and flushed at once so a killed run loses nothing, except
+// background samples: those are batched (one write per SAMPLE_BATCH_MS of samples, and before
+// any other record, at close and at process exit), so a run killed by a signal loses at most
+// the last batch of samples, never an epoch. A log that cannot be written is one warning; the
+// run and its console output go on.
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { errTimestamp, logTimestamp } from "./format.js";
 import type { RecordSink, TrackerRecord } from "./schema.js";
@@ -18,6 +21,19 @@ export interface RunLogOptions {
 
 type FileKind = "standard" | "output" | "err" | "jsonl";
 
+/** Samples are written together once the oldest waiting one is this old (ms of sample time). */
+export const SAMPLE_BATCH_MS = 10_000;
+/** ... or once this many characters wait. */
+const SAMPLE_BATCH_CHARS = 64 * 1024;
+
+/** Logs with samples waiting, flushed if the process exits without closing them. */
+const unflushed = new Set<RunLog>();
+let exitHookInstalled = false;
+
+function flushAtExit(): void {
+  for (const log of unflushed) log.flushSamples();
+}
+
 /** Writes console lines, text logs and JSONL records for one run. */
 export class RunLog implements RecordSink {
   private readonly fds = new Map<FileKind, number>();
@@ -25,6 +41,8 @@ export class RunLog implements RecordSink {
   private readonly warnedCodes = new Set<string>();
   private readonly now: () => Date;
   private readonly secrets: string[];
+  private pendingSamples = "";
+  private pendingSinceT = 0;
 
   constructor(private readonly options: RunLogOptions) {
     this.now = options.now ?? (() => new Date());
@@ -115,13 +133,47 @@ export class RunLog implements RecordSink {
     this.append("err", `${errTimestamp(this.now())} - MainThread - DEBUG - ${message}\n`);
   }
 
-  /** Appends one JSONL record. */
+  /** Appends one JSONL record; samples wait for their batch, anything else is written at once. */
   write(record: TrackerRecord): void {
-    this.append("jsonl", `${JSON.stringify(record)}\n`);
+    const line = `${JSON.stringify(record)}\n`;
+    if (record.type !== "sample") {
+      const waiting = this.takeSamples();
+      this.append("jsonl", waiting + line);
+      return;
+    }
+    if (this.pendingSamples === "") {
+      this.pendingSinceT = record.t;
+      unflushed.add(this);
+      if (!exitHookInstalled) {
+        exitHookInstalled = true;
+        process.on("exit", flushAtExit);
+      }
+    }
+    this.pendingSamples += line;
+    if (
+      record.t - this.pendingSinceT >= SAMPLE_BATCH_MS ||
+      this.pendingSamples.length >= SAMPLE_BATCH_CHARS
+    ) {
+      this.flushSamples();
+    }
   }
 
-  /** Closes the files. Idempotent. */
+  /** Writes the samples waiting for their batch now. */
+  flushSamples(): void {
+    const waiting = this.takeSamples();
+    if (waiting !== "") this.append("jsonl", waiting);
+  }
+
+  private takeSamples(): string {
+    const waiting = this.pendingSamples;
+    this.pendingSamples = "";
+    unflushed.delete(this);
+    return waiting;
+  }
+
+  /** Writes waiting samples and closes the files. Idempotent. */
   close(): void {
+    this.flushSamples();
     for (const fd of this.fds.values()) {
       try {
         closeSync(fd);

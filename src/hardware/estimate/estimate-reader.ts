@@ -2,7 +2,13 @@
 // utilisation from /proc/stat. Its figures always carry provenance `estimate`.
 import { HardwareReadError } from "../../errors/index.js";
 import type { Backend, DeviceReading, PowerReader } from "../types.js";
-import { readCpuModelName, readProcStat, type CpuTimes } from "./proc-stat.js";
+import {
+  openProcStat,
+  readCpuModelName,
+  readProcStat,
+  type CpuTimes,
+  type ProcStatFile,
+} from "./proc-stat.js";
 
 /**
  * Default TDP per logical CPU when `cpuTdp` is not given (W). Server and desktop parts sit near
@@ -19,6 +25,8 @@ export class EstimateCpuReader implements PowerReader {
   private lastMs: number;
   private energyJ = 0;
   private lastPowerW: number | null = null;
+  /** /proc/stat, kept open between reads. */
+  private readonly stat: ProcStatFile;
 
   constructor(
     private readonly procRoot: string,
@@ -27,7 +35,8 @@ export class EstimateCpuReader implements PowerReader {
     readonly tdpSource: string,
     nowMs: number = Date.now(),
   ) {
-    this.last = readProcStat(procRoot);
+    this.stat = openProcStat(procRoot);
+    this.last = this.stat.read();
     this.lastMs = nowMs;
   }
 
@@ -46,7 +55,7 @@ export class EstimateCpuReader implements PowerReader {
   read(nowMs: number): DeviceReading[] {
     let now: CpuTimes;
     try {
-      now = readProcStat(this.procRoot);
+      now = this.stat.read();
     } catch (error) {
       throw new HardwareReadError("estimate", `cannot read ${this.procRoot}/stat: ${String(error)}`, {
         cause: error,
@@ -65,7 +74,9 @@ export class EstimateCpuReader implements PowerReader {
     return [{ device: this.deviceName, energyJ: this.energyJ, powerW: this.lastPowerW }];
   }
 
-  close(): void {}
+  close(): void {
+    this.stat.close();
+  }
 }
 
 /** The estimate backend: opens wherever /proc/stat is readable. */

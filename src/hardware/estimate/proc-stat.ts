@@ -1,6 +1,6 @@
 // Reads CPU time counters from /proc/stat (under CARBONTRACKER_PROC_ROOT): the basis of the
 // utilisation estimate when no energy counter is readable.
-import { readTextNonBlocking } from "../read-text.js";
+import { openTextFile, readTextNonBlocking } from "../read-text.js";
 import { join } from "node:path";
 
 /** Aggregate CPU jiffies: busy and total, over all logical CPUs. */
@@ -30,6 +30,32 @@ export function parseProcStat(text: string): CpuTimes {
 /** Reads and parses `<procRoot>/stat`. */
 export function readProcStat(procRoot: string): CpuTimes {
   return parseProcStat(readTextNonBlocking(join(procRoot, "stat")));
+}
+
+/** `<procRoot>/stat` kept open: each read is one pread, and only the aggregate line is parsed. */
+export interface ProcStatFile {
+  /** The counters now; logicalCpus is the count seen on the first read. Throws as readProcStat does. */
+  read(): CpuTimes;
+  close(): void;
+}
+
+/** Opens `<procRoot>/stat` for repeated reads (see ProcStatFile). */
+export function openProcStat(procRoot: string): ProcStatFile {
+  const file = openTextFile(join(procRoot, "stat"));
+  let logicalCpus: number | undefined;
+  return {
+    read() {
+      const text = file.read();
+      if (logicalCpus === undefined) {
+        const times = parseProcStat(text);
+        logicalCpus = times.logicalCpus;
+        return times;
+      }
+      const end = text.indexOf("\n");
+      return { ...parseProcStat(end === -1 ? text : text.slice(0, end)), logicalCpus };
+    },
+    close: () => file.close(),
+  };
 }
 
 /** The CPU model name from `<procRoot>/cpuinfo`, or undefined. */
