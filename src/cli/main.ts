@@ -4,7 +4,13 @@
 import { CommanderError } from "commander";
 import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
 import { CarbonTracker } from "../tracker/carbon-tracker.js";
-import { detectionContext, resolveOptions, type TrackerOptions } from "../tracker/options.js";
+import {
+  detectionContext,
+  resolveOptions,
+  type ResolvedOptions,
+  type TrackerOptions,
+} from "../tracker/options.js";
+import type { Component } from "../hardware/types.js";
 import { InThreadSampler, type Sampler } from "../sampling/sampler.js";
 import { WorkerSampler } from "../sampling/worker-sampler.js";
 import type { Snapshot } from "../sampling/reader-set.js";
@@ -70,13 +76,19 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   const sampler: Sampler = mayBlockInDriver(samplerConfig.components, process.env)
     ? new WorkerSampler(samplerConfig, onSample)
     : await InThreadSampler.open(samplerConfig, onSample);
-  let tracker: CarbonTracker;
   let userStopped = false;
-  try {
-    tracker = new CarbonTracker(
+  // The command starts as soon as the counters' baseline is read; the tracker (logs, intensity,
+  // device details) is built while it runs, and its first epoch starts at that baseline.
+  const startTracker = (baseline?: Snapshot) =>
+    new CarbonTracker(
       { ...trackerOptions(options), stdout: (text) => void process.stderr.write(text) },
-      { sampler, election, sinks: live ? [live] : [], onUserStop: () => (userStopped = true) },
+      { sampler, election, sinks: live ? [live] : [], onUserStop: () => (userStopped = true), baseline },
     );
+  let refused: CarbonTracker | undefined;
+  try {
+    // A run the tracker refuses (a component asked for by name is missing) fails before its
+    // command starts, as it always did: the tracker is built first and throws.
+    if (trackerRefuses(resolved, samplerConfig.components, sampler)) refused = startTracker();
   } catch (error) {
     sampler.close();
     election.release();
@@ -84,7 +96,12 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   }
   live?.start(sampler.description().devices);
   try {
-    return await runWrapped(tracker, command, {
+    const start = () => {
+      if (refused) return () => refused as CarbonTracker;
+      const baseline = sampler.readNow();
+      return () => startTracker(baseline);
+    };
+    return await runWrapped(start, command, {
       env: process.env,
       trackEpochs: true,
       onEpoch: (epoch) => live?.setEpoch(epoch),
@@ -93,6 +110,13 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   } finally {
     live?.stop();
   }
+}
+
+/** Whether the tracker will refuse the run: a component named in --components has no device. */
+function trackerRefuses(resolved: ResolvedOptions, components: Component[], sampler: Sampler): boolean {
+  if (!resolved.componentsExplicit || resolved.ignoreErrors) return false;
+  const devices = sampler.description().devices;
+  return components.some((component) => !devices.some((d) => d.component === component));
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 // Runs the user's command under the tracker: spawned without a shell, stdio passed through,
 // SIGINT/SIGTERM/SIGHUP forwarded, epochs marked over the IPC socket (the whole run one epoch
 // when it marks none), and the child's exit status kept (128+n when it died of signal n; the
-// original swallows it).
+// original swallows it). The command starts first; the tracker is built while it runs.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { constants } from "node:os";
@@ -59,35 +59,66 @@ export interface WrapOptions {
 }
 
 /**
- * Spawns the command, tracks its epochs, stops the tracker when it ends and returns its exit
- * code (0 when it ended on the SIGTERM sent because the user chose to stop). Rejects with
- * SpawnFailure when it cannot start.
+ * Starts the run's tracker around the spawn. Called right before it, to read what must be read
+ * before the command starts (the counters' baseline); returns the builder called right after
+ * it, in the same tick (so no epoch mark or exit is handled before), which builds the tracker
+ * while the command runs.
+ */
+export type TrackerStart = () => () => CarbonTracker;
+
+/**
+ * Spawns the command, then builds the tracker, tracks its epochs, stops the tracker when the
+ * command ends and returns its exit code (0 when it ended on the SIGTERM sent because the user
+ * chose to stop). Rejects with SpawnFailure when it cannot start, and with the tracker's error
+ * (after ending the command) when the tracker cannot be built.
  */
 export async function runWrapped(
-  tracker: CarbonTracker,
+  startTracker: TrackerStart,
   command: string[],
   options: WrapOptions,
 ): Promise<number> {
   const [file, ...args] = command as [string, ...string[]];
   let stoppedByUser = false;
   let child: ReturnType<typeof spawn> | undefined;
-  const driver = options.trackEpochs
-    ? new EpochDriver(tracker, {
+  let driver: EpochDriver | undefined;
+  const server: IpcServer | undefined = options.trackEpochs
+    ? await openIpcServer((m) => (driver as EpochDriver).handle(m))
+    : undefined;
+  return new Promise((resolve, reject) => {
+    let receivedSignal: NodeJS.Signals | undefined;
+    const env = server ? childEnv(options.env, server.path) : options.env;
+    let build: () => CarbonTracker;
+    try {
+      build = startTracker();
+    } catch (error) {
+      server?.close();
+      reject(error);
+      return;
+    }
+    const running = spawn(file, args, { stdio: "inherit", shell: false, env });
+    child = running;
+    let tracker: CarbonTracker;
+    try {
+      tracker = build();
+    } catch (error) {
+      server?.close();
+      if (running.exitCode === null && running.signalCode === null) running.kill("SIGTERM");
+      running.once("error", () => undefined);
+      running.once("close", () => reject(error));
+      if (running.pid === undefined) reject(error);
+      return;
+    }
+    if (options.trackEpochs) {
+      driver = new EpochDriver(tracker, {
         onEpoch: options.onEpoch,
         userStopped: options.userStopped,
         onUserStop: () => {
           stoppedByUser = true;
           if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
         },
-      })
-    : undefined;
-  const server: IpcServer | undefined = driver ? await openIpcServer((m) => driver.handle(m)) : undefined;
-  return new Promise((resolve, reject) => {
-    let receivedSignal: NodeJS.Signals | undefined;
+      });
+    }
     driver?.begin();
-    const env = server ? childEnv(options.env, server.path) : options.env;
-    const running = spawn(file, args, { stdio: "inherit", shell: false, env });
-    child = running;
     const forward = (signal: NodeJS.Signals) => {
       receivedSignal = signal;
       // A terminal's Ctrl-C already went to the whole foreground group, the child included.

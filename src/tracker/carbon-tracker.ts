@@ -44,6 +44,12 @@ export interface TrackerInternals {
   readAnswer?: () => Promise<string | undefined>;
   /** Called when the user answered "n" (the CLI then ends its child). */
   onUserStop?: () => void;
+  /**
+   * A reading `sampler` took before this tracker was built (the CLI reads it, starts its child
+   * at once and builds the tracker while the child runs): the run starts there, and the first
+   * epochStart() starts at it instead of reading again, so that epoch's energy is exact.
+   */
+  baseline?: Snapshot;
 }
 
 // Reads one line from fd 0 with blocking reads in the thread pool: the host's process.stdin is
@@ -81,12 +87,15 @@ export class CarbonTracker {
   private forecastPeriods: IntensityReading[] = [];
   private readonly readAnswer: () => Promise<string | undefined>;
   private readonly onUserStop: (() => void) | undefined;
+  private baseline: Snapshot | undefined;
 
   /** Starts tracking at once: detects hardware, opens the logs, starts sampling. */
   constructor(options: TrackerOptions, internals: TrackerInternals = {}) {
     this.options = resolveOptions(options);
     const o = this.options;
-    const start = new Date();
+    const start = new Date(internals.baseline?.tMs ?? Date.now());
+    this.baseline = internals.baseline;
+    this.lastSnapshot = internals.baseline;
     const files = o.logDir
       ? runFiles(o.logDir, o.logFilePrefix, process.pid, Math.floor(Math.random() * 1_000_000), start)
       : undefined;
@@ -334,7 +343,8 @@ export class CarbonTracker {
   /** Marks the start of an epoch: reads every device's counter now. */
   epochStart(): void {
     if (this.finished || !this.sampler) return;
-    this.epochStartSnapshot = this.read();
+    this.epochStartSnapshot = this.baseline ?? this.read();
+    this.baseline = undefined;
   }
 
   /**

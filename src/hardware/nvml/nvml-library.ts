@@ -9,6 +9,7 @@ import {
   nvmlReturnName,
 } from "./nvml-codes.js";
 import { decodeProcessInfos, PROCESS_INFO_STRIDES, type GpuProcess } from "./process-info.js";
+import { sharedLibraryMayLoad } from "./library-search.js";
 
 type KoffiModule = typeof import("koffi");
 type NativeFunction = (...args: unknown[]) => unknown;
@@ -194,9 +195,16 @@ function errorText(error: unknown): string {
 
 /**
  * Loads NVML from `path` (once per path) and initialises it unless a reader already did.
- * Never throws: a missing koffi, library or driver comes back as a reason.
+ * Never throws: a missing koffi, library or driver comes back as a reason. A library the loader
+ * cannot find is told before koffi is loaded, in the words koffi would use.
  */
 export async function acquireNvml(path: string): Promise<AcquireResult> {
+  if (!loaded.has(path) && !sharedLibraryMayLoad(path, { env: process.env })) {
+    return {
+      ok: false,
+      reason: `cannot load the NVML library ${path}: Failed to load shared library: cannot open shared object file: No such file or directory`,
+    };
+  }
   let koffi: KoffiModule;
   try {
     koffiModule ??= import("koffi");
