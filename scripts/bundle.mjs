@@ -1,0 +1,121 @@
+// Bundles the CLI into dist/bundle (run by `npm run build` after tsc), for a start-up close to
+// bare Node's:
+// - one CommonJS bundle (cli-main.cjs) instead of a hundred ES modules resolved one by one;
+// - a V8 code cache for it (cli-main.cjs.cache), made by one offline run of the built CLI, which
+//   the entry (cli.cjs, src/cli/launcher.cjs) hands to V8 so the bundle is not parsed again;
+// - the subcommands (agent, plan, doctor, --parse, --report) in bundles of their own, required
+//   when run; they and the CLI share one module, the error classes, so `instanceof` holds;
+// - packages required when first used, never at start-up: koffi (NVML), pdfkit (report),
+//   prom-client (agent).
+// The sampler worker is an ES module bundle (sampler-worker.js), also started by the library.
+// The library itself (dist/src) stays tsc's output.
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { build } from "esbuild";
+
+const OUT = "dist/bundle";
+const SUBCOMMANDS = {
+  "agent-command": "src/cli/agent-command.ts",
+  "plan-command": "src/cli/plan-command.ts",
+  "doctor-command": "src/cli/doctor-command.ts",
+  "parse-command": "src/reports/parse-command.ts",
+  "run-report-command": "src/cli/run-report-command.ts",
+};
+const SUBCOMMAND_IMPORT =
+  /\/(agent-command|plan-command|doctor-command|parse-command|run-report-command)\.js$/;
+const ERRORS_IMPORT = /\/errors\/index\.js$/;
+/** Packages required at first use (from a dynamic import or the module that needs them). */
+const LAZY_PACKAGES = /^(koffi|pdfkit|prom-client)$/;
+
+/**
+ * Resolves the subcommands and lazy packages to a tiny CommonJS module that requires them, so the
+ * bundle holds no import() (which a vm.Script could only run through an experimental loader)
+ * and loads them only when the code needing them first runs; the errors to the shared module.
+ */
+const links = {
+  name: "bundle-links",
+  setup(builder) {
+    const lazy = (path) => ({ path, namespace: "lazy-require" });
+    builder.onResolve({ filter: SUBCOMMAND_IMPORT }, (args) =>
+      args.kind === "dynamic-import" ? lazy(`./${basename(args.path, ".js")}.cjs`) : undefined,
+    );
+    builder.onResolve({ filter: ERRORS_IMPORT }, () => ({ path: "./errors.cjs", external: true }));
+    builder.onResolve({ filter: LAZY_PACKAGES }, (args) =>
+      args.namespace === "lazy-require" ? undefined : lazy(args.path),
+    );
+    builder.onResolve({ filter: /.*/, namespace: "lazy-require" }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+    builder.onLoad({ filter: /.*/, namespace: "lazy-require" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+};
+
+const common = {
+  outdir: OUT,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  logLevel: "warning",
+};
+const commonJs = {
+  ...common,
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
+  define: { "import.meta.url": "__carbontrackerModuleUrl" },
+  banner: { js: "var __carbontrackerModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+rmSync(OUT, { recursive: true, force: true });
+await build({ ...commonJs, entryPoints: { errors: "src/errors/index.ts" } });
+await build({
+  ...commonJs,
+  entryPoints: { "cli-main": "src/cli/main.ts", ...SUBCOMMANDS },
+  plugins: [links],
+});
+await build({
+  ...common,
+  format: "esm",
+  entryPoints: { "sampler-worker": "src/sampling/sampler-worker.ts" },
+  external: ["koffi"],
+});
+for (const name of ["cli-main", ...Object.keys(SUBCOMMANDS)]) {
+  const file = join(OUT, `${name}.cjs`);
+  const text = readFileSync(file, "utf8");
+  if (/\bimport\(/.test(text)) {
+    throw new Error(`${file} calls import(): send that import through the bundle-links plugin.`);
+  }
+  // main.ts's hashbang, kept by esbuild, as a comment: the launcher wraps the text in a function.
+  if (text.startsWith("#!")) writeFileSync(file, `//${text.slice(2)}`);
+}
+copyFileSync("src/cli/launcher.cjs", join(OUT, "cli.cjs"));
+chmodSync(join(OUT, "cli.cjs"), 0o755);
+
+// The code cache: one offline run of the built CLI wrapping `true`, in temp folders.
+const scratch = mkdtempSync(join(tmpdir(), "carbontracker-build-"));
+const warmUp = spawnSync(
+  process.execPath,
+  [join(OUT, "cli.cjs"), "--log_dir", join(scratch, "logs"), "true"],
+  {
+    stdio: "ignore",
+    env: {
+      PATH: process.env.PATH,
+      HOME: scratch,
+      CARBONTRACKER_OFFLINE: "1",
+      CARBONTRACKER_CACHE_DIR: join(scratch, "cache"),
+      CARBONTRACKER_CODE_CACHE_OUT: join(OUT, "cli-main.cjs.cache"),
+    },
+  },
+);
+rmSync(scratch, { recursive: true, force: true });
+if (warmUp.status !== 0) {
+  console.warn(
+    `bundle: the warm-up run exited ${warmUp.status ?? warmUp.signal}; the CLI starts without a code cache.`,
+  );
+}
