@@ -4,7 +4,8 @@
 // - a V8 code cache for it (cli-main.cjs.cache), made by one offline run of the built CLI, which
 //   the entry (cli.cjs, src/cli/launcher.cjs) hands to V8 so the bundle is not parsed again;
 // - the subcommands (agent, plan, doctor, --parse, --report) in bundles of their own, required
-//   when run; they and the CLI share one module, the error classes, so `instanceof` holds;
+//   when run; they use the CLI's error classes, handed over on a global symbol (a shared file
+//   would cost every run a module resolution), so `instanceof` holds across bundles;
 // - packages required when first used, never at start-up: koffi (NVML), pdfkit (report),
 //   prom-client (agent).
 // The sampler worker is an ES module bundle (sampler-worker.js), also started by the library.
@@ -12,7 +13,7 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { build } from "esbuild";
 
 const OUT = "dist/bundle";
@@ -26,22 +27,25 @@ const SUBCOMMANDS = {
 const SUBCOMMAND_IMPORT =
   /\/(agent-command|plan-command|doctor-command|parse-command|run-report-command)\.js$/;
 const ERRORS_IMPORT = /\/errors\/index\.js$/;
+const ERRORS_SOURCE = resolve("src/errors/index.ts");
+/** Where the CLI bundle leaves its error classes for the subcommand bundles. */
+const ERRORS_GLOBAL = 'globalThis[Symbol.for("carbontracker.errors")]';
 /** Packages required at first use (from a dynamic import or the module that needs them). */
 const LAZY_PACKAGES = /^(koffi|pdfkit|prom-client)$/;
 
 /**
  * Resolves the subcommands and lazy packages to a tiny CommonJS module that requires them, so the
  * bundle holds no import() (which a vm.Script could only run through an experimental loader)
- * and loads them only when the code needing them first runs; the errors to the shared module.
+ * and loads them only when the code needing them first runs. `errors`: "share" has the error
+ * module leave its classes on ERRORS_GLOBAL (the CLI), "take" reads them there (subcommands).
  */
-const links = {
+const links = (errors) => ({
   name: "bundle-links",
   setup(builder) {
     const lazy = (path) => ({ path, namespace: "lazy-require" });
     builder.onResolve({ filter: SUBCOMMAND_IMPORT }, (args) =>
       args.kind === "dynamic-import" ? lazy(`./${basename(args.path, ".js")}.cjs`) : undefined,
     );
-    builder.onResolve({ filter: ERRORS_IMPORT }, () => ({ path: "./errors.cjs", external: true }));
     builder.onResolve({ filter: LAZY_PACKAGES }, (args) =>
       args.namespace === "lazy-require" ? undefined : lazy(args.path),
     );
@@ -53,8 +57,19 @@ const links = {
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: "js",
     }));
+    builder.onResolve({ filter: ERRORS_IMPORT }, (args) =>
+      args.namespace === "errors" ? undefined : { path: "errors", namespace: "errors" },
+    );
+    builder.onLoad({ filter: /.*/, namespace: "errors" }, () => ({
+      contents:
+        errors === "share"
+          ? `import * as all from ${JSON.stringify(ERRORS_SOURCE)}; export * from ${JSON.stringify(ERRORS_SOURCE)}; ${ERRORS_GLOBAL} = all;`
+          : `module.exports = ${ERRORS_GLOBAL};`,
+      loader: "js",
+      resolveDir: process.cwd(),
+    }));
   },
-};
+});
 
 const common = {
   outdir: OUT,
@@ -68,17 +83,16 @@ const commonJs = {
   ...common,
   format: "cjs",
   outExtension: { ".js": ".cjs" },
-  define: { "import.meta.url": "__carbontrackerModuleUrl" },
-  banner: { js: "var __carbontrackerModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // import.meta.url, worked out only where it is read (most runs never do).
+  define: { "import.meta.url": "__carbontrackerModule.url" },
+  banner: {
+    js: "var __carbontrackerModule = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
+  },
 };
 
 rmSync(OUT, { recursive: true, force: true });
-await build({ ...commonJs, entryPoints: { errors: "src/errors/index.ts" } });
-await build({
-  ...commonJs,
-  entryPoints: { "cli-main": "src/cli/main.ts", ...SUBCOMMANDS },
-  plugins: [links],
-});
+await build({ ...commonJs, entryPoints: { "cli-main": "src/cli/main.ts" }, plugins: [links("share")] });
+await build({ ...commonJs, entryPoints: SUBCOMMANDS, plugins: [links("take")] });
 await build({
   ...common,
   format: "esm",

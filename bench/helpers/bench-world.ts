@@ -30,7 +30,7 @@ export function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   };
 }
 
-/** A single Intel package at a constant 100 W, driven from another process. */
+/** A single Intel package at a constant 100 W, driven from another process, its counters rewritten in place as sysfs's are. */
 export function fakeRapl100W(tickMs = 100): Promise<FakePowercapProcess> {
-  return spawnFakePowercap(singlePackageLayout({ kind: "constant", watts: 100 }), { tickMs });
+  return spawnFakePowercap(singlePackageLayout({ kind: "constant", watts: 100 }), { tickMs, inPlace: true });
 }

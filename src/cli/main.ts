@@ -18,6 +18,7 @@ import { mayBlockInDriver } from "./sampler-choice.js";
 import { LiveView, liveViewEnabled } from "./live-view.js";
 import { parseArguments, type CliOptions } from "./program.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";
+import { stderrIsTerminal, writeStderr } from "./stderr.js";
 import { findCommand } from "../hardware/find-command.js";
 import { electSharedDeviceMeasurer } from "../cluster/shared-device-election.js";
 import { componentsAfterElection } from "../cluster/rank-components.js";
@@ -62,7 +63,7 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   if (!findCommand(file, process.env.PATH)) {
     throw new SpawnFailure(127, `command not found or not executable: ${file}`);
   }
-  const live = liveViewEnabled(options.live, process.stderr)
+  const live = liveViewEnabled(options.live, { isTTY: stderrIsTerminal() })
     ? new LiveView(process.stderr, resolved.epochs)
     : undefined;
   // One election per process: the tracker below reuses it (a second one would lose to this lock).
@@ -71,6 +72,8 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
     components: componentsAfterElection(resolved.components, election),
     updateIntervalMs: resolved.updateInterval * 1000,
     context: detectionContext(resolved),
+    // A live view shows each sample as it is taken; otherwise they come in batches.
+    ...(live ? { sampleBatchMs: 0 } : {}),
   };
   const onSample = (snapshot: Snapshot) => live?.sample(snapshot);
   const sampler: Sampler = mayBlockInDriver(samplerConfig.components, process.env)
@@ -81,7 +84,7 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   // device details) is built while it runs, and its first epoch starts at that baseline.
   const startTracker = (baseline?: Snapshot) =>
     new CarbonTracker(
-      { ...trackerOptions(options), stdout: (text) => void process.stderr.write(text) },
+      { ...trackerOptions(options), stdout: writeStderr },
       { sampler, election, sinks: live ? [live] : [], onUserStop: () => (userStopped = true), baseline },
     );
   let refused: CarbonTracker | undefined;
@@ -122,7 +125,7 @@ function trackerRefuses(resolved: ResolvedOptions, components: Component[], samp
 async function main(argv: string[]): Promise<number> {
   const write = {
     out: (s: string) => void process.stdout.write(s),
-    err: (s: string) => void process.stderr.write(s),
+    err: writeStderr,
   };
   // Subcommands come first; anything else is a command to wrap.
   if (argv[0] === "agent") {
@@ -147,15 +150,15 @@ async function main(argv: string[]): Promise<number> {
       const message = error.message
         .replace(/^error: /, "")
         .replace(/ argument '.*' is invalid\./s, " value is invalid:");
-      process.stderr.write(`carbontracker: ${message}\n`);
-      process.stderr.write("Run 'carbontracker --help' for the options.\n");
+      writeStderr(`carbontracker: ${message}\n`);
+      writeStderr("Run 'carbontracker --help' for the options.\n");
       return USAGE_ERROR;
     }
     throw error;
   }
   const { options, command } = parsed;
   const usage = (message: string) => {
-    process.stderr.write(`carbontracker: ${message}\nRun 'carbontracker --help' for the options.\n`);
+    writeStderr(`carbontracker: ${message}\nRun 'carbontracker --help' for the options.\n`);
     return USAGE_ERROR;
   };
   const formats = [
@@ -193,10 +196,8 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   if (command.length === 0) {
-    process.stderr.write(
-      "carbontracker: no command given. Usage: carbontracker [options] <command> [args...]\n",
-    );
-    process.stderr.write("Run 'carbontracker --help' for the options.\n");
+    writeStderr("carbontracker: no command given. Usage: carbontracker [options] <command> [args...]\n");
+    writeStderr("Run 'carbontracker --help' for the options.\n");
     return USAGE_ERROR;
   }
   return trackCommand(options, command);
@@ -208,16 +209,16 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof SpawnFailure) {
-      process.stderr.write(`carbontracker: ${error.message}\n`);
+      writeStderr(`carbontracker: ${error.message}\n`);
       process.exitCode = error.exitCode;
     } else if (error instanceof InvalidOptionError) {
-      process.stderr.write(`carbontracker: invalid ${error.option}: ${error.message}\n`);
+      writeStderr(`carbontracker: invalid ${error.option}: ${error.message}\n`);
       process.exitCode = USAGE_ERROR;
     } else if (error instanceof CarbonTrackerError) {
-      process.stderr.write(`carbontracker: ${error.message}\n`);
+      writeStderr(`carbontracker: ${error.message}\n`);
       process.exitCode = USAGE_ERROR;
     } else {
-      process.stderr.write(
+      writeStderr(
         `carbontracker: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
       );
       process.exitCode = 70;

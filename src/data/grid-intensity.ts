@@ -30,13 +30,13 @@ interface Tables {
   ember: Record<string, number>;
 }
 
-const requireData = createRequire(import.meta.url);
 let tables: Tables | undefined;
 
 // The tables (400 kB of JavaScript) are read at the first lookup, from @tgwf/co2's CommonJS
 // build so that the lookup stays synchronous: a run that knows no place never parses them.
 function loadTables(): Tables {
   if (!tables) {
+    const requireData = createRequire(import.meta.url);
     const maps = requireData(
       "@tgwf/co2/data/electricity-maps",
     ) as typeof import("@tgwf/co2/data/electricity-maps");

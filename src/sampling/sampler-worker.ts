@@ -2,8 +2,15 @@
 // the main thread's synchronous requests through shared memory (worker-protocol.ts).
 import { parentPort, workerData } from "node:worker_threads";
 import { detectReaders } from "../hardware/registry.js";
-import { ReaderSet } from "./reader-set.js";
-import { CONTROL, type WorkerInit, type WorkerRequest, type WorkerResponse } from "./worker-protocol.js";
+import { ReaderSet, type Snapshot } from "./reader-set.js";
+import { SAMPLE_BATCH_MS } from "./sampler.js";
+import {
+  CONTROL,
+  type WorkerInit,
+  type WorkerRequest,
+  type WorkerResponse,
+  type WorkerSampleMessage,
+} from "./worker-protocol.js";
 
 const init = workerData as WorkerInit;
 const control = new Int32Array(init.control);
@@ -11,13 +18,26 @@ const data = new Uint8Array(init.data);
 const encoder = new TextEncoder();
 
 let timer: NodeJS.Timeout | undefined;
+const batchMs = init.config.sampleBatchMs ?? SAMPLE_BATCH_MS;
+let pending: Snapshot[] = [];
+
+/** Posts the samples taken since the last post (before any answer, so they arrive in order). */
+function postSamples(): void {
+  if (pending.length === 0) return;
+  const message: WorkerSampleMessage = { type: "samples", snapshots: pending };
+  pending = [];
+  init.samples.postMessage(message);
+}
+
 const ready: Promise<ReaderSet | Error> = detectReaders(init.config.components, init.config.context).then(
   (detection) => {
     const set = new ReaderSet(detection.readers, detection.skipped, detection.notices);
     const { readIntervalMs } = set.describe(init.config.updateIntervalMs);
     set.read(Date.now());
     timer = setInterval(() => {
-      init.samples.postMessage({ type: "sample", snapshot: set.read(Date.now()) });
+      const snapshot = set.read(Date.now());
+      pending.push(snapshot);
+      if (snapshot.tMs - (pending[0] as Snapshot).tMs >= batchMs) postSamples();
     }, readIntervalMs);
     return set;
   },
@@ -41,6 +61,7 @@ parentPort?.on("message", (request: WorkerRequest) => {
       answer(request.seq, { notices: [], error: set.message });
       return;
     }
+    postSamples();
     try {
       if (request.kind === "describe") {
         answer(request.seq, {

@@ -35,8 +35,8 @@ export interface WorkerResponse {
   error?: string;
 }
 
-/** A background sample posted to the main thread. */
+/** Background samples posted to the main thread, oldest first. */
 export interface WorkerSampleMessage {
-  type: "sample";
-  snapshot: Snapshot;
+  type: "samples";
+  snapshots: Snapshot[];
 }

@@ -1,6 +1,7 @@
 // The main-thread side of the sampler worker (see worker-protocol.ts).
 import { existsSync } from "node:fs";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { createRequire } from "node:module";
+import type { MessagePort, Worker } from "node:worker_threads";
 import { HardwareReadError } from "../errors/index.js";
 import type { ReaderNotice } from "../hardware/types.js";
 import type { SamplerDescription, Snapshot } from "./reader-set.js";
@@ -12,6 +13,13 @@ import {
   type WorkerResponse,
   type WorkerSampleMessage,
 } from "./worker-protocol.js";
+
+type WorkerThreads = typeof import("node:worker_threads");
+
+/** node:worker_threads, loaded by the first worker sampler: a CLI run sampling in its own thread never pays for it. */
+function workerThreads(): WorkerThreads {
+  return createRequire(import.meta.url)("node:worker_threads") as WorkerThreads;
+}
 
 /** How long the first request waits for the worker to start and detect hardware (ms). */
 const FIRST_ANSWER_TIMEOUT_MS = 20_000;
@@ -57,9 +65,11 @@ export class WorkerSampler implements Sampler {
   private missedDeadline = false;
   private readonly listeners: SampleListener[] = [];
   private readonly samples: MessagePort;
+  private readonly threads = workerThreads();
 
   constructor(config: SamplerConfig, onSample: SampleListener) {
     this.listeners.push(onSample);
+    const { MessageChannel, Worker } = this.threads;
     // Samples travel on their own port so a boundary read can take every queued one
     // synchronously (receiveMessageOnPort), in order, before the epoch is recorded.
     const { port1, port2 } = new MessageChannel();
@@ -73,7 +83,7 @@ export class WorkerSampler implements Sampler {
     this.worker = new Worker(workerScript(), { workerData: init, transferList: [port2] });
     this.worker.unref();
     this.samples.on("message", (message: WorkerSampleMessage) => {
-      this.deliver(message.snapshot);
+      for (const snapshot of message.snapshots) this.deliver(snapshot);
     });
     this.samples.unref();
     this.worker.on("error", (error) => {
@@ -125,12 +135,12 @@ export class WorkerSampler implements Sampler {
   /** Delivers every sample the worker has queued, synchronously. */
   private drainSamples(): void {
     for (
-      let message = receiveMessageOnPort(this.samples);
+      let message = this.threads.receiveMessageOnPort(this.samples);
       message;
-      message = receiveMessageOnPort(this.samples)
+      message = this.threads.receiveMessageOnPort(this.samples)
     ) {
-      const sample = message.message as WorkerSampleMessage;
-      this.deliver(sample.snapshot);
+      const samples = message.message as WorkerSampleMessage;
+      for (const snapshot of samples.snapshots) this.deliver(snapshot);
     }
   }
 

@@ -32,7 +32,10 @@ export function readProcStat(procRoot: string): CpuTimes {
   return parseProcStat(readTextNonBlocking(join(procRoot, "stat")));
 }
 
-/** `<procRoot>/stat` kept open: each read is one pread, and only the aggregate line is parsed. */
+/** Bytes read for the aggregate line (its ten counters fit in a quarter of this). */
+const HEAD_BYTES = 1024;
+
+/** `<procRoot>/stat` kept open: each read is one pread of the first line, the only one parsed. */
 export interface ProcStatFile {
   /** The counters now; logicalCpus is the count seen on the first read. Throws as readProcStat does. */
   read(): CpuTimes;
@@ -41,16 +44,17 @@ export interface ProcStatFile {
 
 /** Opens `<procRoot>/stat` for repeated reads (see ProcStatFile). */
 export function openProcStat(procRoot: string): ProcStatFile {
-  const file = openTextFile(join(procRoot, "stat"));
+  const path = join(procRoot, "stat");
+  const file = openTextFile(path, { headBytes: HEAD_BYTES });
   let logicalCpus: number | undefined;
   return {
     read() {
-      const text = file.read();
       if (logicalCpus === undefined) {
-        const times = parseProcStat(text);
+        const times = parseProcStat(readTextNonBlocking(path));
         logicalCpus = times.logicalCpus;
         return times;
       }
+      const text = file.read();
       const end = text.indexOf("\n");
       return { ...parseProcStat(end === -1 ? text : text.slice(0, end)), logicalCpus };
     },

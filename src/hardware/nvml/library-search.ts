@@ -37,6 +37,8 @@ function readLoaderCache(): Buffer | undefined {
   }
 }
 
+const answers = new Map<string, boolean>();
+
 /**
  * False only when `library` certainly cannot be loaded on Linux: a path that does not exist, or
  * a bare soname in none of LD_LIBRARY_PATH, the loader cache and the system folders. True
@@ -44,6 +46,23 @@ function readLoaderCache(): Buffer | undefined {
  */
 export function sharedLibraryMayLoad(library: string, world: LibrarySearchWorld): boolean {
   const { env, platform = process.platform, exists = existsSync, loaderCache = readLoaderCache } = world;
+  // The real world's answer for a soname is kept (the loader cache is read once): the CLI asks
+  // before choosing its sampler, and NVML asks again.
+  const real = world.exists === undefined && world.loaderCache === undefined && !library.includes("/");
+  const key = `${platform}\0${library}\0${env.LD_LIBRARY_PATH ?? ""}`;
+  if (real && answers.has(key)) return answers.get(key) as boolean;
+  const answer = search(library, env, platform, exists, loaderCache);
+  if (real) answers.set(key, answer);
+  return answer;
+}
+
+function search(
+  library: string,
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform,
+  exists: (path: string) => boolean,
+  loaderCache: () => Buffer | undefined,
+): boolean {
   if (platform !== "linux") return true;
   if (library.includes("/")) return exists(library);
   const fromEnv = (env.LD_LIBRARY_PATH ?? "").split(":").filter(Boolean);
