@@ -14,7 +14,7 @@ import type { Component } from "../hardware/types.js";
 import { InThreadSampler, type Sampler } from "../sampling/sampler.js";
 import { WorkerSampler } from "../sampling/worker-sampler.js";
 import type { Snapshot } from "../sampling/reader-set.js";
-import { mayBlockInDriver } from "./sampler-choice.js";
+import { mayBlockInDriver } from "../sampling/sampler-choice.js";
 import { LiveView, liveViewEnabled } from "./live-view.js";
 import { parseArguments, type CliOptions } from "./program.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";

@@ -43,6 +43,13 @@ const ready: Promise<ReaderSet | Error> = detectReaders(init.config.components, 
   },
   (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
 );
+// Says when detection is done, for a thread that samples on its own until then (HandoffSampler).
+void ready.then(() => {
+  Atomics.store(control, CONTROL.ready, 1);
+  Atomics.notify(control, CONTROL.ready);
+  const message: WorkerSampleMessage = { type: "ready" };
+  init.samples.postMessage(message);
+});
 
 function answer(seq: number, response: WorkerResponse): void {
   let bytes = encoder.encode(JSON.stringify(response));

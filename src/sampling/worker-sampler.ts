@@ -67,7 +67,15 @@ export class WorkerSampler implements Sampler {
   private readonly samples: MessagePort;
   private readonly threads = workerThreads();
 
-  constructor(config: SamplerConfig, onSample: SampleListener) {
+  /**
+   * @param onReady called (on this thread's event loop) once the worker's detection is done;
+   *   `ready` says the same at any time without waiting.
+   */
+  constructor(
+    config: SamplerConfig,
+    onSample: SampleListener,
+    private readonly onReady?: () => void,
+  ) {
     this.listeners.push(onSample);
     const { MessageChannel, Worker } = this.threads;
     // Samples travel on their own port so a boundary read can take every queued one
@@ -83,12 +91,18 @@ export class WorkerSampler implements Sampler {
     this.worker = new Worker(workerScript(), { workerData: init, transferList: [port2] });
     this.worker.unref();
     this.samples.on("message", (message: WorkerSampleMessage) => {
-      for (const snapshot of message.snapshots) this.deliver(snapshot);
+      if (message.type === "ready") this.onReady?.();
+      else for (const snapshot of message.snapshots) this.deliver(snapshot);
     });
     this.samples.unref();
     this.worker.on("error", (error) => {
       this.dead = `sampler worker failed: ${error.message}`;
     });
+  }
+
+  /** Whether the worker has detected its hardware (or failed to), so a request is answered at once. */
+  get ready(): boolean {
+    return Atomics.load(this.control, CONTROL.ready) === 1;
   }
 
   private request(kind: "describe" | "read" | "close"): WorkerResponse {
@@ -140,7 +154,7 @@ export class WorkerSampler implements Sampler {
       message = this.threads.receiveMessageOnPort(this.samples)
     ) {
       const samples = message.message as WorkerSampleMessage;
-      for (const snapshot of samples.snapshots) this.deliver(snapshot);
+      if (samples.type === "samples") for (const snapshot of samples.snapshots) this.deliver(snapshot);
     }
   }
 

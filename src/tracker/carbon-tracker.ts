@@ -21,7 +21,7 @@ import { detectionContext, resolveOptions, type ResolvedOptions, type TrackerOpt
 import type { Snapshot } from "../sampling/reader-set.js";
 import type { ConsumptionResult, EpochResult, PredictionResult, RunResult } from "./results.js";
 import type { Sampler } from "../sampling/sampler.js";
-import { WorkerSampler } from "../sampling/worker-sampler.js";
+import { startBackgroundSampler } from "../sampling/sampler-choice.js";
 import { slurmIdentity } from "../cluster/slurm-identity.js";
 import { readStdinLine } from "./stdin-line.js";
 import { windowEnergy } from "./epoch-window.js";
@@ -179,13 +179,14 @@ export class CarbonTracker {
 
   private startWorkerSampler(): Sampler {
     const o = this.options;
-    return new WorkerSampler(
+    // Samples reach recordSamples through the listener added in the constructor, once.
+    return startBackgroundSampler(
       {
         components: this.measured,
         updateIntervalMs: o.updateInterval * 1000,
         context: detectionContext(o),
       },
-      (snapshot) => this.recordSamples(snapshot),
+      () => undefined,
     );
   }
 

@@ -194,17 +194,21 @@ function errorText(error: unknown): string {
 }
 
 /**
+ * Why NVML cannot load from `path`, when the dynamic loader certainly cannot find it (told
+ * without loading koffi, in the words koffi would use); undefined when it may load.
+ */
+export function unloadableNvmlReason(path: string): string | undefined {
+  if (loaded.has(path) || sharedLibraryMayLoad(path, { env: process.env })) return undefined;
+  return `cannot load the NVML library ${path}: Failed to load shared library: cannot open shared object file: No such file or directory`;
+}
+
+/**
  * Loads NVML from `path` (once per path) and initialises it unless a reader already did.
- * Never throws: a missing koffi, library or driver comes back as a reason. A library the loader
- * cannot find is told before koffi is loaded, in the words koffi would use.
+ * Never throws: a missing koffi, library or driver comes back as a reason.
  */
 export async function acquireNvml(path: string): Promise<AcquireResult> {
-  if (!loaded.has(path) && !sharedLibraryMayLoad(path, { env: process.env })) {
-    return {
-      ok: false,
-      reason: `cannot load the NVML library ${path}: Failed to load shared library: cannot open shared object file: No such file or directory`,
-    };
-  }
+  const unloadable = unloadableNvmlReason(path);
+  if (unloadable) return { ok: false, reason: unloadable };
   let koffi: KoffiModule;
   try {
     koffiModule ??= import("koffi");
