@@ -7,7 +7,8 @@
 //   when run; they use the CLI's error classes, handed over on a global symbol (a shared file
 //   would cost every run a module resolution), so `instanceof` holds across bundles;
 // - packages required when first used, never at start-up: koffi (NVML), pdfkit (report),
-//   prom-client (agent).
+//   prom-client (agent);
+// - the package version written in (src/version.ts finds package.json at run time otherwise).
 // The sampler worker is an ES module bundle (sampler-worker.js), also started by the library.
 // The library itself (dist/src) stays tsc's output.
 import { spawnSync } from "node:child_process";
@@ -71,6 +72,18 @@ const links = (errors) => ({
   },
 });
 
+/** src/version.ts as the version it would find: package.json's. */
+const bakedVersion = {
+  name: "baked-version",
+  setup(builder) {
+    const { version } = JSON.parse(readFileSync("package.json", "utf8"));
+    builder.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => ({
+      contents: `export const VERSION = ${JSON.stringify(version)};`,
+      loader: "ts",
+    }));
+  },
+};
+
 const common = {
   outdir: OUT,
   bundle: true,
@@ -91,13 +104,18 @@ const commonJs = {
 };
 
 rmSync(OUT, { recursive: true, force: true });
-await build({ ...commonJs, entryPoints: { "cli-main": "src/cli/main.ts" }, plugins: [links("share")] });
-await build({ ...commonJs, entryPoints: SUBCOMMANDS, plugins: [links("take")] });
+await build({
+  ...commonJs,
+  entryPoints: { "cli-main": "src/cli/main.ts" },
+  plugins: [links("share"), bakedVersion],
+});
+await build({ ...commonJs, entryPoints: SUBCOMMANDS, plugins: [links("take"), bakedVersion] });
 await build({
   ...common,
   format: "esm",
   entryPoints: { "sampler-worker": "src/sampling/sampler-worker.ts" },
   external: ["koffi"],
+  plugins: [bakedVersion],
 });
 for (const name of ["cli-main", ...Object.keys(SUBCOMMANDS)]) {
   const file = join(OUT, `${name}.cjs`);
