@@ -89,6 +89,12 @@ async function runSubcommand(name: string | undefined, args: string[]): Promise<
     return runEngineCommand(args, io);
   }
   if (name === "python-package") {
+    if (args.includes("--help") || args.includes("-h")) {
+      io.stdout(
+        'Usage: carbontracker python-package\n\nPrint the folder holding the Python package `carbontracker` (the original\'s API on this\nengine). Put it on PYTHONPATH, or install it offline: pip install "$(carbontracker python-package)"\n',
+      );
+      return 0;
+    }
     const { pythonClientDir } = await import("./child-env.js");
     const dir = pythonClientDir();
     if (dir) io.stdout(`${dir}\n`);
