@@ -5,6 +5,7 @@ import { CAR_GRAMS_PER_KM } from "../logs/format.js";
 import { aggregateSentence } from "../logs/parser/aggregate-sentence.js";
 import { csvText } from "./csv.js";
 import { significant } from "./figures.js";
+import type { ConsumptionTotals } from "../logs/parser/types.js";
 import type { GroupBy, GroupTotal } from "./group-totals.js";
 
 /** Enough decimals to show 3 significant digits, and at least 3 (`0.000303`, `4.494`). */
@@ -55,13 +56,16 @@ export function formatGroups(groups: readonly GroupTotal[], by: GroupBy): string
 
 /** The sentence over the groups' totals: what is measured twice is counted once here too. */
 export function groupsSentence(groups: readonly GroupTotal[]): string {
+  return aggregateSentence(groupedTotals(groups));
+}
+
+/** The aggregate sentence's figures over group totals (what is measured twice counts once). */
+export function groupedTotals(
+  groups: readonly GroupTotal[],
+): Pick<ConsumptionTotals, "energyKwh" | "co2eqG" | "equivalents"> {
   const energyKwh = groups.reduce((sum, g) => sum + g.energyKwh, 0);
   const co2eqG = groups.reduce((sum, g) => sum + g.co2eqG, 0);
-  return aggregateSentence({
-    energyKwh,
-    co2eqG,
-    equivalents: { "km travelled by car": co2eqG / CAR_GRAMS_PER_KM },
-  });
+  return { energyKwh, co2eqG, equivalents: { "km travelled by car": co2eqG / CAR_GRAMS_PER_KM } };
 }
 
 /** A group as a plain record (JSON field names are the CSV column names). */

@@ -82,7 +82,7 @@ export async function runParseCommand(options: ParseCommandOptions, io: ParseCom
   } else if (options.csv) io.stdout(groupsToCsv(groups, by));
   else {
     io.stdout(`${formatGroups(groups, by).join("\n")}\n\n`);
-    io.stdout(options.statement ? formatStatement(runs) : `${groupsSentence(groups)}\n`);
+    io.stdout(options.statement ? formatStatement(runs, groups) : `${groupsSentence(groups)}\n`);
   }
   return badInput ? 2 : 0;
 }

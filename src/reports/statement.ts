@@ -4,9 +4,10 @@
 import { aggregateSentence } from "../logs/parser/aggregate-sentence.js";
 import { totalConsumption } from "../logs/parser/totals.js";
 import type { ParsedRun } from "../logs/parser/types.js";
+import type { GroupTotal } from "./group-totals.js";
 import { PROVENANCE_METHOD } from "../hardware/provenance.js";
 import { formatDuration } from "../units/index.js";
-import { formatFigure } from "./group-format.js";
+import { formatFigure, groupedTotals } from "./group-format.js";
 
 const METHODS: Record<string, string> = { ...PROVENANCE_METHOD, unknown: "a method the logs do not state" };
 
@@ -54,8 +55,9 @@ function toolOf(run: ParsedRun): string {
 }
 
 /** The statement for the runs, as lines of text. */
-export function formatStatement(all: readonly ParsedRun[]): string {
-  const totals = totalConsumption(all);
+export function formatStatement(all: readonly ParsedRun[], groups?: readonly GroupTotal[]): string {
+  // Grouped (--by), the totals are the groups': a device measured twice counts once, agents' jobs count.
+  const totals = groups ? groupedTotals(groups) : totalConsumption(all);
   const lines = [aggregateSentence(totals, 3, formatFigure), ""];
   const counted = all.filter((r) => r.counted.basis !== "none");
   const starts = all

@@ -218,6 +218,11 @@ test("--parse --by job: an agent's job shows with its energy; who measured what 
   assert.match(text.stdout, /^job 9001: 1 run, 1\.580 kWh, 0\.158 kg CO2eq$/m);
   assert.match(text.stdout, /^ {2}measured by agent: cpu:0 on gpu-a07 \(counter\)$/m);
   assert.match(text.stdout, /estimated to use 1\.58000000000\d+ kWh/);
+  // The statement's sentence counts the agent's job too (the same totals as the lines).
+  assert.match(
+    parse("--statement").stdout,
+    /estimated to use 1\.580 kWh of electricity contributing to 0\.158 kg/,
+  );
   const json = JSON.parse(parse("--json").stdout) as { groups: Record<string, unknown>[] };
   assert.equal(json.groups.length, 1);
   assert.equal(json.groups[0]!.group, "9001");
