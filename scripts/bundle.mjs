@@ -3,13 +3,13 @@
 // - one CommonJS bundle (cli-main.cjs) instead of a hundred ES modules resolved one by one;
 // - a V8 code cache for it (cli-main.cjs.cache), made by one offline run of the built CLI, which
 //   the entry (cli.cjs, src/cli/launcher.cjs) hands to V8 so the bundle is not parsed again;
-// - the subcommands (agent, plan, doctor, --parse, --report) in bundles of their own, required
+// - the subcommands (agent, plan, doctor, dashboard, engine, --parse, --report) in bundles of their own, required
 //   when run; they use the CLI's error classes, handed over on a global symbol (a shared file
 //   would cost every run a module resolution), so `instanceof` holds across bundles;
 // - packages required when first used, never at start-up: koffi (NVML), pdfkit (report),
 //   prom-client (agent);
 // - the package version written in (src/version.ts finds package.json at run time otherwise).
-// The sampler worker is an ES module bundle (sampler-worker.js), also started by the library.
+// The sampler thread is an ES module bundle (sampler-thread.js), also started by the library.
 // The library itself (dist/src) stays tsc's output.
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -24,9 +24,10 @@ const SUBCOMMANDS = {
   "doctor-command": "src/cli/doctor-command.ts",
   "parse-command": "src/reports/parse-command.ts",
   "run-report-command": "src/cli/run-report-command.ts",
+  "dashboard-command": "src/cli/dashboard-command.ts",
+  "engine-command": "src/cli/engine-command.ts",
 };
-const SUBCOMMAND_IMPORT =
-  /\/(agent-command|plan-command|doctor-command|parse-command|run-report-command)\.js$/;
+const SUBCOMMAND_IMPORT = new RegExp(`/(${Object.keys(SUBCOMMANDS).join("|")})\\.js$`);
 const ERRORS_IMPORT = /\/errors\/index\.js$/;
 const ERRORS_SOURCE = resolve("src/errors/index.ts");
 /** Where the CLI bundle leaves its error classes for the subcommand bundles. */
@@ -113,7 +114,7 @@ await build({ ...commonJs, entryPoints: SUBCOMMANDS, plugins: [links("take"), ba
 await build({
   ...common,
   format: "esm",
-  entryPoints: { "sampler-worker": "src/sampling/sampler-worker.ts" },
+  entryPoints: { "sampler-thread": "src/threads/sampler-thread.ts" },
   external: ["koffi"],
   plugins: [bakedVersion],
 });

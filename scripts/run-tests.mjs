@@ -1,6 +1,6 @@
 // Runs every test/**/*.test.ts with node's own test runner (through tsx), because node 20's
 // --test does not expand globs itself. Pass file paths or substrings to run a subset.
-import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -33,7 +33,18 @@ if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 // Tests never reach beyond this machine: offline by default, and every service a test does not
 // point at its own loopback server goes to a closed loopback port instead of the real one.
 const CLOSED = "http://127.0.0.1:9";
+// Nor do they read or write the host's state: the run gets its own HOME, XDG folders and
+// carbontracker cache (a location cached by an earlier real run would change results), and no
+// carbontracker setting of the developer's shell reaches a test.
+const root = mkdtempSync(join(tmpdir(), "ct-test-run-"));
+const home = join(root, "home");
+const inherited = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([name]) => !name.startsWith("CARBONTRACKER_") && name !== "ELECTRICITYMAPS_API_KEY",
+  ),
+);
 const env = {
+  ...inherited,
   CARBONTRACKER_OFFLINE: "1",
   CARBONTRACKER_GEOLOCATION_URL: CLOSED,
   CARBONTRACKER_ELECTRICITYMAPS_URL: CLOSED,
@@ -42,12 +53,25 @@ const env = {
   CARBONTRACKER_AWS_METADATA_URL: CLOSED,
   CARBONTRACKER_AZURE_METADATA_URL: CLOSED,
   CARBONTRACKER_GCP_METADATA_URL: CLOSED,
-  ...process.env,
+  HOME: home,
+  XDG_CACHE_HOME: join(home, ".cache"),
+  XDG_CONFIG_HOME: join(home, ".config"),
+  XDG_DATA_HOME: join(home, ".local", "share"),
+  XDG_STATE_HOME: join(home, ".local", "state"),
+  CARBONTRACKER_CACHE_DIR: join(root, "carbontracker-cache"),
 };
-env.CARBONTRACKER_CACHE_DIR ??= mkdtempSync(join(tmpdir(), "ct-test-cache-"));
+for (const name of [
+  "XDG_CACHE_HOME",
+  "XDG_CONFIG_HOME",
+  "XDG_DATA_HOME",
+  "XDG_STATE_HOME",
+  "CARBONTRACKER_CACHE_DIR",
+])
+  mkdirSync(env[name], { recursive: true });
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files],
   { stdio: "inherit", env },
 );
+rmSync(root, { recursive: true, force: true });
 process.exit(result.status ?? 1);

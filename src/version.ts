@@ -1,20 +1,15 @@
-// The package version, read once from package.json (found upwards from this file, which sits
-// at different depths in src/ and dist/src/).
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// The package version, read once from package.json.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "./data/package-file.js";
 
 function findVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, "package.json");
-    if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "carbontracker" && pkg.version) return pkg.version;
-    }
-    dir = dirname(dir);
+  try {
+    const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
   }
-  return "unknown";
 }
 
 /** This package's version. */

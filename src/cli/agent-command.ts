@@ -1,6 +1,7 @@
 // `carbontracker agent`: measures the whole node continuously, attributes its energy to the
 // running SLURM jobs, appends one record per finished job and serves Prometheus metrics. Runs
 // until SIGTERM/SIGINT (a systemd unit) or --duration; returns the exit code, never exits.
+import { BACKENDS } from "../hardware/registry.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -9,7 +10,7 @@ import { JobDiscovery } from "../cluster/agent/job-discovery.js";
 import { serveMetrics } from "../cluster/agent/metrics-server.js";
 import { NodeAgent } from "../cluster/agent/node-agent.js";
 import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
-import { createIntensityProvider } from "../intensity/provider.js";
+import { createIntensityProvider } from "../intensity/live-provider.js";
 import { fileTimestamp } from "../logs/format.js";
 import { parseComponents } from "../tracker/options.js";
 import { joulesToKwh } from "../units/index.js";
@@ -85,7 +86,8 @@ export async function runAgentCommand(
       },
     }).values;
   } catch (error) {
-    io.stderr(`carbontracker agent: ${error instanceof Error ? error.message : String(error)}\n${HELP}`);
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`carbontracker agent: ${message.replace(/\.?\s*$/, "")}; see 'carbontracker help agent'.\n`);
     return 2;
   }
   if (values.help) {
@@ -114,6 +116,7 @@ export async function runAgentCommand(
       node,
       components: parseComponents(values.components!),
       context: { env, pid: process.pid, devicesByPid: false },
+      backends: BACKENDS,
       procRoot: env.CARBONTRACKER_PROC_ROOT ?? "/proc",
       discovery: new JobDiscovery({
         cgroupRoot: env.CARBONTRACKER_CGROUP_ROOT ?? "/sys/fs/cgroup",

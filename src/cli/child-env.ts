@@ -1,24 +1,41 @@
-// The wrapped program's environment: ours plus the epoch socket and the Python client on
-// PYTHONPATH, so `from carbontracker_ipc import epoch` works in any wrapped script.
+// The wrapped program's environment: ours plus the epoch socket, the Python bindings on
+// PYTHONPATH (so `import carbontracker` and `from carbontracker_ipc import epoch` work in any
+// wrapped script) and this CLI as their engine (so they never need `carbontracker` on PATH).
 import { existsSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { IPC_ENV } from "../ipc/protocol.js";
+
+/** Environment variable naming the engine: the `carbontracker` executable or its main.js. */
+export const ENGINE_ENV = "CARBONTRACKER_ENGINE";
+/** Environment variable naming the node that runs an engine given as a .js file. */
+export const NODE_ENV = "CARBONTRACKER_NODE";
 
 /** The shipped clients/python folder (found upwards from this file: src/cli or dist/src/cli). */
 export function pythonClientDir(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     const candidate = join(dir, "clients", "python");
-    if (existsSync(join(candidate, "carbontracker_ipc.py"))) return candidate;
+    if (existsSync(join(candidate, "carbontracker", "__init__.py"))) return candidate;
     dir = dirname(dir);
   }
   return undefined;
 }
 
-/** `env` with CARBONTRACKER_IPC set to `socketPath` and the Python client prepended to PYTHONPATH. */
+/** This CLI's entry point (dist/src/cli/main.js, beside this file or, from dist/bundle, beside it), when it exists. */
+export function cliEntry(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return [join(here, "main.js"), join(here, "..", "src", "cli", "main.js")].find((path) => existsSync(path));
+}
+
+/**
+ * `env` with CARBONTRACKER_IPC set to `socketPath`, the Python package prepended to PYTHONPATH,
+ * and this CLI as the bindings' engine (unless the user named another in CARBONTRACKER_ENGINE).
+ */
 export function childEnv(env: NodeJS.ProcessEnv, socketPath: string): NodeJS.ProcessEnv {
   const python = pythonClientDir();
   const pythonPath = python ? [python, env.PYTHONPATH].filter(Boolean).join(delimiter) : env.PYTHONPATH;
-  return { ...env, [IPC_ENV]: socketPath, ...(pythonPath ? { PYTHONPATH: pythonPath } : {}) };
+  const entry = cliEntry();
+  const engine = env[ENGINE_ENV] || !entry ? {} : { [ENGINE_ENV]: entry, [NODE_ENV]: process.execPath };
+  return { ...env, [IPC_ENV]: socketPath, ...engine, ...(pythonPath ? { PYTHONPATH: pythonPath } : {}) };
 }

@@ -1,5 +1,6 @@
 // `carbontracker doctor`: parses its own flags, runs the diagnosis or the RAPL permission fix,
 // prints text or JSON and answers the exit code (0 all counters, 1 something weaker, 2 error).
+import { BACKENDS } from "../hardware/registry.js";
 import { Command, CommanderError, Option } from "commander";
 import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
 import type { Backend, Component } from "../hardware/types.js";
@@ -180,7 +181,7 @@ export async function runDoctorCommand(
       ...(seams.platform !== undefined ? { platform: seams.platform } : {}),
       ...(seams.fetch !== undefined ? { fetch: seams.fetch } : {}),
       ...(seams.now !== undefined ? { now: seams.now } : {}),
-      ...(seams.backends !== undefined ? { backends: seams.backends } : {}),
+      backends: seams.backends ?? BACKENDS,
     });
     io.stdout.write(flags.json ? renderDoctorJson(report) : renderDoctorText(report));
     return report.exitCode;

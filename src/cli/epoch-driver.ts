@@ -1,9 +1,17 @@
-// Turns the wrapped program's epoch marks into tracker calls, so that `--epochs N` behaves as
-// the library does. A program that marks nothing is one epoch from start to exit, as before.
+// Turns the wrapped program's messages into tracker calls, so that `--epochs N` behaves as the
+// library does. A program that marks nothing is one epoch from start to exit, without a
+// prediction. A program whose own `CarbonTracker(...)` attaches (the Python bindings) sends its
+// options first: before its first mark they may replace the CLI's tracker (one measurement, never
+// two), and its stop() ends the run as the library's does.
 import type { IpcMessage, IpcReply } from "../ipc/protocol.js";
 import type { CarbonTracker } from "../tracker/carbon-tracker.js";
 
-/** What the driver tells the rest of the CLI. */
+/** Where the driver finds the tracker in force (a TrackerSlot). */
+export interface TrackerHolder {
+  readonly tracker: CarbonTracker;
+}
+
+/** What the driver tells the rest of the CLI, and asks of it. */
 export interface EpochDriverHooks {
   /** The epoch now running (1-based) or finished last, after each mark. */
   onEpoch?: (epoch: number) => void;
@@ -11,7 +19,19 @@ export interface EpochDriverHooks {
   userStopped?: () => boolean;
   /** Called once, after the reply to the mark at which the user chose to stop. */
   onUserStop?: () => void;
+  /**
+   * Applies a program's `CarbonTracker(...)` options: replaces the tracker while no epoch was
+   * measured, or starts the next run after a stopped one. Returns notes for the program's user.
+   * Without it, `configure` is refused.
+   */
+  configure?: (options: Record<string, unknown>) => Promise<string[]>;
+  /** A line for the console (the CLI's stderr). */
+  note?: (text: string) => void;
 }
+
+/** Said when a command ran to its end without marking an epoch (with --epochs). */
+export const NO_EPOCH_MARKED =
+  'CarbonTracker: The command marked no epoch: the whole run is counted as one, without a prediction. Mark epochs with carbontracker_ipc, carbontracker/ipc or CarbonTracker(...) in the program (see README, "Epochs from any language").\n';
 
 /** Drives a tracker from the wrapped program's marks. */
 export class EpochDriver {
@@ -21,9 +41,13 @@ export class EpochDriver {
   private stopSignalled = false;
 
   constructor(
-    private readonly tracker: CarbonTracker,
+    private readonly holder: TrackerHolder,
     private readonly hooks: EpochDriverHooks = {},
   ) {}
+
+  private get tracker(): CarbonTracker {
+    return this.holder.tracker;
+  }
 
   /** Epochs finished so far. */
   get epochs(): number {
@@ -37,16 +61,31 @@ export class EpochDriver {
     this.hooks.onEpoch?.(1);
   }
 
-  /** Handles one mark and answers it. */
+  /** Handles one message and answers it. */
   async handle(message: IpcMessage): Promise<IpcReply> {
-    if (message.event === "epoch_start") {
-      // The first explicit start replaces the implicit epoch (it was not an epoch).
-      this.marked = true;
-      this.tracker.epochStart();
-      this.open = true;
-      this.hooks.onEpoch?.(this.finished + 1);
-      return { ok: true, epochs: this.finished };
+    switch (message.event) {
+      case "epoch_start":
+        // The first explicit start replaces the implicit epoch (it was not an epoch).
+        this.marked = true;
+        this.tracker.epochStart();
+        this.open = true;
+        this.hooks.onEpoch?.(this.finished + 1);
+        return { ok: true, epochs: this.finished };
+      case "epoch_end":
+        return this.epochEnd();
+      case "configure":
+        return this.configure(message.options ?? {});
+      case "stop":
+        this.open = false;
+        this.marked = true;
+        await this.tracker.stop();
+        return { ok: true, epochs: this.finished, finished: true };
+      default:
+        return { ok: false, epochs: this.finished, error: `${message.event}: no question is pending` };
     }
+  }
+
+  private async epochEnd(): Promise<IpcReply> {
     if (!this.open) {
       return { ok: false, epochs: this.finished, error: "epoch_end without epoch_start" };
     }
@@ -61,14 +100,41 @@ export class EpochDriver {
       this.stopSignalled = true;
       setImmediate(() => this.hooks.onUserStop?.());
     }
-    return stop ? { ok: true, epochs: this.finished, stop } : { ok: true, epochs: this.finished };
+    const finished = this.tracker.finished;
+    return { ok: true, epochs: this.finished, ...(stop ? { stop } : {}), ...(finished ? { finished } : {}) };
   }
 
-  /** The program exited: the implicit epoch ends here; an open marked one is cut short by stop(). */
+  private async configure(options: Record<string, unknown>): Promise<IpcReply> {
+    if (!this.hooks.configure) return { ok: false, error: "configure is not supported here" };
+    const fresh = this.tracker.finished;
+    const notes =
+      this.marked && !fresh
+        ? [
+            "carbontracker: epochs were marked before this CarbonTracker(...) was created: it joins the run in progress and its options are not applied.",
+          ]
+        : await this.hooks.configure(options);
+    for (const note of notes) this.hooks.note?.(`${note}\n`);
+    if (fresh) {
+      this.finished = 0;
+      this.marked = false;
+      this.open = false;
+    } else if (this.open && !this.marked) {
+      // The implicit epoch goes on in the tracker now in force.
+      this.tracker.epochStart();
+    }
+    return { ok: true, epochs: this.finished, notes };
+  }
+
+  /**
+   * The program exited: an implicit epoch ends here, without the prediction it could not make
+   * (said in one line); an open marked one is cut short by stop().
+   */
   async end(): Promise<void> {
     if (!this.marked && this.open) {
       this.open = false;
-      await this.tracker.epochEnd();
+      const expected = this.tracker.options.epochsBeforePred > 0 && !this.tracker.finished;
+      if (expected) this.hooks.note?.(NO_EPOCH_MARKED);
+      await this.tracker.epochEnd({ predict: !expected });
       this.finished += 1;
     }
   }

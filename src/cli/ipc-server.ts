@@ -5,7 +5,7 @@ import { mkdtempSync, rmdirSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseMessage, type IpcMessage, type IpcReply } from "../ipc/protocol.js";
+import { parseMessage, splitLines, type IpcMessage, type IpcReply } from "../ipc/protocol.js";
 
 /** Handles one message; the reply goes back to the client that sent it. */
 export type IpcHandler = (message: IpcMessage) => Promise<IpcReply> | IpcReply;
@@ -30,28 +30,22 @@ export async function openIpcServer(handle: IpcHandler): Promise<IpcServer> {
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.setEncoding("utf8");
-    let buffered = "";
+    const feed = splitLines((line) => {
+      queue = queue.then(async () => {
+        const message = parseMessage(line);
+        let reply: IpcReply;
+        try {
+          reply = message
+            ? await handle(message)
+            : { ok: false, error: `not a message: ${line.slice(0, 200)}` };
+        } catch (error) {
+          reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
+        if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
+      });
+    });
     socket.on("data", (chunk: string) => {
-      buffered += chunk;
-      let end: number;
-      while ((end = buffered.indexOf("\n")) >= 0) {
-        const line = buffered.slice(0, end).trim();
-        buffered = buffered.slice(end + 1);
-        if (line === "") continue;
-        queue = queue.then(async () => {
-          const message = parseMessage(line);
-          let reply: IpcReply;
-          try {
-            reply = message
-              ? await handle(message)
-              : { ok: false, error: `not a message: ${line.slice(0, 200)}` };
-          } catch (error) {
-            reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
-          }
-          if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
-        });
-      }
-      if (buffered.length > MAX_LINE) socket.destroy();
+      if (feed(chunk) > MAX_LINE) socket.destroy();
     });
     socket.on("error", () => socket.destroy());
     socket.on("close", () => sockets.delete(socket));

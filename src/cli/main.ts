@@ -3,62 +3,22 @@
 // requested job. The only place that exits the process.
 import { CommanderError } from "commander";
 import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
-import { CarbonTracker } from "../tracker/carbon-tracker.js";
-import {
-  detectionContext,
-  resolveOptions,
-  type ResolvedOptions,
-  type TrackerOptions,
-} from "../tracker/options.js";
-import type { Component } from "../hardware/types.js";
-import { InThreadSampler, type Sampler } from "../sampling/sampler.js";
-import { WorkerSampler } from "../sampling/worker-sampler.js";
-import type { Snapshot } from "../sampling/reader-set.js";
-import { mayBlockInDriver } from "../sampling/sampler-choice.js";
+import { resolveOptions } from "../tracker/options.js";
+import { trackerOptionsFromFlags } from "./tracker-flags.js";
 import { LiveView, liveViewEnabled } from "./live-view.js";
-import { parseArguments, type CliOptions } from "./program.js";
+import { parseArguments, SUBCOMMANDS, type CliOptions } from "./program.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";
-import { stderrIsTerminal, writeStderr } from "./stderr.js";
 import { findCommand } from "../hardware/find-command.js";
-import { electSharedDeviceMeasurer } from "../cluster/shared-device-election.js";
-import { componentsAfterElection } from "../cluster/rank-components.js";
-import { jobLogDir } from "../cluster/job-log-dir.js";
+import { TrackerSlot } from "./tracker-slot.js";
+import { mergeScriptOptions } from "./script-options.js";
+import { stderrIsTerminal, writeStderr } from "./stderr.js";
 
 /** Exit code for bad usage (an option or value). */
 const USAGE_ERROR = 2;
 
-function trackerOptions(o: CliOptions): TrackerOptions {
-  const epochs = o.epochs ?? 1;
-  return {
-    epochs,
-    epochsBeforePred: o.epochsBeforePred ?? (o.epochs === undefined ? 0 : 1),
-    monitorEpochs: o.monitorEpochs ?? -1,
-    updateInterval: o.updateInterval,
-    interpretable: o.interpretable,
-    stopAndConfirm: o.stopAndConfirm,
-    ignoreErrors: o.ignoreErrors,
-    components: o.components,
-    devicesByPid: o.devicesByPid,
-    logDir: o.logDir ?? jobLogDir("./logs", process.env),
-    logFilePrefix: o.logFilePrefix,
-    verbose: o.verbose,
-    decimalPrecision: o.decimalPrecision,
-    apiKeys: o.apiKeys,
-    simCpu: o.simCpu,
-    simCpuTdp: o.simCpuTdp,
-    simCpuUtil: o.simCpuUtil,
-    simGpu: o.simGpu,
-    simGpuWatts: o.simGpuWatts,
-    simGpuUtil: o.simGpuUtil,
-    pue: o.pue,
-    country: o.country,
-    zone: o.zone,
-    cpuTdp: o.cpuTdp,
-  };
-}
-
 async function trackCommand(options: CliOptions, command: string[]): Promise<number> {
-  const resolved = resolveOptions(trackerOptions(options));
+  const libraryOptions = trackerOptionsFromFlags(options, process.env);
+  const resolved = resolveOptions(libraryOptions);
   const file = command[0] as string;
   if (!findCommand(file, process.env.PATH)) {
     throw new SpawnFailure(127, `command not found or not executable: ${file}`);
@@ -66,60 +26,106 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   const live = liveViewEnabled(options.live, { isTTY: stderrIsTerminal() })
     ? new LiveView(process.stderr, resolved.epochs)
     : undefined;
-  // One election per process: the tracker below reuses it (a second one would lose to this lock).
-  const election = electSharedDeviceMeasurer(process.env);
-  const samplerConfig = {
-    components: componentsAfterElection(resolved.components, election),
-    updateIntervalMs: resolved.updateInterval * 1000,
-    context: detectionContext(resolved),
+  let userStopped = false;
+  // The wrapped script's own CarbonTracker(...) may replace this tracker before its first epoch.
+  const slot = await TrackerSlot.prepare(libraryOptions, {
+    console: writeStderr,
+    sinks: live ? [live] : [],
+    onSample: (snapshot) => live?.sample(snapshot),
+    onUserStop: () => (userStopped = true),
+    command,
     // A live view shows each sample as it is taken; otherwise they come in batches.
     ...(live ? { sampleBatchMs: 0 } : {}),
-  };
-  const onSample = (snapshot: Snapshot) => live?.sample(snapshot);
-  const sampler: Sampler = mayBlockInDriver(samplerConfig.components, process.env)
-    ? new WorkerSampler(samplerConfig, onSample)
-    : await InThreadSampler.open(samplerConfig, onSample);
-  let userStopped = false;
-  // The command starts as soon as the counters' baseline is read; the tracker (logs, intensity,
-  // device details) is built while it runs, and its first epoch starts at that baseline.
-  const startTracker = (baseline?: Snapshot) =>
-    new CarbonTracker(
-      { ...trackerOptions(options), stdout: writeStderr },
-      { sampler, election, sinks: live ? [live] : [], onUserStop: () => (userStopped = true), baseline },
-    );
-  let refused: CarbonTracker | undefined;
+  });
   try {
-    // A run the tracker refuses (a component asked for by name is missing) fails before its
-    // command starts, as it always did: the tracker is built first and throws.
-    if (trackerRefuses(resolved, samplerConfig.components, sampler)) refused = startTracker();
+    // A run the tracker refuses (a component named in --components is missing) fails before
+    // its command starts, as it always did: the tracker is built first, and throws.
+    if (slot.refuses()) slot.start();
   } catch (error) {
-    sampler.close();
-    election.release();
+    slot.close();
     throw error;
   }
-  live?.start(sampler.description().devices);
+  live?.start(slot.sampler.description().devices);
   try {
-    const start = () => {
-      if (refused) return () => refused as CarbonTracker;
-      const baseline = sampler.readNow();
-      return () => startTracker(baseline);
-    };
-    return await runWrapped(start, command, {
+    return await runWrapped(slot, command, {
       env: process.env,
       trackEpochs: true,
       onEpoch: (epoch) => live?.setEpoch(epoch),
       userStopped: () => userStopped,
+      configure: async (script) => {
+        const { flags, notes } = mergeScriptOptions(options, script);
+        await slot.replace(trackerOptionsFromFlags(flags, process.env));
+        return notes;
+      },
+      note: writeStderr,
+      // The command starts as soon as the counters' baseline is read; the tracker (logs,
+      // intensity, device details) is built while it runs, its first epoch from that baseline.
+      startAroundSpawn: () => {
+        const baseline = slot.sampler.readNow();
+        return () => void slot.start(baseline);
+      },
     });
   } finally {
     live?.stop();
+    slot.close();
   }
 }
 
-/** Whether the tracker will refuse the run: a component named in --components has no device. */
-function trackerRefuses(resolved: ResolvedOptions, components: Component[], sampler: Sampler): boolean {
-  if (!resolved.componentsExplicit || resolved.ignoreErrors) return false;
-  const devices = sampler.description().devices;
-  return components.some((component) => !devices.some((d) => d.component === component));
+/** Bad usage: one line on stderr naming what is wrong and where the options are listed. */
+function usage(message: string): number {
+  const line = message.replace(/\s*\n\s*/g, " ").replace(/[.:]?\s*$/, "");
+  writeStderr(`carbontracker: ${line}; see 'carbontracker --help'.\n`);
+  return USAGE_ERROR;
+}
+
+/** Runs a subcommand; undefined when `name` is none (then it is a command to wrap). */
+async function runSubcommand(name: string | undefined, args: string[]): Promise<number | undefined> {
+  const io = {
+    stdout: (s: string) => void process.stdout.write(s),
+    stderr: writeStderr,
+  };
+  if (name === "agent") {
+    const { runAgentCommand } = await import("./agent-command.js");
+    return runAgentCommand(args, io, process.env);
+  }
+  if (name === "plan") {
+    const { runPlanCommand } = await import("./plan-command.js");
+    return runPlanCommand(args, io, process.env);
+  }
+  if (name === "dashboard") {
+    const { runDashboardCommand } = await import("./dashboard-command.js");
+    return runDashboardCommand(args, io);
+  }
+  if (name === "doctor") {
+    const { runDoctorCommand } = await import("./doctor-command.js");
+    return runDoctorCommand(args, process, process.env);
+  }
+  if (name === "engine") {
+    const { runEngineCommand } = await import("./engine-command.js");
+    return runEngineCommand(args, io);
+  }
+  if (name === "python-package") {
+    if (args.includes("--help") || args.includes("-h")) {
+      io.stdout(
+        'Usage: carbontracker python-package\n\nPrint the folder holding the Python package `carbontracker` (the original\'s API on this\nengine). Put it on PYTHONPATH, or install it offline: pip install "$(carbontracker python-package)"\n',
+      );
+      return 0;
+    }
+    const { pythonClientDir } = await import("./child-env.js");
+    const dir = pythonClientDir();
+    if (dir) io.stdout(`${dir}\n`);
+    else io.stderr("carbontracker: the Python package (clients/python) is missing from this install.\n");
+    return dir ? 0 : 1;
+  }
+  if (name === "help") {
+    const topic = args[0];
+    if (topic === undefined || topic === "help") return main(["--help"]);
+    const known = SUBCOMMANDS.filter((c) => c.name !== "help").map((c) => c.name);
+    if (!known.includes(topic))
+      return usage(`help: no command '${topic}'; the commands are ${known.join(", ")}`);
+    return runSubcommand(topic, ["--help"]);
+  }
+  return undefined;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -128,18 +134,8 @@ async function main(argv: string[]): Promise<number> {
     err: writeStderr,
   };
   // Subcommands come first; anything else is a command to wrap.
-  if (argv[0] === "agent") {
-    const { runAgentCommand } = await import("./agent-command.js");
-    return runAgentCommand(argv.slice(1), { stdout: write.out, stderr: write.err }, process.env);
-  }
-  if (argv[0] === "plan") {
-    const { runPlanCommand } = await import("./plan-command.js");
-    return runPlanCommand(argv.slice(1), { stdout: write.out, stderr: write.err }, process.env);
-  }
-  if (argv[0] === "doctor") {
-    const { runDoctorCommand } = await import("./doctor-command.js");
-    return runDoctorCommand(argv.slice(1), process, process.env);
-  }
+  const subcommand = await runSubcommand(argv[0], argv.slice(1));
+  if (subcommand !== undefined) return subcommand;
   let parsed;
   try {
     parsed = parseArguments(argv, write);
@@ -147,20 +143,13 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
       // Commander quotes the rejected value; an --api_keys value may hold a key, so it never is.
-      const message = error.message
-        .replace(/^error: /, "")
-        .replace(/ argument '.*' is invalid\./s, " value is invalid:");
-      writeStderr(`carbontracker: ${message}\n`);
-      writeStderr("Run 'carbontracker --help' for the options.\n");
-      return USAGE_ERROR;
+      return usage(
+        error.message.replace(/^error: /, "").replace(/ argument '.*' is invalid\./s, " value is invalid:"),
+      );
     }
     throw error;
   }
   const { options, command } = parsed;
-  const usage = (message: string) => {
-    writeStderr(`carbontracker: ${message}\nRun 'carbontracker --help' for the options.\n`);
-    return USAGE_ERROR;
-  };
   const formats = [
     options.json && "--json",
     options.csv && "--csv",
@@ -195,11 +184,8 @@ async function main(argv: string[]): Promise<number> {
       { stdout: write.out, stderr: write.err },
     );
   }
-  if (command.length === 0) {
-    writeStderr("carbontracker: no command given. Usage: carbontracker [options] <command> [args...]\n");
-    writeStderr("Run 'carbontracker --help' for the options.\n");
-    return USAGE_ERROR;
-  }
+  if (command.length === 0)
+    return usage("no command given. Usage: carbontracker [options] <command> [args...]");
   return trackCommand(options, command);
 }
 

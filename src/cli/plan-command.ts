@@ -2,7 +2,8 @@
 // of that length would emit least, and how much that saves against starting now.
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { bestStart } from "../intensity/forecast/best-start.js";
-import { createIntensityProvider } from "../intensity/provider.js";
+import { createIntensityProvider } from "../intensity/live-provider.js";
+import { isOffline } from "../intensity/settings.js";
 import { formatDuration } from "../units/index.js";
 import { apiKeys, numberIn } from "./values.js";
 
@@ -20,7 +21,7 @@ export function parseDuration(raw: string): number {
 
 interface PlanFlags {
   duration: number;
-  within: number;
+  within?: number;
   energyKwh?: number;
   country?: string;
   zone?: string;
@@ -44,12 +45,13 @@ export async function runPlanCommand(
   const program = new Command("carbontracker plan")
     .description("Find the start time with the lowest forecast carbon intensity for a job of a given length.")
     .requiredOption("--duration <time>", "How long the job runs (3h, 90m, 1h30m).", parseDuration)
-    .option("--within <time>", "Latest start to consider, from now (default 24h).", parseDuration, 24 * 3600)
+    .option("--within <time>", "Latest start to consider, from now (default 24h).", parseDuration)
     .option("--energy-kwh <kwh>", "The job's energy, to give the grams saved.", numberIn(0))
     .option("--country <code>", "Grid country (ISO alpha-2).")
     .option("--zone <zone>", "Electricity Maps zone.")
     .option("--postcode <postcode>", "GB postcode (regional forecast).")
     .option("--api-keys <json>", `API keys as JSON, e.g. '{"electricitymaps": "KEY"}'.`, apiKeys)
+    .helpOption("-h, --help", "Show this help and exit.")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
   let flags: PlanFlags;
@@ -78,14 +80,18 @@ export async function runPlanCommand(
   });
   const start = now();
   const durationMs = flags.duration * 1000;
-  const withinMs = flags.within * 1000;
+  const within = flags.within ?? 24 * 3600;
+  const withinMs = within * 1000;
   const periods = (await provider.forecastPeriods?.(start, start + withinMs + durationMs)) ?? [];
   provider.stop();
   const advice = bestStart(periods, start, durationMs, withinMs, flags.energyKwh ?? 0);
   if (!advice) {
+    const sources = "Electricity Maps (with an API key), GB National Grid ESO and Energi Data Service (DK)";
     io.stdout(
       `No carbon-intensity forecast covers the next ${formatDuration(flags.duration)} for ${provider.location.description}: ` +
-        "forecasts come from Electricity Maps (with an API key), GB National Grid ESO and Energi Data Service (DK).\n",
+        (isOffline(env)
+          ? `offline mode (CARBONTRACKER_OFFLINE=${env.CARBONTRACKER_OFFLINE}) asked no service, and forecasts come only from ${sources}. Unset CARBONTRACKER_OFFLINE to ask them.\n`
+          : `forecasts come from ${sources}.\n`),
     );
     return 1;
   }
@@ -96,12 +102,12 @@ export async function runPlanCommand(
   );
   if (advice.bestStartMs === start) {
     io.stdout(
-      `Best start within ${formatDuration(flags.within)}: now; no later start in the forecast is cleaner.\n`,
+      `Best start within ${formatDuration(within)}: now; no later start in the forecast is cleaner.\n`,
     );
     return 0;
   }
   io.stdout(
-    `Best start within ${formatDuration(flags.within)}: ${localTime(advice.bestStartMs)} (in ${formatDuration((advice.bestStartMs - start) / 1000)}), ${advice.bestGPerKwh.toFixed(2)} gCO2eq/kWh on average\n`,
+    `Best start within ${formatDuration(within)}: ${localTime(advice.bestStartMs)} (in ${formatDuration((advice.bestStartMs - start) / 1000)}), ${advice.bestGPerKwh.toFixed(2)} gCO2eq/kWh on average\n`,
   );
   io.stdout(
     `Starting then saves ${savedShare.toFixed(1)} % of the emissions` +

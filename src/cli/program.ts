@@ -3,7 +3,8 @@
 import { Command, Option } from "commander";
 import { VERSION } from "../version.js";
 import { normaliseOptionNames } from "./argv.js";
-import { apiKeys, numberIn } from "./values.js";
+import type { TrackerOptions } from "../tracker/option-schema.js";
+import { addTrackerFlags } from "./tracker-flags.js";
 
 /** Parsed command line. */
 export interface CliArguments {
@@ -12,33 +13,9 @@ export interface CliArguments {
   command: string[];
 }
 
-/** Options as commander gives them (camelCase). */
-export interface CliOptions {
-  logDir?: string;
-  apiKeys?: Record<string, string>;
-  simCpu?: string;
-  simCpuTdp?: number;
-  simCpuUtil?: number;
-  simGpu?: string;
-  simGpuWatts?: number;
-  simGpuUtil?: number;
-  components: string;
-  updateInterval: number;
-  pue?: number;
-  country?: string;
-  zone?: string;
-  cpuTdp?: number;
-  verbose: number;
-  decimalPrecision: number;
-  logFilePrefix?: string;
-  epochs?: number;
-  epochsBeforePred?: number;
-  monitorEpochs?: number;
-  devicesByPid: boolean;
-  ignoreErrors: boolean;
-  interpretable: boolean;
+/** Options as commander gives them (camelCase): the tracker's (see OPTION_SCHEMA) and the CLI's own. */
+export interface CliOptions extends Partial<TrackerOptions> {
   live: boolean;
-  stopAndConfirm: boolean;
   parse?: string[];
   json: boolean;
   csv: boolean;
@@ -48,9 +25,45 @@ export interface CliOptions {
   output?: string;
 }
 
+/** The subcommands main.ts dispatches before parsing options, one line each for --help. */
+export const SUBCOMMANDS: readonly { name: string; usage: string; summary: string }[] = [
+  {
+    name: "doctor",
+    usage: "doctor [options]",
+    summary: "Check what this machine can measure, and how to fix it.",
+  },
+  {
+    name: "plan",
+    usage: "plan --duration <time>",
+    summary: "Find the start time with the cleanest forecast grid.",
+  },
+  {
+    name: "agent",
+    usage: "agent [options]",
+    summary: "Measure this node and its SLURM jobs; serve metrics.",
+  },
+  {
+    name: "dashboard",
+    usage: "dashboard [options]",
+    summary: "Serve a web dashboard of the runs in the log folders.",
+  },
+  {
+    name: "python-package",
+    usage: "python-package",
+    summary: "Print the folder of the Python package (for PYTHONPATH or pip install).",
+  },
+  { name: "help", usage: "help [command]", summary: "Show this help, or the help of a command." },
+];
+
+function commandsHelp(): string {
+  const width = Math.max(...SUBCOMMANDS.map((c) => c.usage.length)) + 2;
+  const lines = SUBCOMMANDS.map((c) => `  ${c.usage.padEnd(width)}${c.summary}`);
+  return `\nCommands (carbontracker <command> --help for their options):\n${lines.join("\n")}\n`;
+}
+
 /** Builds the commander program (exposed for help-text tests). */
 export function buildProgram(): Command {
-  return new Command("carbontracker")
+  const program = new Command("carbontracker")
     .description(
       "Run a command and measure the energy and carbon footprint of it; predict the total after the first epochs.",
     )
@@ -59,67 +72,9 @@ export function buildProgram(): Command {
     .helpOption("-h, --help", "Show this help and exit.")
     .argument("[command...]", "The command to run and track (spawned without a shell).")
     .passThroughOptions()
-    .allowExcessArguments()
-    .option(
-      "--log-dir <dir>",
-      "Write logs to this folder (also --log_dir; default ./logs, inside a SLURM job ./logs/slurm-<job>).",
-    )
-    .option("--log-file-prefix <prefix>", "Prefix log file names with this.")
-    .option(
-      "--api-keys <json>",
-      `API keys as JSON, e.g. '{"electricitymaps": "KEY"}' (also --api_keys).`,
-      apiKeys,
-    )
-    .option("--components <list>", 'Measure these components: "all", "cpu", "gpu" or "gpu,cpu".', "all")
-    .option("--update-interval <seconds>", "Sample power every this many seconds.", numberIn(0.05), 1)
-    .option(
-      "--pue <factor>",
-      "Multiply energy by this power usage effectiveness (default 1.58).",
-      numberIn(1, 10),
-    )
-    .option("--country <code>", "Use the grid of this country (ISO 3166 alpha-2, e.g. DK).")
-    .option("--zone <zone>", "Use the grid of this Electricity Maps zone (e.g. DK-DK2).")
-    .option(
-      "--cpu-tdp <watts>",
-      "Estimate CPU power from this TDP where no counter is readable.",
-      numberIn(1, 10_000),
-    )
-    .option("--sim-cpu <name>", "Simulate a CPU with this name (needs --sim-cpu-tdp).")
-    .option("--sim-cpu-tdp <watts>", "TDP of the simulated CPU.", numberIn(0, 10_000))
-    .option(
-      "--sim-cpu-util <fraction>",
-      "Utilisation of the simulated CPU, 0 to 1 (default 0.5).",
-      numberIn(0, 1),
-    )
-    .option("--sim-gpu <name>", "Simulate a GPU with this name (needs --sim-gpu-watts).")
-    .option("--sim-gpu-watts <watts>", "Power of the simulated GPU.", numberIn(0, 10_000))
-    .option(
-      "--sim-gpu-util <fraction>",
-      "Utilisation of the simulated GPU, 0 to 1 (default 0.5).",
-      numberIn(0, 1),
-    )
-    .option(
-      "--epochs <n>",
-      "The command runs this many epochs and marks them (see README, IPC).",
-      numberIn(1, Infinity, true),
-    )
-    .option(
-      "--epochs-before-pred <n>",
-      "Predict the total after this many epochs.",
-      numberIn(0, Infinity, true),
-    )
-    .option(
-      "--monitor-epochs <n>",
-      "Report the actual consumption after this many epochs (-1: all).",
-      numberIn(-1, Infinity, true),
-    )
-    .option("--decimal-precision <digits>", "Digits after the point in reports.", numberIn(0, 20, true), 12)
-    .option("--verbose <level>", "0 quiet, 1 the original's output, 2 more detail.", numberIn(0, 2, true), 1)
-    .option("--devices-by-pid", "Measure only GPUs running a process of the command.", false)
-    .option("--ignore-errors", "On a measurement error, stop tracking and let the command run on.", false)
-    .option("--no-interpretable", "Leave out the 'This is equivalent to' lines.")
+    .allowExcessArguments();
+  return addTrackerFlags(program)
     .option("--no-live", "Do not show the live status line on a terminal.")
-    .option("--stop-and-confirm", "After the prediction, ask whether to continue.", false)
     .addOption(new Option("--parse <paths...>", "Aggregate the logs in these folders or files and exit."))
     .option("--json", "With --parse: one JSON record per run.", false)
     .option("--csv", "With --parse: one CSV row per run.", false)
@@ -136,7 +91,8 @@ export function buildProgram(): Command {
       ]),
     )
     .option("--report <log>", "Render a report of this run's log and exit (needs --output).")
-    .option("--output <file>", "With --report: write to this .pdf or .html file.");
+    .option("--output <file>", "With --report: write to this .pdf or .html file.")
+    .addHelpText("after", commandsHelp());
 }
 
 /** Value-taking long options of the program, for underscore normalisation. */

@@ -1,13 +1,12 @@
 // Runs the user's command under the tracker: spawned without a shell, stdio passed through,
 // SIGINT/SIGTERM/SIGHUP forwarded, epochs marked over the IPC socket (the whole run one epoch
 // when it marks none), and the child's exit status kept (128+n when it died of signal n; the
-// original swallows it). The command starts first; the tracker is built while it runs.
+// original swallows it).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { constants } from "node:os";
-import type { CarbonTracker } from "../tracker/carbon-tracker.js";
 import { childEnv } from "./child-env.js";
-import { EpochDriver } from "./epoch-driver.js";
+import { EpochDriver, type EpochDriverHooks, type TrackerHolder } from "./epoch-driver.js";
 import { openIpcServer, type IpcServer } from "./ipc-server.js";
 
 /** Signals passed on to the child. */
@@ -56,69 +55,73 @@ export interface WrapOptions {
   onEpoch?: (epoch: number) => void;
   /** Whether the user answered "n" at the stop-and-confirm question. */
   userStopped?: () => boolean;
+  /** Applies the options of a program's own CarbonTracker(...) (see EpochDriverHooks). */
+  configure?: EpochDriverHooks["configure"];
+  /** A line for the console. */
+  note?: (text: string) => void;
+  /**
+   * Starts the tracker around the spawn: called right before it, to read what must be read
+   * before the command starts (the counters' baseline); the function it returns is called right
+   * after it, in the same tick (no epoch mark or exit is handled before), and builds the tracker
+   * while the command runs. Without it the holder's tracker exists already.
+   */
+  startAroundSpawn?: () => () => void;
 }
 
 /**
- * Starts the run's tracker around the spawn. Called right before it, to read what must be read
- * before the command starts (the counters' baseline); returns the builder called right after
- * it, in the same tick (so no epoch mark or exit is handled before), which builds the tracker
- * while the command runs.
- */
-export type TrackerStart = () => () => CarbonTracker;
-
-/**
- * Spawns the command, then builds the tracker, tracks its epochs, stops the tracker when the
- * command ends and returns its exit code (0 when it ended on the SIGTERM sent because the user
- * chose to stop). Rejects with SpawnFailure when it cannot start, and with the tracker's error
- * (after ending the command) when the tracker cannot be built.
+ * Spawns the command, tracks its epochs, stops the tracker when it ends and returns its exit
+ * code (0 when it ended on the SIGTERM sent because the user chose to stop). Rejects with
+ * SpawnFailure when it cannot start, and with the tracker's error (after ending the command)
+ * when startAroundSpawn cannot build it.
  */
 export async function runWrapped(
-  startTracker: TrackerStart,
+  holder: TrackerHolder,
   command: string[],
   options: WrapOptions,
 ): Promise<number> {
   const [file, ...args] = command as [string, ...string[]];
   let stoppedByUser = false;
   let child: ReturnType<typeof spawn> | undefined;
-  let driver: EpochDriver | undefined;
-  const server: IpcServer | undefined = options.trackEpochs
-    ? await openIpcServer((m) => (driver as EpochDriver).handle(m))
+  const driver = options.trackEpochs
+    ? new EpochDriver(holder, {
+        onEpoch: options.onEpoch,
+        userStopped: options.userStopped,
+        configure: options.configure,
+        note: options.note,
+        onUserStop: () => {
+          stoppedByUser = true;
+          if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+        },
+      })
     : undefined;
+  const server: IpcServer | undefined = driver ? await openIpcServer((m) => driver.handle(m)) : undefined;
   return new Promise((resolve, reject) => {
     let receivedSignal: NodeJS.Signals | undefined;
     const env = server ? childEnv(options.env, server.path) : options.env;
-    let build: () => CarbonTracker;
+    let built: (() => void) | undefined;
     try {
-      build = startTracker();
+      built = options.startAroundSpawn?.();
     } catch (error) {
       server?.close();
       reject(error);
       return;
     }
+    if (!built) driver?.begin();
     const running = spawn(file, args, { stdio: "inherit", shell: false, env });
     child = running;
-    let tracker: CarbonTracker;
-    try {
-      tracker = build();
-    } catch (error) {
-      server?.close();
-      if (running.exitCode === null && running.signalCode === null) running.kill("SIGTERM");
-      running.once("error", () => undefined);
-      running.once("close", () => reject(error));
-      if (running.pid === undefined) reject(error);
-      return;
+    if (built) {
+      try {
+        built();
+      } catch (error) {
+        server?.close();
+        if (running.exitCode === null && running.signalCode === null) running.kill("SIGTERM");
+        running.once("error", () => undefined);
+        running.once("close", () => reject(error));
+        if (running.pid === undefined) reject(error);
+        return;
+      }
+      driver?.begin();
     }
-    if (options.trackEpochs) {
-      driver = new EpochDriver(tracker, {
-        onEpoch: options.onEpoch,
-        userStopped: options.userStopped,
-        onUserStop: () => {
-          stoppedByUser = true;
-          if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-        },
-      });
-    }
-    driver?.begin();
     const forward = (signal: NodeJS.Signals) => {
       receivedSignal = signal;
       // A terminal's Ctrl-C already went to the whole foreground group, the child included.
@@ -143,9 +146,9 @@ export async function runWrapped(
     running.once("exit", (code, signal) => {
       cleanup();
       const finish = async () => {
-        if (receivedSignal || (signal && !stoppedByUser)) tracker.setEndReason("signal");
+        if (receivedSignal || (signal && !stoppedByUser)) holder.tracker.setEndReason("signal");
         await driver?.end();
-        await tracker.stop(receivedSignal || (signal && !stoppedByUser) ? "signal" : "stopped");
+        await holder.tracker.stop(receivedSignal || (signal && !stoppedByUser) ? "signal" : "stopped");
         resolve(stoppedByUser && signal === "SIGTERM" ? 0 : exitCodeOf(code, signal));
       };
       finish().catch(reject);

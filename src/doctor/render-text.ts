@@ -1,12 +1,13 @@
 // The report for people: per component what measures it and how, every backend skipped with its
 // reason and fix, then the system, location and services, and the verdict behind the exit code.
+import { PROVENANCE_METHOD } from "../hardware/provenance.js";
 import type { DoctorCheck, DoctorReport, MeasuredAs } from "./report-model.js";
 
 const HEADLINE: Record<MeasuredAs, string> = {
-  counter: "measured by hardware energy counters",
-  sampled: "measured by sampled power integrated over time (less exact than a counter)",
-  estimate: "ESTIMATED from TDP x utilisation, not measured",
-  simulated: "simulated from user-given figures, not measured",
+  counter: `measured by ${PROVENANCE_METHOD.counter}`,
+  sampled: `measured by ${PROVENANCE_METHOD.sampled} (less exact than a counter)`,
+  estimate: `NOT MEASURED: ${PROVENANCE_METHOD.estimate}`,
+  simulated: `NOT MEASURED: ${PROVENANCE_METHOD.simulated}`,
   none: "NOT MEASURED: no backend could open it",
 };
 
@@ -17,6 +18,14 @@ const VERDICT: Record<MeasuredAs, string> = {
   simulated: "simulated",
   none: "not measured",
 };
+
+/** Whether a component's estimate is a virtual machine's share of its host (the estimate reader's `vm`). */
+function isVmEstimate(c: DoctorReport["components"][number]): boolean {
+  return c.measuredAs === "estimate" && c.devices.some((d) => d.details?.vm === true);
+}
+
+const VM_HEADLINE =
+  "NOT MEASURED: estimates for a virtual machine, its share of the host CPU x utilisation (not measurements)";
 
 /** Prefixes the first line; later lines line up under it. */
 function indent(text: string, prefix: string): string[] {
@@ -37,12 +46,16 @@ export function renderDoctorText(report: DoctorReport): string {
   for (const c of report.components) {
     out.push(
       "",
-      `${c.component.toUpperCase()}: ${HEADLINE[c.measuredAs]}${c.backend ? ` (${c.backend})` : ""}`,
+      `${c.component.toUpperCase()}: ${isVmEstimate(c) ? VM_HEADLINE : HEADLINE[c.measuredAs]}${c.backend ? ` (${c.backend})` : ""}`,
     );
     for (const d of c.devices) {
+      const label = d.provenance === "estimate" ? d.details?.estimate_label : undefined;
       out.push(
-        `  [${d.provenance === "counter" ? "ok" : "warn"}] ${d.device}${d.name !== d.device ? ` (${d.name})` : ""}: ${d.provenance}`,
+        `  [${d.provenance === "counter" ? "ok" : "warn"}] ${d.device}${d.name !== d.device ? ` (${d.name})` : ""}: ${d.provenance}${typeof label === "string" ? ` (${label})` : ""}`,
       );
+      if (typeof label === "string" && typeof d.details?.tdp_source === "string") {
+        out.push(...indent(d.details.tdp_source, "         how: "));
+      }
     }
     for (const s of c.skipped) {
       out.push(`  [skip] ${s.backend}: ${s.reason}`);
@@ -66,7 +79,7 @@ export function renderDoctorText(report: DoctorReport): string {
     if (s.note) out.push(`         ${s.note}`);
   }
   const summary = report.components
-    .map((c) => `${c.component.toUpperCase()} ${VERDICT[c.measuredAs]}`)
+    .map((c) => `${c.component.toUpperCase()} ${isVmEstimate(c) ? "VM estimate" : VERDICT[c.measuredAs]}`)
     .join(", ");
   out.push(
     "",

@@ -1,6 +1,6 @@
 // The diagnosis: opens every requested component through the same ordered detection a run uses
 // (so it can never disagree with a run), closes what it opened, and adds the facts around it.
-import { detectReaders, BACKENDS } from "../hardware/registry.js";
+import { detectReaders } from "../hardware/detect.js";
 import type { Backend, Component, DetectionContext, Provenance } from "../hardware/types.js";
 import { nvmlCheck, probeNvml } from "./nvml-probe.js";
 import { powermetricsCheck } from "./powermetrics-probe.js";
@@ -24,8 +24,8 @@ export interface DoctorOptions {
   components: readonly Component[];
   /** Environment with the seams of DESIGN.md (normally process.env). */
   env: Record<string, string | undefined>;
-  /** Backends per component (default: the registry's, without the simulated ones). */
-  backends?: Record<Component, Backend[]>;
+  /** Backends per component, in the order tried (the registry's; the simulated ones are left out). */
+  backends: Record<Component, Backend[]>;
   /** Effective user id (default process.getuid()). */
   uid?: number;
   platform?: NodeJS.Platform;
@@ -40,11 +40,11 @@ export interface DoctorOptions {
 
 const WEAKNESS: Record<Provenance, number> = { counter: 0, sampled: 1, estimate: 2, simulated: 3 };
 
-/** The registry's backends without the simulated ones, which doctor has no settings for. */
-function realBackends(): Record<Component, Backend[]> {
+/** The backends without the simulated ones, which doctor has no settings for. */
+function realBackends(backends: Record<Component, Backend[]>): Record<Component, Backend[]> {
   return {
-    cpu: BACKENDS.cpu.filter((b) => b.id !== "simulated"),
-    gpu: BACKENDS.gpu.filter((b) => b.id !== "simulated"),
+    cpu: backends.cpu.filter((b) => b.id !== "simulated"),
+    gpu: backends.gpu.filter((b) => b.id !== "simulated"),
   };
 }
 
@@ -107,7 +107,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const platform = options.platform ?? process.platform;
   const systemRoot = options.systemRoot ?? (env.CARBONTRACKER_SYSTEM_ROOT || "/");
   const procRoot = env.CARBONTRACKER_PROC_ROOT || "/proc";
-  const backends = options.backends ?? realBackends();
+  const backends = realBackends(options.backends);
   const context: DetectionContext = { env, pid: process.pid, devicesByPid: false };
   const timeoutS = options.serviceTimeoutS ?? DEFAULT_SERVICE_TIMEOUT_S;
 

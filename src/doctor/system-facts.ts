@@ -3,6 +3,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DoctorCheck } from "./report-model.js";
+import { readCpuinfo } from "../hardware/estimate/cpuinfo.js";
+import { detectVm, DMI_DEFAULT_ROOT } from "../hardware/estimate/vm-detect.js";
 
 /** What a container looks like from inside. */
 export interface ContainerHints {
@@ -43,6 +45,26 @@ export function containerHints(
   return { inContainer: evidence.length > 0, evidence };
 }
 
+/** Whether this is a virtual machine, with the evidence (what the CPU estimate models). */
+export function virtualMachineCheck(procRoot: string, env: Record<string, string | undefined>): DoctorCheck {
+  const info = readCpuinfo(procRoot);
+  if (!info) {
+    return {
+      label: "virtual machine",
+      status: "info",
+      detail: `unknown (${join(procRoot, "cpuinfo")} is unreadable)`,
+    };
+  }
+  const verdict = detectVm(info, env.CARBONTRACKER_DMI_ROOT || DMI_DEFAULT_ROOT);
+  return {
+    label: "virtual machine",
+    status: "info",
+    detail: verdict.vm
+      ? `yes (${verdict.evidence}): a CPU estimate is this VM's share of the host CPU`
+      : `no (${verdict.evidence})`,
+  };
+}
+
 /** The system checks doctor prints before the components. */
 export function systemChecks(
   systemRoot: string,
@@ -58,6 +80,7 @@ export function systemChecks(
     container.inContainer
       ? { label: "container", status: "info", detail: `yes: ${container.evidence.join("; ")}` }
       : { label: "container", status: "info", detail: "no sign of one" },
+    virtualMachineCheck(procRoot, env),
   ];
   return { checks, container };
 }

@@ -1,14 +1,7 @@
-// Ordered detection: for each component the first backend that opens wins, and every skip
-// reason is kept. Adding hardware is one folder and one line in BACKENDS.
-import type {
-  Backend,
-  Component,
-  DetectionContext,
-  OpenResult,
-  PowerReader,
-  ReaderNotice,
-  SkipReason,
-} from "./types.js";
+// The concrete backends, in the order they are tried. Adding hardware is one folder and one
+// line here. Only the composition roots (cli/, the sampler thread) import this file: the rest
+// of the code gets the backends handed in.
+import type { Backend, Component } from "./types.js";
 import { simulatedCpuBackend, simulatedGpuBackend } from "./simulated/simulated-reader.js";
 import { estimateCpuBackend } from "./estimate/estimate-reader.js";
 import { powermetricsCpuBackend, powermetricsGpuBackend } from "./powermetrics/powermetrics-reader.js";
@@ -21,79 +14,3 @@ export const BACKENDS: Record<Component, Backend[]> = {
   cpu: [simulatedCpuBackend, raplBackend, powermetricsCpuBackend, estimateCpuBackend],
   gpu: [simulatedGpuBackend, nvmlBackend, amdgpuBackend, powermetricsGpuBackend],
 };
-
-/** What detection found: readers to sample, reasons for every backend skipped, notices. */
-export interface Detection {
-  readers: PowerReader[];
-  skipped: SkipReason[];
-  notices: ReaderNotice[];
-}
-
-/** Opens the first working backend of each requested component, keeping every skip reason. */
-export async function detectReaders(
-  components: readonly Component[],
-  context: DetectionContext,
-  backends: Record<Component, Backend[]> = BACKENDS,
-): Promise<Detection> {
-  const detection: Detection = { readers: [], skipped: [], notices: [] };
-  for (const component of components) {
-    for (const backend of backends[component]) {
-      if (record(detection, await opened(backend, component, context))) break;
-    }
-  }
-  return detection;
-}
-
-/**
- * detectReaders without waiting: undefined (and nothing left open) as soon as a backend would
- * have to be waited for (NVML or powermetrics actually present). The library detects this way
- * on its own thread so its first reading need not wait for the sampler worker to start.
- */
-export function detectReadersNow(
-  components: readonly Component[],
-  context: DetectionContext,
-  backends: Record<Component, Backend[]> = BACKENDS,
-): Detection | undefined {
-  const detection: Detection = { readers: [], skipped: [], notices: [] };
-  for (const component of components) {
-    for (const backend of backends[component]) {
-      const result = opened(backend, component, context);
-      if (result instanceof Promise) {
-        // Whatever it opens after all is closed: the caller detects again, in its worker.
-        void result.then((late) => ("reader" in late ? late.reader.close() : undefined));
-        for (const reader of detection.readers) reader.close();
-        return undefined;
-      }
-      if (record(detection, result)) break;
-    }
-  }
-  return detection;
-}
-
-/** A backend's answer; a throw is a skip saying so. */
-function opened(
-  backend: Backend,
-  component: Component,
-  context: DetectionContext,
-): OpenResult | Promise<OpenResult> {
-  const failed = (error: unknown): OpenResult => ({
-    skip: { backend: backend.id, component, reason: `failed to open: ${String(error)}` },
-  });
-  try {
-    const result = backend.open(context);
-    return result instanceof Promise ? result.catch(failed) : result;
-  } catch (error) {
-    return failed(error);
-  }
-}
-
-/** Adds one backend's answer to the detection; true when it opened (the component is done). */
-function record(detection: Detection, result: OpenResult): boolean {
-  detection.notices.push(...(result.notices ?? []));
-  if ("reader" in result) {
-    detection.readers.push(result.reader);
-    return true;
-  }
-  detection.skipped.push(result.skip);
-  return false;
-}

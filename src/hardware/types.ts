@@ -68,6 +68,8 @@ export interface PowerReader {
 export interface ReaderNotice {
   level: "info" | "warning" | "error";
   message: string;
+  /** An info line shown on the console instead of logged (the original print()s its simulated devices). */
+  console?: boolean;
 }
 
 /** Why a backend was not used; every reason is kept (Kepler's rule) for logs and `doctor`. */

@@ -19,27 +19,20 @@ import {
   DEFAULT_TIMEOUT_S,
   electricityMapsKey,
   isOffline,
-  redact,
   serviceUrls,
 } from "./settings.js";
 import { staticReading } from "./static/static-source.js";
+import { redact } from "../secrets/redact.js";
 import type { IntensityReading, IntensitySource, Location } from "./types.js";
 import { formatDuration } from "../units/index.js";
-
-/** The embedded figure for a location, saying so when the location is only a guess. */
-function staticFor(location: Location, nowMs: number): IntensityReading {
-  const reading = staticReading(location, nowMs);
-  if (location.method !== "timezone-guess") return reading;
-  return { ...reading, message: `${reading.message} Location ${location.description}: a guess.` };
-}
 
 /** Whether two readings say the same thing (same source, place and figure). */
 function sameFigure(a: IntensityReading | undefined, b: IntensityReading): boolean {
   return a !== undefined && a.source === b.source && a.location === b.location && a.gPerKwh === b.gPerKwh;
 }
 
-/** Creates the live provider (offline: the same, with every network step skipped). */
-export function createLiveProvider(options: IntensityProviderOptions): IntensityProvider {
+/** The provider for a run: the embedded figure at once, then live sources for the detected location (offline: every network step skipped). */
+export function createIntensityProvider(options: IntensityProviderOptions): IntensityProvider {
   const env = options.env;
   const offline = isOffline(env);
   const key = electricityMapsKey(options.apiKeys, env);
@@ -74,7 +67,8 @@ export function createLiveProvider(options: IntensityProviderOptions): Intensity
   const failing = new Set<string>();
   let forecastCache: { atMs: number; fromMs: number; toMs: number; periods: IntensityReading[] } | undefined;
 
-  const known = (): Location => (location ??= quickLocation(overrides, cacheDir, Date.now(), timeZone));
+  const known = (): Location =>
+    (location ??= quickLocation(overrides, cacheDir, Date.now(), timeZone, offline));
 
   const ensureLocation = (): Promise<Location> =>
     (resolving ??= resolveLocation(overrides, {
@@ -110,7 +104,7 @@ export function createLiveProvider(options: IntensityProviderOptions): Intensity
         }
       }
     }
-    return staticFor(where, Date.now());
+    return staticReading(where, Date.now());
   };
 
   const tick = async (onReading: (reading: IntensityReading) => void): Promise<void> => {
@@ -165,9 +159,13 @@ export function createLiveProvider(options: IntensityProviderOptions): Intensity
     },
 
     initial(nowMs) {
-      last = staticFor(known(), nowMs);
+      last = staticReading(known(), nowMs);
       return last;
     },
+
+    liveExpected: () => sources.length > 0,
+
+    fallback: (nowMs) => staticReading(known(), nowMs),
 
     start(onReading) {
       if (timer || stopped) return;

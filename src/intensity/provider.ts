@@ -1,10 +1,9 @@
 // What the tracker asks of the intensity side: a figure at once (never waiting on the network,
 // so the tracked job starts immediately), then newer readings in the background as sources
-// answer. Offline (CARBONTRACKER_OFFLINE=1) nothing touches the network.
+// answer. Offline (CARBONTRACKER_OFFLINE=1) nothing touches the network. The implementation is
+// createIntensityProvider() in live-provider.ts.
 import type { IntensityReading, Location } from "./types.js";
 import type { MessageLevel } from "./http/http-get.js";
-import { locationFromOverrides } from "./location/overrides.js";
-import { createLiveProvider } from "./live-provider.js";
 
 export type { MessageLevel } from "./http/http-get.js";
 
@@ -47,6 +46,10 @@ export interface IntensityProvider {
   readonly location: Location;
   /** A figure available at once, from embedded data. */
   initial(nowMs: number): IntensityReading;
+  /** Whether a live reading can come at all (false offline): if not, the default is said at once. */
+  liveExpected?(): boolean;
+  /** The embedded figure for the best location known now, its message saying why no better one is known. */
+  fallback?(nowMs: number): IntensityReading;
   /** Starts background updates; each new reading goes to `onReading`. */
   start(onReading: (reading: IntensityReading) => void): void;
   /** Stops background work (timers, requests in flight). */
@@ -59,14 +62,4 @@ export interface IntensityProvider {
   forecastFor?(fromMs: number, toMs: number): Promise<IntensityReading | undefined>;
   /** The forecast periods over [fromMs, toMs] behind forecastFor (empty when none). Never rejects. */
   forecastPeriods?(fromMs: number, toMs: number): Promise<IntensityReading[]>;
-}
-
-/** The location from explicit overrides, or "unknown" (detection is the provider's job). */
-export function overrideLocation(options: IntensityProviderOptions): Location {
-  return locationFromOverrides(options, options.env) ?? { description: "Unknown", method: "unknown" };
-}
-
-/** The provider for a run: embedded figure at once, then live sources for the detected location. */
-export function createIntensityProvider(options: IntensityProviderOptions): IntensityProvider {
-  return createLiveProvider(options);
 }

@@ -60,10 +60,3 @@ export function electricityMapsKey(
   }
   return env.ELECTRICITYMAPS_API_KEY || undefined;
 }
-
-/** Replaces every secret in a text with `***` (keys must never reach a log). */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("***");
-  return out;
-}

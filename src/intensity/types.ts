@@ -16,6 +16,8 @@ export interface Location {
   description: string;
   /** How it was found: `override`, `cloud`, `ip`, `timezone-guess`, `unknown`. */
   method: string;
+  /** For a guess or an unknown location: what failed ("offline (CARBONTRACKER_OFFLINE=1)"). */
+  note?: string;
 }
 
 /** One carbon-intensity figure with its provenance. */

@@ -111,7 +111,42 @@ export interface EndRecord extends RecordBase {
   [extra: string]: unknown;
 }
 
-/** Any JSONL record. */
+/**
+ * The node agent's record of one finished SLURM job on one node (`type: "job"`), a line in the
+ * agent's JSONL, read by the same parser as the tracker's records.
+ */
+export interface JobRecord extends RecordBase {
+  type: "job";
+  job_id: string;
+  user: string | undefined;
+  node: string;
+  /** First and last time the agent saw the job (Unix ms). */
+  start_t: number;
+  end_t: number;
+  duration_s: number;
+  /** CPU time of the job's processes while seen (s). */
+  cpu_time_s: number;
+  /** All devices, before PUE (J). */
+  energy_j: number;
+  energy_j_by_component: Partial<Record<Component, number>>;
+  devices: {
+    component: Component;
+    device: string;
+    energy_j: number;
+    provenance: Provenance;
+    /** How the job's share was found: `cpu time` or `gpu assignment`. */
+    share: string;
+  }[];
+  /** After PUE (g). */
+  co2eq_g: number;
+  g_per_kwh: number;
+  pue: number;
+  /** How the job's processes were found. */
+  attribution: "cgroup-v2" | "cgroup-v1" | "listpids";
+  gpus: string[];
+}
+
+/** Any JSONL record of a tracker run. */
 export type TrackerRecord =
   StartRecord | SampleRecord | IntensityRecord | EpochRecord | PredictionRecord | ActualRecord | EndRecord;
 

@@ -4,7 +4,8 @@
 import { aggregateSentence } from "../logs/parser/aggregate-sentence.js";
 import { readLogs } from "../logs/parser/read-logs.js";
 import { totalConsumption } from "../logs/parser/totals.js";
-import { formatGroups, groupKey, groupRuns, type GroupBy } from "./aggregate.js";
+import { formatGroups, groupRecord, groupsSentence, groupsToCsv } from "./group-format.js";
+import { groupTotals, runIdentity, type GroupBy } from "./group-totals.js";
 import { runsToCsv, runsToJson } from "./run-table.js";
 import { formatStatement } from "./statement.js";
 
@@ -48,7 +49,7 @@ export async function runParseCommand(options: ParseCommandOptions, io: ParseCom
     return 2;
   }
 
-  const { runs, issues } = await readLogs(options.paths, { owners: options.by === "user" });
+  const { runs, agentJobs, issues } = await readLogs(options.paths, { owners: options.by === "user" });
   issues.slice(0, MAX_ISSUES_SHOWN).forEach((i) => io.stderr(`carbontracker: ${i.file}: ${i.message}\n`));
   if (issues.length > MAX_ISSUES_SHOWN) {
     io.stderr(
@@ -56,7 +57,7 @@ export async function runParseCommand(options: ParseCommandOptions, io: ParseCom
     );
   }
   const badInput = issues.some((i) => i.severity === "error");
-  if (runs.length === 0) {
+  if (runs.length === 0 && (agentJobs.length === 0 || !options.by)) {
     io.stderr(
       `carbontracker: no carbontracker run found in ${options.paths.join(", ")}. Name a log folder (--log_dir of the runs) or a file holding carbontracker output.\n`,
     );
@@ -64,12 +65,24 @@ export async function runParseCommand(options: ParseCommandOptions, io: ParseCom
   }
 
   const by = options.by;
-  const groupOf = by ? (run: Parameters<typeof groupKey>[0]) => groupKey(run, by) : undefined;
-  if (options.json) io.stdout(runsToJson(runs, groupOf));
-  else if (options.csv) io.stdout(runsToCsv(runs, groupOf));
+  if (!by) {
+    if (options.json) io.stdout(runsToJson(runs));
+    else if (options.csv) io.stdout(runsToCsv(runs));
+    else
+      io.stdout(options.statement ? formatStatement(runs) : `${aggregateSentence(totalConsumption(runs))}\n`);
+    return badInput ? 2 : 0;
+  }
+  const groups = groupTotals(runs, agentJobs, by);
+  if (options.json) {
+    const key = (run: (typeof runs)[number]) => runIdentity(run)[by];
+    const perRun = JSON.parse(runsToJson(runs, key)) as unknown[];
+    io.stdout(
+      `${JSON.stringify({ groups: groups.map((g) => groupRecord(g, by)), runs: perRun }, null, 2)}\n`,
+    );
+  } else if (options.csv) io.stdout(groupsToCsv(groups, by));
   else {
-    if (by) io.stdout(`${formatGroups(groupRuns(runs, by), by).join("\n")}\n\n`);
-    io.stdout(options.statement ? formatStatement(runs) : `${aggregateSentence(totalConsumption(runs))}\n`);
+    io.stdout(`${formatGroups(groups, by).join("\n")}\n\n`);
+    io.stdout(options.statement ? formatStatement(runs) : `${groupsSentence(groups)}\n`);
   }
   return badInput ? 2 : 0;
 }

@@ -1,8 +1,14 @@
 // One record per run for `--parse --json` and `--csv`: who and where ran it, what it counted and
 // why, energy by component, CO2eq, the intensity behind it and the provenance of every figure.
 import type { CountedBasis, ParsedRun, RunFilePaths, RunSource } from "../logs/parser/types.js";
+import { csvText } from "./csv.js";
+import { decimals, DURATION_DECIMALS, INTENSITY_DECIMALS, significant } from "./figures.js";
 
-/** A run as a row of plain values (JSON field names are the CSV column names). */
+/**
+ * A run as a row of plain values (JSON field names are the CSV column names). Figures are rounded
+ * (energy and CO2eq to 12 significant digits, intensity to 2 decimals, durations to ms); totals
+ * over runs are summed from the parsed runs, never from these.
+ */
 export interface RunRecord {
   run_id: string;
   source: RunSource;
@@ -48,8 +54,8 @@ function componentShares(run: ParsedRun): Record<string, number | null> {
   const energy = run.counted.energyKwh;
   const shares: Record<string, number | null> = {};
   for (const name of names) {
-    if (total > 0) shares[name] = energy * ((joules[name] as number) / total);
-    else shares[name] = names.length === 1 ? energy : null;
+    if (total > 0) shares[name] = significant(energy * ((joules[name] as number) / total));
+    else shares[name] = names.length === 1 ? significant(energy) : null;
   }
   return shares;
 }
@@ -69,12 +75,12 @@ export function runRecord(run: ParsedRun, group?: string): RunRecord {
     node: typeof run.slurm?.node === "string" ? run.slurm.node : run.host,
     slurm_job: typeof run.slurm?.job_id === "string" ? run.slurm.job_id : null,
     user: typeof run.slurm?.user === "string" ? run.slurm.user : run.owner,
-    duration_s: c.durationS,
+    duration_s: decimals(c.durationS, DURATION_DECIMALS),
     epochs: c.epochs,
-    energy_kwh: c.energyKwh,
+    energy_kwh: significant(c.energyKwh),
     energy_kwh_by_component: componentShares(run),
-    co2eq_g: c.co2eqG,
-    intensity_g_per_kwh: intensity,
+    co2eq_g: significant(c.co2eqG),
+    intensity_g_per_kwh: decimals(intensity, INTENSITY_DECIMALS),
     intensity_source: run.intensity.source,
     intensity_location: run.intensity.location,
     provenance,
@@ -83,8 +89,8 @@ export function runRecord(run: ParsedRun, group?: string): RunRecord {
     counted: c.basis,
     counted_reason: c.reason,
     predicted_epochs: run.pred?.epochs ?? null,
-    predicted_energy_kwh: run.pred?.energyKwh ?? null,
-    pue: run.pue,
+    predicted_energy_kwh: significant(run.pred?.energyKwh ?? null),
+    pue: significant(run.pue),
     version: run.version,
     files: run.files,
     warnings: run.warnings,
@@ -97,13 +103,6 @@ export function runRecord(run: ParsedRun, group?: string): RunRecord {
 export function runsToJson(runs: readonly ParsedRun[], groupOf?: (run: ParsedRun) => string): string {
   const records = runs.map((run) => runRecord(run, groupOf?.(run)));
   return `${JSON.stringify(records, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? null : value), 2)}\n`;
-}
-
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number" && !Number.isFinite(value)) return "";
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Runs as CSV, one row per run; one `energy_kwh_<component>` column per component seen. */
@@ -166,5 +165,5 @@ export function runsToCsv(runs: readonly ParsedRun[], groupOf?: (run: ParsedRun)
     r.files.jsonl ?? r.files.output ?? r.files.standard ?? r.files.capture,
     r.warnings.join(" | "),
   ]);
-  return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
+  return csvText([header, ...rows]);
 }

@@ -4,16 +4,11 @@
 import { aggregateSentence } from "../logs/parser/aggregate-sentence.js";
 import { totalConsumption } from "../logs/parser/totals.js";
 import type { ParsedRun } from "../logs/parser/types.js";
+import { PROVENANCE_METHOD } from "../hardware/provenance.js";
 import { formatDuration } from "../units/index.js";
-import { formatFigure } from "./aggregate.js";
+import { formatFigure } from "./group-format.js";
 
-const METHODS: Record<string, string> = {
-  counter: "hardware energy counters",
-  sampled: "sampled power averaged over time",
-  estimate: "estimates from TDP and utilisation (not measurements)",
-  simulated: "simulated power (not measurements)",
-  unknown: "a method the logs do not state",
-};
+const METHODS: Record<string, string> = { ...PROVENANCE_METHOD, unknown: "a method the logs do not state" };
 
 const BASES: Record<string, string> = {
   actual: "the measured consumption",

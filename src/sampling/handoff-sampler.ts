@@ -3,8 +3,8 @@
 // the worker has detected the same devices, it takes over: one reading of both at the handoff
 // gives each device's offset, so energies go on from where this thread's readers were. Only for
 // backends read from files (never a driver call that could hang: see sampler-choice.ts).
-import { detectReadersNow, type Detection } from "../hardware/registry.js";
-import type { DeviceReading, ReaderNotice } from "../hardware/types.js";
+import { detectReadersNow, type Detection } from "../hardware/detect.js";
+import type { Backend, Component, DeviceReading, ReaderNotice } from "../hardware/types.js";
 import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.js";
 import type { Sampler, SampleListener, SamplerConfig } from "./sampler.js";
 import { WorkerSampler } from "./worker-sampler.js";
@@ -29,8 +29,12 @@ export class HandoffSampler implements Sampler {
   private notices: ReaderNotice[] = [];
 
   /** Starts sampling, or undefined when detection would have to wait (then use a WorkerSampler). */
-  static tryStart(config: SamplerConfig, onSample: SampleListener): HandoffSampler | undefined {
-    const detection = detectReadersNow(config.components, config.context);
+  static tryStart(
+    config: SamplerConfig,
+    onSample: SampleListener,
+    backends: Record<Component, Backend[]>,
+  ): HandoffSampler | undefined {
+    const detection = detectReadersNow(config.components, config.context, backends);
     return detection && new HandoffSampler(detection, config, onSample);
   }
 
@@ -58,7 +62,7 @@ export class HandoffSampler implements Sampler {
   }
 
   readNow(): Snapshot {
-    if (!this.offsets && this.worker?.ready) this.handOff();
+    if (!this.offsets && this.worker?.detected) this.handOff();
     if (this.offsets && this.worker) return this.shift(this.worker.readNow());
     return this.readLocal();
   }

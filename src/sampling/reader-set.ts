@@ -7,11 +7,12 @@ import type {
   ReaderNotice,
   SkipReason,
 } from "../hardware/types.js";
+import type { Milliseconds } from "../units/index.js";
 
 /** All devices' cumulative energy at one instant. */
 export interface Snapshot {
-  /** Unix ms of the read. */
-  tMs: number;
+  /** Unix time of the read. */
+  tMs: Milliseconds;
   readings: DeviceReading[];
 }
 

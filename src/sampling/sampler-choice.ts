@@ -2,7 +2,7 @@
 // time; a driver call (NVML through FFI) or an external tool (powermetrics) can hang where a file
 // read cannot (files are opened O_NONBLOCK), so when such a backend may be used, sampling runs in
 // a worker thread whose boundary reads are time-boxed, from the very first reading.
-import type { Component } from "../hardware/types.js";
+import type { Backend, Component } from "../hardware/types.js";
 import { DEFAULT_NVML_LIBRARY } from "../hardware/nvml/nvml-backend.js";
 import { sharedLibraryMayLoad } from "../hardware/nvml/library-search.js";
 import { HandoffSampler } from "./handoff-sampler.js";
@@ -27,9 +27,13 @@ export function mayBlockInDriver(
  * are taken on this thread while the worker starts (no wait for it); otherwise everything waits
  * for the worker, whose reads are time-boxed.
  */
-export function startBackgroundSampler(config: SamplerConfig, onSample: SampleListener): Sampler {
+export function startBackgroundSampler(
+  config: SamplerConfig,
+  onSample: SampleListener,
+  backends: Record<Component, Backend[]>,
+): Sampler {
   const handoff = mayBlockInDriver(config.components, config.context.env)
     ? undefined
-    : HandoffSampler.tryStart(config, onSample);
+    : HandoffSampler.tryStart(config, onSample, backends);
   return handoff ?? new WorkerSampler(config, onSample);
 }

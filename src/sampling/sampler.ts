@@ -1,8 +1,8 @@
 // Background sampling of the run's readers. Two ways with one shape: in the calling thread (the
 // CLI, whose main thread is idle) or in a worker thread (the library, whose host may block its
 // event loop for a whole epoch). Epoch boundaries read synchronously either way.
-import type { Component, DetectionContext, ReaderNotice } from "../hardware/types.js";
-import { detectReaders } from "../hardware/registry.js";
+import type { Backend, Component, DetectionContext, ReaderNotice } from "../hardware/types.js";
+import { detectReaders } from "../hardware/detect.js";
 import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.js";
 
 /** A running sampler. */
@@ -29,14 +29,15 @@ export interface SamplerConfig {
   updateIntervalMs: number;
   /**
    * A sampler in another thread hands its background samples over in batches spanning this
-   * long (ms), so the receiving thread wakes once per batch, not per sample; 0 hands each over
-   * at once (a live view). Default SAMPLE_BATCH_MS. Boundary reads take every sample taken so far.
+   * long (ms), so the receiving thread wakes once per batch, not per sample (as often as the
+   * JSONL writes them, for a live view of the run); 0 hands each over at once (the live status
+   * line). Default SAMPLE_BATCH_MS. Boundary reads take every sample taken so far.
    */
   sampleBatchMs?: number;
 }
 
 /** Default span of a batch of background samples handed to the tracker's thread (ms). */
-export const SAMPLE_BATCH_MS = 10_000;
+export const SAMPLE_BATCH_MS = 1000;
 
 /** Samples on a timer in the calling thread. */
 export class InThreadSampler implements Sampler {
@@ -59,9 +60,13 @@ export class InThreadSampler implements Sampler {
     this.timer.unref();
   }
 
-  /** Detects the hardware and starts sampling. */
-  static async open(config: SamplerConfig, onSample: SampleListener): Promise<InThreadSampler> {
-    const detection = await detectReaders(config.components, config.context);
+  /** Detects the hardware with the given backends (the composition root's registry) and starts sampling. */
+  static async open(
+    config: SamplerConfig,
+    onSample: SampleListener,
+    backends: Record<Component, Backend[]>,
+  ): Promise<InThreadSampler> {
+    const detection = await detectReaders(config.components, config.context, backends);
     const set = new ReaderSet(detection.readers, detection.skipped, detection.notices);
     return new InThreadSampler(set, config.updateIntervalMs, onSample);
   }

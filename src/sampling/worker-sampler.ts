@@ -30,15 +30,15 @@ const DEGRADED_TIMEOUT_MS = 250;
 
 /**
  * The worker's script: the bundled one (dist/bundle, one file to load: the fastest start) where
- * it was built, else tsc's beside this file. Run from TypeScript sources (tests through tsx), a
- * worker cannot load while the main thread blocks on Atomics.wait (the loader hooks need the
- * main thread), so a compiled worker from dist/ is used; `npm test` builds it first.
+ * it was built, else tsc's. Run from TypeScript sources (tests through tsx), a worker cannot load
+ * while the main thread blocks on Atomics.wait (the loader hooks need the main thread), so a
+ * compiled worker from dist/ is used; `npm test` builds it first.
  */
 function workerScript(): URL {
   const here = import.meta.url;
   const candidates = here.endsWith(".ts")
-    ? ["../../dist/bundle/sampler-worker.js", "../../dist/src/sampling/sampler-worker.js"]
-    : ["../../bundle/sampler-worker.js", "./sampler-worker.js"];
+    ? ["../../dist/bundle/sampler-thread.js", "../../dist/src/threads/sampler-thread.js"]
+    : ["../../bundle/sampler-thread.js", "./sampler-thread.js", "../threads/sampler-thread.js"];
   const urls = candidates.map((path) => new URL(path, here));
   const found = urls.find((url) => existsSync(url));
   if (!found) {
@@ -68,13 +68,13 @@ export class WorkerSampler implements Sampler {
   private readonly threads = workerThreads();
 
   /**
-   * @param onReady called (on this thread's event loop) once the worker's detection is done;
-   *   `ready` says the same at any time without waiting.
+   * @param onDetected called (on this thread's event loop) once the worker's detection is done;
+   *   `detected` says the same at any time without waiting.
    */
   constructor(
     config: SamplerConfig,
     onSample: SampleListener,
-    private readonly onReady?: () => void,
+    private readonly onDetected?: () => void,
   ) {
     this.listeners.push(onSample);
     const { MessageChannel, Worker } = this.threads;
@@ -91,7 +91,7 @@ export class WorkerSampler implements Sampler {
     this.worker = new Worker(workerScript(), { workerData: init, transferList: [port2] });
     this.worker.unref();
     this.samples.on("message", (message: WorkerSampleMessage) => {
-      if (message.type === "ready") this.onReady?.();
+      if (message.type === "ready") this.onDetected?.();
       else for (const snapshot of message.snapshots) this.deliver(snapshot);
     });
     this.samples.unref();
@@ -101,11 +101,11 @@ export class WorkerSampler implements Sampler {
   }
 
   /** Whether the worker has detected its hardware (or failed to), so a request is answered at once. */
-  get ready(): boolean {
+  get detected(): boolean {
     return Atomics.load(this.control, CONTROL.ready) === 1;
   }
 
-  private request(kind: "describe" | "read" | "close"): WorkerResponse {
+  private send(kind: "describe" | "read" | "close"): { seq: number; deadline: number } {
     if (this.dead) throw new HardwareReadError("sampler", this.dead);
     const seq = ++this.seq;
     this.worker.postMessage({ kind, seq });
@@ -114,19 +114,56 @@ export class WorkerSampler implements Sampler {
       : this.missedDeadline
         ? DEGRADED_TIMEOUT_MS
         : ANSWER_TIMEOUT_MS;
-    const deadline = Date.now() + timeout;
+    return { seq, deadline: Date.now() + timeout };
+  }
+
+  /** Throws when the answer to `kind` is overdue or the worker died; else how long is left (ms). */
+  private timeLeft(kind: string, deadline: number): number {
+    const left = deadline - Date.now();
+    if (left <= 0 || this.dead) {
+      if (left <= 0) this.missedDeadline = true;
+      throw new HardwareReadError(
+        "sampler",
+        this.dead ?? `sampler worker did not answer a ${kind} request in time`,
+      );
+    }
+    return left;
+  }
+
+  private request(kind: "describe" | "read" | "close"): WorkerResponse {
+    const { seq, deadline } = this.send(kind);
     while (Atomics.load(this.control, CONTROL.responseSeq) !== seq) {
-      const left = deadline - Date.now();
-      if (left <= 0 || this.dead) {
-        if (left <= 0) this.missedDeadline = true;
-        throw new HardwareReadError(
-          "sampler",
-          this.dead ?? `sampler worker did not answer a ${kind} request in time`,
-        );
-      }
+      const left = this.timeLeft(kind, deadline);
       const current = Atomics.load(this.control, CONTROL.responseSeq);
       if (current !== seq) Atomics.wait(this.control, CONTROL.responseSeq, current, Math.min(left, 100));
     }
+    return this.collect();
+  }
+
+  /**
+   * Waits, without blocking the event loop, until the worker has detected the hardware; later
+   * calls answer at once. Rejects with HardwareReadError when the worker fails or times out.
+   */
+  async ready(): Promise<void> {
+    if (this.info) return;
+    const { seq, deadline } = this.send("describe");
+    // A pending waitAsync does not keep the event loop alive: the worker does, while awaited.
+    this.worker.ref();
+    try {
+      while (Atomics.load(this.control, CONTROL.responseSeq) !== seq) {
+        const left = this.timeLeft("describe", deadline);
+        const current = Atomics.load(this.control, CONTROL.responseSeq);
+        if (current !== seq)
+          await Atomics.waitAsync(this.control, CONTROL.responseSeq, current, Math.min(left, 100)).value;
+      }
+    } finally {
+      this.worker.unref();
+    }
+    this.info = this.collect().description;
+  }
+
+  /** Takes the answer in shared memory (and every sample queued before it). */
+  private collect(): WorkerResponse {
     this.missedDeadline = false;
     this.drainSamples();
     const length = Atomics.load(this.control, CONTROL.length);

@@ -2,66 +2,9 @@
 // Every message names the option and says what a valid value looks like.
 import { InvalidOptionError } from "../errors/index.js";
 import type { Component, DetectionContext } from "../hardware/types.js";
+import { defaultOf, type TrackerOptions } from "./option-schema.js";
 
-/** Options of `new CarbonTracker(...)`; see README for each. Times in seconds, power in watts. */
-export interface TrackerOptions {
-  /** Total epochs the training will run (required, >= 1). */
-  epochs: number;
-  /** Epochs to measure before predicting the total (0 = no prediction). Default 1. */
-  epochsBeforePred?: number;
-  /** Epochs to measure before reporting the actual consumption; -1 = all epochs. Default -1. */
-  monitorEpochs?: number;
-  /** Seconds between power samples. Default 1 (readers with counters that could wrap sample faster). */
-  updateInterval?: number;
-  /** Add "This is equivalent to: ... km travelled by car" to reports. Default true. */
-  interpretable?: boolean;
-  /** After the prediction, ask whether to continue. Default false. */
-  stopAndConfirm?: boolean;
-  /** On a measurement error, switch tracking off instead of throwing. Default false. */
-  ignoreErrors?: boolean;
-  /** Which components to measure: "all", "cpu", "gpu" or a comma list. Default "all". */
-  components?: string;
-  /** Only devices running a process of this program's tree. Default false. */
-  devicesByPid?: boolean;
-  /** Folder for log files; no logs when undefined. */
-  logDir?: string;
-  /** Prefix of log file names. */
-  logFilePrefix?: string;
-  /** 0 quiet, 1 the original's output, 2 more detail. Default 1. */
-  verbose?: number;
-  /** Digits after the point in reports. Default 12. */
-  decimalPrecision?: number;
-  /** API keys, e.g. `{ electricitymaps: "KEY" }`. Never logged. */
-  apiKeys?: Record<string, string>;
-  /** Simulated CPU name; needs simCpuTdp. */
-  simCpu?: string;
-  /** Simulated CPU TDP (W). */
-  simCpuTdp?: number;
-  /** Simulated CPU utilisation in [0, 1]. Default 0.5. */
-  simCpuUtil?: number;
-  /** Simulated GPU name; needs simGpuWatts. */
-  simGpu?: string;
-  /** Simulated GPU power (W). */
-  simGpuWatts?: number;
-  /** Simulated GPU utilisation in [0, 1]. Default 0.5. */
-  simGpuUtil?: number;
-  /** Power usage effectiveness of the data centre. Default 1.58 (Uptime Institute 2023). */
-  pue?: number;
-  /** ISO 3166 alpha-2 country of the machine (overrides detection). */
-  country?: string;
-  /** Electricity Maps zone of the machine (overrides detection). */
-  zone?: string;
-  /** CPU TDP (W) for the estimate used where no energy counter is readable. */
-  cpuTdp?: number;
-  /** Environment (seams of DESIGN.md); default process.env. */
-  env?: Record<string, string | undefined>;
-  /** Where console lines go; default process.stdout. */
-  stdout?: (text: string) => void;
-  /** Sample in a worker thread (default) so a blocked event loop loses no samples; false samples in-thread. */
-  workerSampling?: boolean;
-  /** Process whose devices are tracked with devicesByPid; default process.pid. */
-  pid?: number;
-}
+export type { TrackerOptions } from "./option-schema.js";
 
 /** Options after defaults and validation. */
 export interface ResolvedOptions {
@@ -91,13 +34,10 @@ export interface ResolvedOptions {
   zone?: string;
   cpuTdp?: number;
   env: Record<string, string | undefined>;
-  stdout: (text: string) => void;
-  workerSampling: boolean;
+  /** Receives the console text. */
+  console: (text: string) => void;
   pid: number;
 }
-
-/** Default PUE: 1.58, Daniel Bizo, 2023, Uptime Institute Global Data Center Survey (as the original). */
-export const DEFAULT_PUE = 1.58;
 
 const KNOWN_COMPONENTS: readonly Component[] = ["gpu", "cpu"];
 
@@ -169,14 +109,29 @@ function optionalString(option: string, value: unknown): string | undefined {
   return value;
 }
 
+/** The console option as a writer; the streams are looked up when written to. */
+function consoleWriter(option: TrackerOptions["console"]): (text: string) => void {
+  if (typeof option === "function") return option;
+  if (option === undefined || option === "stdout") return (text) => void process.stdout.write(text);
+  if (option === "stderr") return (text) => void process.stderr.write(text);
+  throw new InvalidOptionError(
+    "console",
+    `console must be "stdout", "stderr" or a function receiving the text, got ${JSON.stringify(option)}.`,
+  );
+}
+
 /** Applies defaults and validates as the original does (and a little more). Throws InvalidOptionError. */
 export function resolveOptions(options: TrackerOptions): ResolvedOptions {
   if (options === null || typeof options !== "object") {
     throw new InvalidOptionError("epochs", "CarbonTracker needs an options object with at least { epochs }.");
   }
   const epochs = integer("epochs", options.epochs, 1);
-  const epochsBeforePred = integer("epochsBeforePred", options.epochsBeforePred ?? 1, 0);
-  const rawMonitor = options.monitorEpochs ?? -1;
+  const epochsBeforePred = integer(
+    "epochsBeforePred",
+    options.epochsBeforePred ?? defaultOf("epochsBeforePred"),
+    0,
+  );
+  const rawMonitor = options.monitorEpochs ?? defaultOf("monitorEpochs");
   if (
     typeof rawMonitor !== "number" ||
     !Number.isInteger(rawMonitor) ||
@@ -209,14 +164,14 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
       "simGpu is set but simGpuWatts is missing: give the simulated GPU's power in watts.",
     );
   }
-  const componentsValue = options.components ?? "all";
+  const componentsValue = options.components ?? defaultOf("components");
   if (typeof componentsValue !== "string") {
     throw new InvalidOptionError(
       "components",
       `components must be a string such as "gpu,cpu", got ${JSON.stringify(componentsValue)}.`,
     );
   }
-  const verbose = integer("verbose", options.verbose ?? 1, 0);
+  const verbose = integer("verbose", options.verbose ?? defaultOf("verbose"), 0);
   if (verbose > 2) throw new InvalidOptionError("verbose", `verbose must be 0, 1 or 2, got ${verbose}.`);
   const apiKeys = options.apiKeys ?? {};
   if (
@@ -240,17 +195,21 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
     epochs,
     epochsBeforePred,
     monitorEpochs,
-    updateInterval: positive("updateInterval", options.updateInterval ?? 1),
-    interpretable: options.interpretable ?? true,
-    stopAndConfirm: options.stopAndConfirm ?? false,
-    ignoreErrors: options.ignoreErrors ?? false,
+    updateInterval: positive("updateInterval", options.updateInterval ?? defaultOf("updateInterval")),
+    interpretable: options.interpretable ?? defaultOf("interpretable"),
+    stopAndConfirm: options.stopAndConfirm ?? defaultOf("stopAndConfirm"),
+    ignoreErrors: options.ignoreErrors ?? defaultOf("ignoreErrors"),
     components: parseComponents(componentsValue),
     componentsExplicit: options.components !== undefined && options.components.trim().toLowerCase() !== "all",
-    devicesByPid: options.devicesByPid ?? false,
+    devicesByPid: options.devicesByPid ?? defaultOf("devicesByPid"),
     logDir: optionalString("logDir", options.logDir),
-    logFilePrefix: options.logFilePrefix ?? "",
+    logFilePrefix: options.logFilePrefix ?? defaultOf("logFilePrefix"),
     verbose,
-    decimalPrecision: integer("decimalPrecision", options.decimalPrecision ?? 12, 0),
+    decimalPrecision: integer(
+      "decimalPrecision",
+      options.decimalPrecision ?? defaultOf("decimalPrecision"),
+      0,
+    ),
     apiKeys,
     simCpu,
     simCpuTdp: options.simCpuTdp === undefined ? undefined : positive("simCpuTdp", options.simCpuTdp, true),
@@ -259,13 +218,12 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
     simGpuWatts:
       options.simGpuWatts === undefined ? undefined : positive("simGpuWatts", options.simGpuWatts, true),
     simGpuUtil: options.simGpuUtil === undefined ? undefined : fraction("simGpuUtil", options.simGpuUtil),
-    pue: pueFactor(options.pue ?? DEFAULT_PUE),
+    pue: pueFactor(options.pue ?? defaultOf("pue")),
     country: country?.toUpperCase(),
     zone: optionalString("zone", options.zone),
     cpuTdp: options.cpuTdp === undefined ? undefined : positive("cpuTdp", options.cpuTdp),
     env: options.env ?? process.env,
-    stdout: options.stdout ?? ((text) => process.stdout.write(text)),
-    workerSampling: options.workerSampling ?? true,
+    console: consoleWriter(options.console ?? options.stdout),
     pid: options.pid ?? process.pid,
   };
 }

@@ -1,7 +1,10 @@
 // What the tracker hands back in code (not only in logs): per epoch and per run, with the
-// provenance of every energy figure.
+// provenance of every energy figure. PUE (the data centre's overhead) is stated in every name
+// or comment: "device" energy is what the hardware used, "facility" energy is that × PUE, and
+// CO2eq is always the facility's energy × the carbon intensity.
 import type { Component, Provenance } from "../hardware/types.js";
-import type { GramsCo2e, GramsPerKwh, Joules, KilowattHours, Seconds } from "../units/index.js";
+import type { GramsCo2e, GramsPerKwh, Joules, KilowattHours, Milliseconds, Seconds } from "../units/index.js";
+import type { IntensityShare } from "./emissions.js";
 
 /** One device's energy in a window, before PUE. */
 export interface DeviceEnergy {
@@ -15,15 +18,18 @@ export interface DeviceEnergy {
 export interface EpochResult {
   /** 1-based. */
   epoch: number;
-  startMs: number;
-  endMs: number;
+  /** Unix time of the epoch's start and end boundary reads. */
+  startMs: Milliseconds;
+  endMs: Milliseconds;
   durationS: Seconds;
-  /** All devices, before PUE. */
+  /** Device energy: all devices, before PUE. */
   energyJ: Joules;
-  /** Energy per component, before PUE. */
+  /** Facility energy: `energyJ` × PUE. */
+  facilityEnergyJ: Joules;
+  /** Device energy per component, before PUE. */
   energyByComponentJ: Partial<Record<Component, Joules>>;
   devices: DeviceEnergy[];
-  /** After PUE. */
+  /** CO2eq of the facility energy (PUE applied): `facilityEnergyJ` in kWh × `gPerKwh`. */
   co2eqG: GramsCo2e;
   /** Intensity applied (time-weighted over the epoch). */
   gPerKwh: GramsPerKwh;
@@ -33,9 +39,11 @@ export interface EpochResult {
 export interface ConsumptionResult {
   epochs: number;
   durationS: Seconds;
-  /** After PUE. */
+  /** Facility energy: device energy × PUE, as the original prints it. */
   energyKwh: KilowattHours;
+  /** CO2eq of the facility energy (PUE applied). */
   co2eqG: GramsCo2e;
+  /** Energy-weighted carbon intensity: `co2eqG` / `energyKwh`. */
   gPerKwh: GramsPerKwh;
 }
 
@@ -52,12 +60,17 @@ export interface RunResult extends ConsumptionResult {
   pue: number;
   epochResults: EpochResult[];
   prediction: PredictionResult | undefined;
-  /** Energy per component over the counted epochs, before PUE. */
+  /** Device energy over the counted epochs, before PUE (`energyKwh` is this × PUE, in kWh). */
+  deviceEnergyJ: Joules;
+  /** Device energy per component over the counted epochs, before PUE. */
   energyByComponentJ: Partial<Record<Component, Joules>>;
   /** Provenance of each device's figures. */
   devices: { component: Component; device: string; name: string; provenance: Provenance }[];
-  /** Where the intensity came from (source id and its message). */
-  intensity: { source: string; location: string; message: string; year?: number };
+  /**
+   * Where the intensity came from: the source behind most of the energy (id and its message), and
+   * every source with its share of the energy.
+   */
+  intensity: { source: string; location: string; message: string; year?: number; sources?: IntensityShare[] };
   /** Log files written, if any. */
   logFiles?: { standard: string; output: string; err: string; jsonl: string };
 }

@@ -1,17 +1,28 @@
-// Units live in the types so a number cannot silently change meaning; convert only at the edges.
+// Units live in the types: a value typed in one unit cannot be passed where another is
+// expected (Joules where KilowattHours are wanted is a compile error), and conversions happen
+// once, at the edges. The brands are soft: a plain number (a hardware reading, a JSON field, the
+// result of arithmetic) is accepted as any unit, so the check is on what is declared, not on
+// every literal.
+
+/** A number in `U`. The brand is optional, so plain numbers are accepted; two units never mix. */
+type Unit<U extends string> = number & { readonly __unit?: U };
 
 /** Energy in joules. */
-export type Joules = number;
-/** Power in watts. */
-export type Watts = number;
-/** Duration in seconds. */
-export type Seconds = number;
-/** Mass of CO2-equivalent in grams. */
-export type GramsCo2e = number;
-/** Carbon intensity in grams CO2eq per kilowatt-hour. */
-export type GramsPerKwh = number;
+export type Joules = Unit<"J">;
+/** Energy in watt-hours. */
+export type WattHours = Unit<"Wh">;
 /** Energy in kilowatt-hours (edge unit for people and the original's logs). */
-export type KilowattHours = number;
+export type KilowattHours = Unit<"kWh">;
+/** Power in watts. */
+export type Watts = Unit<"W">;
+/** Duration in seconds. */
+export type Seconds = Unit<"s">;
+/** Duration in milliseconds; also Unix epoch times (`Date.now()`). */
+export type Milliseconds = Unit<"ms">;
+/** Mass of CO2-equivalent in grams. */
+export type GramsCo2e = Unit<"gCO2eq">;
+/** Carbon intensity in grams CO2eq per kilowatt-hour. */
+export type GramsPerKwh = Unit<"gCO2eq/kWh">;
 
 const JOULES_PER_KWH = 3_600_000;
 
@@ -30,9 +41,20 @@ export function microjoulesToJoules(energyUj: number): Joules {
   return energyUj / 1_000_000;
 }
 
-/** Grams of CO2eq for an energy at an intensity. */
-export function gramsCo2e(energy: KilowattHours, intensity: GramsPerKwh): GramsCo2e {
-  return energy * intensity;
+/**
+ * The facility's energy: device energy (J, before PUE) × PUE (the data centre's overhead), in
+ * kWh, as the original reports energy.
+ */
+export function facilityKwh(energy: Joules, pue: number): KilowattHours {
+  return joulesToKwh(energy) * pue;
+}
+
+/**
+ * The one emissions formula: device energy (J, before PUE) × PUE × carbon intensity (g/kWh) =
+ * grams CO2eq. Every CO2eq figure of the product comes from here.
+ */
+export function co2eqGrams(energy: Joules, pue: number, intensity: GramsPerKwh): GramsCo2e {
+  return facilityKwh(energy, pue) * intensity;
 }
 
 /**

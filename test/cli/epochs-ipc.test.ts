@@ -94,13 +94,14 @@ test("a Node script marking epochs: prediction after --epochs-before-pred, actua
   assert.ok(out.indexOf("epoch 1 replies") < predicted && predicted < out.indexOf("epoch 2 replies"), out);
   const actual = out.indexOf("Actual consumption for 3 epoch(s):");
   assert.ok(out.indexOf("epoch 2 replies") < actual && actual < out.indexOf("epoch 3 replies"), out);
-  assert.match(out, /epoch 4 replies \{"ok":true,"epochs":3\} \{"ok":true,"epochs":4\}\n/);
+  // Monitoring ended after epoch 3: later replies say so.
+  assert.match(out, /epoch 4 replies \{"ok":true,"epochs":3\} \{"ok":true,"epochs":4,"finished":true\}\n/);
   const all = records(logDir);
   assert.equal(all.filter((r) => r.type === "epoch").length, 3);
   assert.equal((all.find((r) => r.type === "end") as Record<string, unknown>).reason, "finished");
 });
 
-test("a program that marks nothing is one epoch, as before", async () => {
+test("a program that marks nothing is one epoch, without the prediction it cannot make, and one line says so", async () => {
   const logDir = join(tempDir(), "logs");
   const run = await runCli([
     "--epochs",
@@ -113,8 +114,12 @@ test("a program that marks nothing is one epoch, as before", async () => {
     "setTimeout(() => {}, 200)",
   ]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stderr, /Predicted consumption for 3 epoch\(s\):/);
-  assert.match(run.stderr, /Actual consumption for 1 epoch\(s\):/);
+  assert.doesNotMatch(run.stderr, /Predicted consumption/);
+  assert.match(
+    run.stderr,
+    /CarbonTracker: The command marked no epoch: the whole run is counted as one, without a prediction\. Mark epochs with .*\(see README, "Epochs from any language"\)\.\nCarbonTracker: Training was interrupted before all 3 epochs were monitored\.\nCarbonTracker: Average carbon intensity[^\n]*\nCarbonTracker: \nActual consumption for 1 epoch\(s\):/,
+  );
+  assert.equal(records(logDir).filter((r) => r.type === "prediction").length, 0);
   const all = records(logDir);
   assert.equal(all.filter((r) => r.type === "epoch").length, 1);
   assert.equal((all.find((r) => r.type === "actual") as Record<string, unknown>).interrupted, true);
@@ -149,4 +154,80 @@ test("a program that exits inside an epoch leaves it as cut short, not counted",
       [3, true],
     ],
   );
+});
+
+/** A wrapped Python script using the bindings' CarbonTracker with these keyword arguments. */
+function bindingsScript(kwargs: string, epochs: number, after = ""): string[] {
+  return [
+    "python3",
+    "-c",
+    [
+      "import time",
+      "from carbontracker.tracker import CarbonTracker",
+      `tracker = CarbonTracker(${kwargs})`,
+      `for epoch in range(${epochs}):`,
+      "    tracker.epoch_start()",
+      "    time.sleep(0.1)",
+      "    tracker.epoch_end()",
+      "    print('trained %d' % (epoch + 1), flush=True)",
+      "tracker.stop()",
+      after,
+    ].join("\n"),
+  ];
+}
+
+test("a wrapped script's CarbonTracker(...) sets epochs and options the command line leaves at their defaults; the tracker it replaces leaves no trace", async () => {
+  const logDir = join(tempDir(), "logs");
+  const run = await runCliMerged([
+    ...SIM,
+    "--log_dir",
+    logDir,
+    ...bindingsScript("epochs=3, epochs_before_pred=2, decimal_precision=4, log_file_prefix='exp'", 3),
+  ]);
+  assert.equal(run.code, 0, run.merged);
+  const out = run.merged;
+  assert.match(
+    out,
+    /trained 1\nCarbonTracker: \nPredicted consumption for 3 epoch\(s\):\n\tTime:\t0:00:00\n\tEnergy:\t\d\.\d{4} kWh\n/,
+  );
+  assert.match(out, /Actual consumption for 3 epoch\(s\):\n[\s\S]*trained 3\n/);
+  // Same devices (the simulated CPU of the command line): the start lines are printed once.
+  assert.equal(out.match(/The following components were found/g)?.length, 1, out);
+  assert.ok(
+    readdirSync(logDir).every((f) => f.startsWith("exp_")),
+    readdirSync(logDir).join(", "),
+  );
+  const all = records(logDir);
+  assert.equal(all.filter((r) => r.type === "start").length, 1);
+  assert.deepEqual(
+    all.filter((r) => r.type === "epoch").map((e) => e.epoch),
+    [1, 2, 3],
+  );
+  assert.equal((all.find((r) => r.type === "end") as Record<string, unknown>).reason, "finished");
+});
+
+test("options given on the command line win over the script's, each with a note; a second CarbonTracker after stop() is the next run", async () => {
+  const logDir = join(tempDir(), "logs");
+  const run = await runCliMerged([
+    ...SIM,
+    "--log_dir",
+    logDir,
+    "--epochs-before-pred",
+    "0",
+    ...bindingsScript(
+      "epochs=2, epochs_before_pred=2, log_dir='elsewhere'",
+      2,
+      "second = CarbonTracker(epochs=1)\nsecond.epoch_start(); second.epoch_end()",
+    ),
+  ]);
+  assert.equal(run.code, 0, run.merged);
+  assert.match(run.merged, /carbontracker: --log-dir on the command line wins over the script's log_dir\.\n/);
+  assert.match(
+    run.merged,
+    /carbontracker: --epochs-before-pred on the command line wins over the script's epochs_before_pred\.\n/,
+  );
+  assert.doesNotMatch(run.merged, /Predicted consumption/);
+  const runs = readdirSync(logDir).filter((f) => f.endsWith(".jsonl"));
+  assert.equal(runs.length, 2, runs.join(", "));
+  assert.match(run.merged, /Actual consumption for 2 epoch\(s\):[\s\S]*Actual consumption for 1 epoch\(s\):/);
 });

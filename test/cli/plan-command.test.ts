@@ -55,11 +55,23 @@ test("the best start in the forecast window and what it saves", async () => {
 test("no forecast for the place: says so, exit 1; bad duration: exit 2", async () => {
   let out = "";
   const io = { stdout: (s: string) => (out += s), stderr: (s: string) => (out += s) };
-  assert.equal(
-    await runPlanCommand(["--duration", "2h", "--country", "FR"], io, { CARBONTRACKER_OFFLINE: "1" }),
-    1,
-  );
+  assert.equal(await runPlanCommand(["--duration", "2h", "--country", "FR"], io, {}), 1);
   assert.match(out, /No carbon-intensity forecast covers the next 2:00:00/);
+  assert.ok(!out.includes("offline"), "online, offline mode is not the reason");
   assert.equal(await runPlanCommand(["--duration", "later"], io, {}), 2);
   assert.match(out, /carbontracker plan: .*--duration.*duration such as 3h/);
+});
+
+test("offline, plan says that offline mode is why no forecast was found, and what to unset", async () => {
+  let out = "";
+  const io = { stdout: (s: string) => (out += s), stderr: (s: string) => (out += s) };
+  // GB has a forecast service: offline, it is not asked.
+  assert.equal(
+    await runPlanCommand(["--duration", "2h", "--country", "GB"], io, { CARBONTRACKER_OFFLINE: "1" }),
+    1,
+  );
+  assert.match(
+    out,
+    /^No carbon-intensity forecast covers the next 2:00:00 for GB: offline mode \(CARBONTRACKER_OFFLINE=1\) asked no service, .*Unset CARBONTRACKER_OFFLINE to ask them\.\n$/,
+  );
 });

@@ -7,18 +7,30 @@ import { execFile, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { mergeRuns } from "../../src/cluster/job-merge.js";
-import { readJsonlRuns } from "../../src/cluster/jsonl-runs.js";
+import { readJsonlRecords } from "../../src/logs/parser/jsonl-run.js";
+import { readLogs } from "../../src/logs/parser/read-logs.js";
+import { groupTotals } from "../../src/reports/group-totals.js";
+import { skipUnlessInCi } from "../helpers/ci-only.js";
 import { FakePowercap, singlePackageLayout } from "../helpers/fake-powercap.js";
 
 const cluster = spawnSync("sinfo", ["-h", "-o", "%t"], { encoding: "utf8" });
-const skip =
-  cluster.status === 0 && /idle|mix|alloc/.test(cluster.stdout)
-    ? false
-    : process.env.CI
-      ? false // CI starts the cluster (.ci/run): its absence there must fail, not skip
-      : "no SLURM cluster (run test/cluster/start-slurm.sh as root)";
+// CI starts the cluster (.ci/run): its absence there must fail, not skip.
+const skip = skipUnlessInCi(
+  cluster.status === 0 && /idle|mix|alloc/.test(cluster.stdout),
+  "no SLURM cluster running",
+);
 const repo = resolve(".");
+
+/** Every run's JSONL records in a log folder, read as the parser reads them. */
+function readJsonlRuns(dir: string): { file: string; records: Record<string, unknown>[] }[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".jsonl"))
+    .sort()
+    .map((name) => ({
+      file: name,
+      records: readJsonlRecords(readFileSync(join(dir, name), "utf8")).records,
+    }));
+}
 const TSX = `${process.execPath} --import tsx`;
 
 function sbatch(args: string[], env: Record<string, string>): Promise<{ jobId: string; out: string }> {
@@ -69,11 +81,13 @@ async function fourTasks(dir: string, fake: FakePowercap, rankCommand: string): 
   // Exactly one tracker measured the node's CPU package.
   const measuring = starts.filter((s) => s.devices.some((d) => d.device === "cpu:0"));
   assert.equal(measuring.length, 1);
-  const [job] = mergeRuns(runs, "job");
+  const parsed = await readLogs([logDir]);
+  const [job] = groupTotals(parsed.runs, parsed.agentJobs, "job");
   assert.equal(job!.key, jobId);
   assert.deepEqual(job!.duplicates, []);
-  const counted = job!.devices.filter((d) => d.device === "cpu:0");
+  const counted = job!.sources.filter((d) => d.device === "cpu:0");
   assert.equal(counted.length, 1);
+  const countedJ = (counted[0]!.energyKwh / 1.58) * 3.6e6;
   // The job's CPU energy equals what the node's counter moved by while the measuring rank ran.
   const epoch = runs
     .flatMap((r) => r.records)
@@ -84,8 +98,8 @@ async function fourTasks(dir: string, fake: FakePowercap, rankCommand: string): 
     ) as { start_t: number; end_t: number };
   const injected = fake.injectedJ("intel-rapl:0", epoch.start_t, epoch.end_t);
   assert.ok(
-    Math.abs(job!.energyJByComponent.cpu! - injected) < Math.max(1.5, 0.02 * injected),
-    `${job!.energyJByComponent.cpu} J counted, ${injected} J on the node`,
+    Math.abs(countedJ - injected) < Math.max(1.5, 0.02 * injected),
+    `${countedJ} J counted, ${injected} J on the node`,
   );
 }
 

@@ -45,8 +45,14 @@ test(
       const run = await doctorAsNobody(["--components", "cpu"], m.env);
       assert.equal(run.code, 1, run.stderr);
       const out = lines(run.stdout);
-      assert.ok(out.includes("CPU: ESTIMATED from TDP x utilisation, not measured (estimate)"), run.stdout);
-      assert.ok(out.includes("  [warn] Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz: estimate"), run.stdout);
+      assert.ok(
+        out.includes("CPU: NOT MEASURED: estimates from TDP x utilisation (not measurements) (estimate)"),
+        run.stdout,
+      );
+      assert.ok(
+        out.includes("  [warn] Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz: estimate (TDP x utilisation)"),
+        run.stdout,
+      );
       assert.ok(
         out.some((l) =>
           l.startsWith("  [skip] rapl: RAPL energy counters are not readable by this user (uid 65534)"),

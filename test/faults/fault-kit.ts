@@ -16,6 +16,8 @@ export interface FaultRun {
   both: () => string;
   /** Resolves when the CLI process itself exits (not its inherited pipes). */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number }>;
+  /** Resolves when its stdout and stderr are closed too: everything it printed has been read. */
+  closed: Promise<void>;
   /** Resolves when `text` has been printed on stdout or stderr; rejects after `ms`. */
   waitFor: (text: string | RegExp, ms?: number) => Promise<void>;
   /** Kills the whole process group (the CLI, its child and any grandchildren). */
@@ -78,8 +80,10 @@ export function startGroup(
       waiters.push(check);
       check();
     });
+  const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
   return {
     child,
+    closed,
     out: () => stdout,
     err: () => stderr,
     both: () => both,

@@ -35,6 +35,7 @@ async function run(place: string[], env: Record<string, string>) {
   });
   try {
     const { code, afterMs } = await r.exited;
+    await r.closed;
     assert.equal(code, 0, r.err());
     return { ...comparable(r.err(), dir), afterMs, childStdout: r.out() };
   } finally {

@@ -21,11 +21,14 @@ export function tempDir(prefix = "ct-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Environment for a CLI run: offline, no inherited seams, plus overrides. */
+/**
+ * Environment for a CLI run: offline, no inherited seams, a fresh empty HOME (so no location
+ * cached in anybody's `~/.cache/carbontracker` reaches the run), plus overrides.
+ */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    HOME: process.env.HOME,
+    HOME: tempDir("ct-home-"),
     CARBONTRACKER_OFFLINE: "1",
   };
   return { ...env, ...extra };
@@ -62,13 +65,14 @@ export function runCli(
 }
 
 /**
- * Runs the CLI with stdout and stderr on one file, as a terminal or a SLURM `.out` file gets
- * them: the text shows the order in which the CLI's lines and the child's were written.
+ * Starts the CLI with stdout and stderr on one file, as a terminal or a SLURM `.out` file gets
+ * them: `read()` shows, at any moment, the order in which the CLI's lines and the child's were
+ * written; `done` resolves when it exits.
  */
-export function runCliMerged(
+export function startCliMerged(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
-): Promise<{ code: number | null; merged: string }> {
+): { child: ChildProcess; read: () => string; done: Promise<{ code: number | null; merged: string }> } {
   const file = join(tempDir("ct-merged-"), "out.txt");
   const fd = openSync(file, "w");
   const child = spawn(process.execPath, [CLI, ...args], {
@@ -77,7 +81,17 @@ export function runCliMerged(
     stdio: ["ignore", fd, fd],
   });
   closeSync(fd);
-  return new Promise((resolveRun) => {
-    child.on("close", (code) => resolveRun({ code, merged: readFileSync(file, "utf8") }));
+  const read = () => readFileSync(file, "utf8");
+  const done = new Promise<{ code: number | null; merged: string }>((resolveRun) => {
+    child.on("close", (code) => resolveRun({ code, merged: read() }));
   });
+  return { child, read, done };
+}
+
+/** Runs the CLI to the end with stdout and stderr on one file (see startCliMerged). */
+export function runCliMerged(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<{ code: number | null; merged: string }> {
+  return startCliMerged(args, options).done;
 }

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createIntensityProvider, type IntensityProviderOptions } from "../../src/intensity/provider.js";
-import { staticReading } from "../../src/intensity/static/static-source.js";
+import { createIntensityProvider } from "../../src/intensity/live-provider.js";
+import type { IntensityProviderOptions } from "../../src/intensity/provider.js";
 import { IntensityTimeline } from "../../src/tracker/emissions.js";
 import type { IntensityReading } from "../../src/intensity/types.js";
 import {
@@ -64,7 +64,11 @@ test("CARBONTRACKER_OFFLINE=1: embedded figure, no request to any service", asyn
       const first = provider.initial(Date.now());
       assert.equal(first.source, "static");
       assert.equal(provider.location.method, "timezone-guess");
-      assert.match(first.message, /Location DK \(guessed from time zone Europe\/Copenhagen\): a guess\.$/);
+      assert.match(
+        first.message,
+        /Location DK \(guessed from time zone Europe\/Copenhagen\): a guess \(offline \(CARBONTRACKER_OFFLINE=1\)\); set --country or CARBONTRACKER_COUNTRY to be sure\.$/,
+      );
+      assert.equal(provider.liveExpected?.(), false, "offline: the default is said at once");
       provider.start((r) => readings.push(r));
       await waitFor(() => messages.length > 0);
       assert.equal(await provider.forecastFor?.(Date.now(), Date.now() + 3_600_000), undefined);
@@ -75,43 +79,45 @@ test("CARBONTRACKER_OFFLINE=1: embedded figure, no request to any service", asyn
   );
 });
 
-test("a live figure that changes mid-run: each refresh is a reading with source and time, weighted by interval", async () => {
-  let figure = 300;
-  const latest = (): FakeAnswer => ({
-    body: { zone: "DE", carbonIntensity: figure, datetime: "2024-11-28T15:00:00.000Z", isEstimated: true },
-  });
+test("a live figure that changes mid-run: each reading covers its own period, back to before the run", async () => {
+  const hourStart = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  let point = { carbonIntensity: 300, datetime: new Date(hourStart).toISOString() };
   await withProvider(
-    (r) => (r.url.pathname === "/em/v3/carbon-intensity/latest" ? latest() : undefined),
+    (r) =>
+      r.url.pathname === "/em/v3/carbon-intensity/latest"
+        ? { body: { zone: "DE", ...point, isEstimated: true } }
+        : undefined,
     { country: "DE", apiKeys: { electricitymaps: KEY }, refreshIntervalS: 0.15 },
     async ({ provider, seen, messages, readings }) => {
       const t0 = Date.now();
       const timeline = new IntensityTimeline(provider.initial(t0));
+      assert.equal(provider.liveExpected?.(), true);
       provider.start((r) => {
         readings.push(r);
         timeline.add(r);
       });
       await waitFor(() => readings.length >= 2);
-      figure = 500;
+      // A newer period begins now (a real source would give the next hour).
+      const switchAt = Date.now();
+      point = { carbonIntensity: 500, datetime: new Date(switchAt).toISOString() };
       await waitFor(() => readings.some((r) => r.gPerKwh === 500));
+      await new Promise((resolve) => setTimeout(resolve, 100));
       provider.stop();
       const t1 = Date.now();
       assert.ok(readings.every((r) => r.source === "electricitymaps" && !r.forecast && r.location === "DE"));
-      for (let i = 1; i < readings.length; i++) {
-        assert.ok(
-          (readings[i]?.validFrom ?? 0) >= (readings[i - 1]?.validFrom ?? 0),
-          "validFrom is the fetch time, increasing",
-        );
-      }
-      assert.ok((readings[0]?.validFrom ?? 0) >= t0);
+      assert.equal(readings[0]?.validFrom, hourStart, "validFrom is the start of the hour the figure is for");
+      assert.equal(readings[0]?.validTo, hourStart + 3_600_000);
       assert.ok(seen.every((r) => r.headers["auth-token"] === KEY && !r.path.includes(KEY)));
       assert.ok(messages.some((m) => m === "info: Location: DE, as set by the user."));
-      // Interval weighting: each figure counts for the time it was in force.
-      const switchAt = readings.find((r) => r.gPerKwh === 500)?.validFrom ?? 0;
-      const firstLive = readings[0]?.validFrom ?? 0;
-      const initial = staticReading({ country: "DE", description: "DE", method: "override" }, t0).gPerKwh;
-      const expected =
-        (initial * (firstLive - t0) + 300 * (switchAt - firstLive) + 500 * (t1 - switchAt)) / (t1 - t0);
+      // The 300 covers from the run's start (its hour began before it), the 500 from its own start;
+      // the embedded figure covers nothing.
+      const expected = (300 * (switchAt - t0) + 500 * (t1 - switchAt)) / (t1 - t0);
       assert.ok(Math.abs(timeline.meanOver(t0, t1) - expected) < 1e-6);
+      timeline.account(1000, t0, t1);
+      assert.deepEqual(
+        timeline.shares().map((x) => [x.source, Number(x.energyShare.toFixed(6))]),
+        [["electricitymaps", 1]],
+      );
     },
   );
 });

@@ -2,7 +2,7 @@
 // sentence, --json, --csv, --statement and --by, and for bad input.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { runParseCommand, type ParseCommandOptions } from "../../src/reports/parse-command.js";
@@ -125,6 +125,45 @@ test("--csv: a header and one row per run, component columns, warnings in the la
   );
 });
 
+/** Significant digits of a number as written (`0.000189650523` has 9, `444.99999999999994` 17). */
+function digitsOf(written: string): number {
+  return written.replace(/^-/, "").replace(/e.*$/i, "").replace(".", "").replace(/^0+/, "").length;
+}
+
+test("--json and --csv show no float noise: energy and CO2eq to 12 significant digits, g/kWh to 2 decimals", async () => {
+  const paths = readdirSync(GENERATED).map((name) => join(GENERATED, name));
+  const json = await parse({ paths, json: true });
+  assert.equal(json.code, 0, json.stderr);
+  const numbers = [...json.stdout.matchAll(/"(\w+)": (-?[\d.]+(?:e[+-]?\d+)?)/g)];
+  assert.ok(numbers.length > 200, `${numbers.length} figures checked`);
+  for (const [, field, written] of numbers as unknown as [string, string, string][]) {
+    assert.ok(digitsOf(written) <= 12, `${field}: ${written} has float noise`);
+    if (field === "intensity_g_per_kwh") assert.match(written, /^\d+(\.\d{1,2})?$/, `${field}: ${written}`);
+  }
+  // The fixtures' intensities were 444.99999964013085 and the like (CO2eq / energy): 445 now.
+  const records = JSON.parse(json.stdout) as RunRecord[];
+  assert.ok(records.some((r) => r.intensity_g_per_kwh === 445));
+  // Totals are summed from full precision and rounded once: the sentence is the original's.
+  const sentence = await parse({ paths: [MULTI02] });
+  const total = Number(/estimated to use ([\d.]+) kWh/.exec(sentence.stdout)?.[1]);
+  const summed = (JSON.parse((await parse({ paths: [MULTI02], json: true })).stdout) as RunRecord[]).reduce(
+    (sum, r) => sum + r.energy_kwh,
+    0,
+  );
+  assert.ok(Math.abs(summed - total) <= total * 1e-11, `${summed} against ${total}`);
+  for (const by of [undefined, "job", "user"] as const) {
+    const csv = await parse({ paths, csv: true, by });
+    for (const row of csv.stdout.trimEnd().split("\n").slice(1)) {
+      for (const cell of row.split(",").filter((c) => /^-?[\d.]+(e[+-]?\d+)?$/.test(c)))
+        assert.ok(digitsOf(cell) <= 12, `CSV (--by ${by}) cell ${cell} has float noise`);
+    }
+  }
+  // Per group too: the totals of --by, summed at full precision and rounded once.
+  const grouped = await parse({ paths, json: true, by: "user" });
+  for (const [, field, written] of grouped.stdout.matchAll(/"([\w ]+)": (-?[\d.]+(?:e[+-]?\d+)?)/g))
+    assert.ok(digitsOf(written as string) <= 12, `--by user ${field}: ${written} has float noise`);
+});
+
 test("--statement: the sentence with readable figures, then method, intensity, PUE, counting and tools", async () => {
   const { code, stdout } = await parse({
     paths: [join(GENERATED, "multi-05-mixed-versions")],
@@ -137,7 +176,7 @@ test("--statement: the sentence with readable figures, then method, intensity, P
       "The training of models in this work is estimated to use 0.000479 kWh of electricity contributing to 0.000218 kg of CO2eq. This is equivalent to 0.00204 km travelled by car. Measured by carbontracker (https://github.com/lfwa/carbontracker).",
       "",
       "Method: 3 runs between 2026-11-28 and 2026-11-28, 0:00:11 (h:mm:ss) of training and 6 epochs counted in all.",
-      "CPU (Intel Xeon Gold 6226R, cpu:0): energy from sampled power averaged over time in 3 runs.",
+      "CPU (Intel Xeon Gold 6226R, cpu:0): energy from sampled power integrated over time in 3 runs.",
       "Carbon intensity: default: global average (2024) in 2 runs; default: world average (2019) in 1 run; 454.5 gCO2eq/kWh on average over the counted energy.",
       "PUE (applied to every energy figure): 1.58 in 3 runs.",
       "Counted: the measured consumption in 3 runs.",
@@ -154,7 +193,7 @@ test("--statement says when a figure is an estimate and when CO2eq is unknown", 
   });
   assert.match(
     stdout,
-    /^CPU \(cpu:0, Unknown CPU\): energy from estimates from TDP and utilisation \(not measurements\) in 1 run; sampled power averaged over time in 1 run\.$/m,
+    /^CPU \(cpu:0, Unknown CPU\): energy from estimates from TDP x utilisation \(not measurements\) in 1 run; sampled power integrated over time in 1 run\.$/m,
   );
   assert.match(stdout, /^CO2eq unknown \(no carbon intensity logged\) for 1 run: not included\.$/m);
   assert.match(stdout, /; source not logged in 1 run;/);
@@ -180,12 +219,23 @@ test("--by job groups SLURM job captures and JSONL runs; runs without a job stay
     ].join("\n"),
   );
   assert.match(sentence ?? "", /^The training of models in this work is estimated to use 16\.40\d+ kWh/);
-  const json = JSON.parse((await parse({ paths: [dir], by: "job", json: true })).stdout) as RunRecord[];
+  const json = JSON.parse((await parse({ paths: [dir], by: "job", json: true })).stdout) as {
+    groups: { group: string; energy_kwh: number }[];
+    runs: RunRecord[];
+  };
   assert.deepEqual(
-    json.map((r) => [r.group, r.slurm_job]),
+    json.runs.map((r) => [r.group, r.slurm_job]),
     [
       ["128646", "128646"],
       ["128647", "128647"],
+    ],
+  );
+  // The groups carry the numbers of the lines above.
+  assert.deepEqual(
+    json.groups.map((g) => [g.group, g.energy_kwh.toFixed(3)]),
+    [
+      ["128646", "13.749"],
+      ["128647", "2.654"],
     ],
   );
 });

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { BACKENDS } from "../../src/hardware/registry.js";
 import type { Snapshot } from "../../src/sampling/reader-set.js";
 import type { SamplerConfig } from "../../src/sampling/sampler.js";
 import { startBackgroundSampler } from "../../src/sampling/sampler-choice.js";
@@ -26,7 +27,11 @@ test("RAPL: the first reading is taken here at once, the worker takes over, the 
   }).start();
   const counter = realpathSync(join(fake.root, "intel-rapl:0", "energy_uj"));
   const seen: Snapshot[] = [];
-  const sampler = startBackgroundSampler(config({ CARBONTRACKER_POWERCAP_ROOT: fake.root }), () => undefined);
+  const sampler = startBackgroundSampler(
+    config({ CARBONTRACKER_POWERCAP_ROOT: fake.root }),
+    () => undefined,
+    BACKENDS,
+  );
   sampler.addListener?.((s) => seen.push(s));
   try {
     const t0 = fake.now();
@@ -63,6 +68,7 @@ test("a backend that may hang in a driver call (NVML named) is read in the worke
       components: ["gpu", "cpu"],
     },
     () => undefined,
+    BACKENDS,
   );
   try {
     assert.ok(sampler instanceof WorkerSampler);

@@ -4,16 +4,17 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type {
+  Backend,
   Component,
   DetectionContext,
   DeviceDescription,
   DeviceReading,
   Provenance,
 } from "../../hardware/types.js";
-import { detectReaders } from "../../hardware/registry.js";
+import { detectReaders } from "../../hardware/detect.js";
 import type { IntensityProvider } from "../../intensity/provider.js";
 import { ReaderSet } from "../../sampling/reader-set.js";
-import { joulesToKwh } from "../../units/index.js";
+import { co2eqGrams, facilityKwh } from "../../units/index.js";
 import { VERSION } from "../../version.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 import { attributeInterval, type DeviceDelta } from "./attribution.js";
@@ -27,6 +28,8 @@ export interface NodeAgentOptions {
   components: Component[];
   /** Detection seams; GPU visibility variables are dropped so every GPU of the node is seen. */
   context: DetectionContext;
+  /** Backends per component, in the order tried (the composition root's registry). */
+  backends: Record<Component, Backend[]>;
   procRoot: string;
   discovery: JobDiscovery;
   intensity: IntensityProvider;
@@ -129,11 +132,11 @@ export class NodeAgent {
   static async open(options: NodeAgentOptions): Promise<NodeAgent> {
     const env = { ...options.context.env };
     for (const name of GPU_VISIBILITY) delete env[name];
-    const detection = await detectReaders(options.components, {
-      ...options.context,
-      env,
-      devicesByPid: false,
-    });
+    const detection = await detectReaders(
+      options.components,
+      { ...options.context, env, devicesByPid: false },
+      options.backends,
+    );
     const set = new ReaderSet(detection.readers, detection.skipped, detection.notices);
     const agent = new NodeAgent(options, set, set.devices());
     await agent.discover(true);
@@ -239,7 +242,7 @@ export class NodeAgent {
       busyS !== undefined && previous.busyS !== undefined ? Math.max(0, busyS - previous.busyS) : 0;
     const split = attributeInterval(deltas, jobDeltas || [], busy);
     const intervalS = Math.max(1e-3, (tMs - previous.tMs) / 1000);
-    const gramsPerJoule = joulesToKwh(1) * this.options.pue * this.gPerKwh;
+    const gramsPerJoule = co2eqGrams(1, this.options.pue, this.gPerKwh);
     for (const d of deltas) {
       const unattributedJ = split.unattributed.get(d.device) ?? d.energyJ;
       const total = this.deviceTotals.get(d.device) ?? { energyJ: 0, unattributedJ: 0 };
@@ -310,7 +313,7 @@ export class NodeAgent {
       energy_j_by_component: byComponent,
       devices,
       co2eq_g: state.co2eqG,
-      g_per_kwh: energyJ > 0 ? state.co2eqG / (joulesToKwh(energyJ) * this.options.pue) : this.gPerKwh,
+      g_per_kwh: energyJ > 0 ? state.co2eqG / facilityKwh(energyJ, this.options.pue) : this.gPerKwh,
       pue: this.options.pue,
       attribution: state.source,
       gpus: state.gpus,

@@ -1,21 +1,18 @@
-// The last resort for CPUs without a readable energy counter: power = TDP × utilisation, with
-// utilisation from /proc/stat. Its figures always carry provenance `estimate`.
+// The last resort for CPUs without a readable energy counter: power from a wattage model
+// (cpu-power-model.ts) and utilisation from /proc/stat. Its figures always carry provenance
+// `estimate`, and its start-up line says which model, on which figures, in one sentence.
 import { HardwareReadError } from "../../errors/index.js";
 import type { Backend, DeviceReading, PowerReader } from "../types.js";
-import {
-  openProcStat,
-  readCpuModelName,
-  readProcStat,
-  type CpuTimes,
-  type ProcStatFile,
-} from "./proc-stat.js";
+import { openProcStat, readProcStat, type CpuTimes, type ProcStatFile } from "./proc-stat.js";
+import { readCpuinfo } from "./cpuinfo.js";
+import { chooseCpuPowerModel, modelDetails, type CpuPowerModel } from "./cpu-power-model.js";
+import { detectVm, DMI_DEFAULT_ROOT } from "./vm-detect.js";
 
-/**
- * Default TDP per logical CPU when `cpuTdp` is not given (W). Server and desktop parts sit near
- * 4-10 W per hardware thread (a 280 W 64-thread EPYC 4.4 W, a 65 W 8-thread desktop 8.1 W,
- * a 125 W 16-thread desktop 7.8 W); 7.5 W is a middle figure, stated wherever it is used.
- */
-export const DEFAULT_TDP_PER_LOGICAL_CPU_W = 7.5;
+/** Power at 0 % and 100 % utilisation (W); in between it is a straight line. */
+export interface LinearPower {
+  idleW: number;
+  maxW: number;
+}
 
 /** Estimated CPU power from utilisation, integrated between reads. */
 export class EstimateCpuReader implements PowerReader {
@@ -30,9 +27,9 @@ export class EstimateCpuReader implements PowerReader {
 
   constructor(
     private readonly procRoot: string,
-    readonly tdpW: number,
+    readonly power: LinearPower,
     private readonly deviceName: string,
-    readonly tdpSource: string,
+    private readonly details: Record<string, unknown> = {},
     nowMs: number = Date.now(),
   ) {
     this.stat = openProcStat(procRoot);
@@ -47,7 +44,7 @@ export class EstimateCpuReader implements PowerReader {
         device: this.deviceName,
         name: this.deviceName,
         provenance: "estimate" as const,
-        details: { tdp_w: this.tdpW, tdp_source: this.tdpSource, model: "TDP x utilisation (/proc/stat)" },
+        details: this.details,
       },
     ];
   }
@@ -66,7 +63,7 @@ export class EstimateCpuReader implements PowerReader {
     const dtS = Math.max(0, nowMs - this.lastMs) / 1000;
     if (dTotal > 0 && dtS > 0) {
       const utilisation = Math.min(1, Math.max(0, dBusy / dTotal));
-      this.lastPowerW = this.tdpW * utilisation;
+      this.lastPowerW = this.power.idleW + (this.power.maxW - this.power.idleW) * utilisation;
       this.energyJ += this.lastPowerW * dtS;
     }
     this.last = now;
@@ -79,12 +76,28 @@ export class EstimateCpuReader implements PowerReader {
   }
 }
 
+const DOCTOR = "run 'carbontracker doctor' to see why no counter is readable.";
+
+/** The one start-up line: which model, on which figures; for an unknown CPU, the string and the fallback. */
+function estimateNotice(model: CpuPowerModel, procRoot: string): string {
+  const from = `(utilisation: ${procRoot}/stat)`;
+  const why = model.noTdp ? ` ${model.noTdp.charAt(0).toUpperCase()}${model.noTdp.slice(1)}.` : "";
+  if (model.kind === "vm-share" || model.kind === "vm-ccf") {
+    return `No CPU energy counter is readable in this virtual machine (${model.vm.evidence}): CPU energy for ${model.deviceName} is a VM ESTIMATE of its share of the host CPU: ${model.how} ${from}.${why} Set --cpu-tdp to override; ${DOCTOR}`;
+  }
+  if (model.kind === "fallback") {
+    return `No CPU energy counter is readable, and ${model.noTdp}: CPU energy is an ESTIMATE from ${model.how} ${from}. Set --cpu-tdp to this machine's CPU TDP in watts; ${DOCTOR}`;
+  }
+  return `No CPU energy counter is readable: CPU energy for ${model.deviceName} is an ESTIMATE of ${model.how} ${from}. Set --cpu-tdp to override; ${DOCTOR}`;
+}
+
 /** The estimate backend: opens wherever /proc/stat is readable. */
 export const estimateCpuBackend: Backend = {
   id: "estimate",
   component: "cpu",
   open(context) {
-    const procRoot = context.env.CARBONTRACKER_PROC_ROOT ?? "/proc";
+    const procRoot = context.env.CARBONTRACKER_PROC_ROOT || "/proc";
+    const dmiRoot = context.env.CARBONTRACKER_DMI_ROOT || DMI_DEFAULT_ROOT;
     let times: CpuTimes;
     try {
       times = readProcStat(procRoot);
@@ -97,21 +110,14 @@ export const estimateCpuBackend: Backend = {
         },
       };
     }
-    const tdpW = context.cpuTdp ?? times.logicalCpus * DEFAULT_TDP_PER_LOGICAL_CPU_W;
-    const tdpSource =
-      context.cpuTdp !== undefined
-        ? "cpuTdp option"
-        : `default ${DEFAULT_TDP_PER_LOGICAL_CPU_W} W x ${times.logicalCpus} logical CPUs`;
-    const model = readCpuModelName(procRoot) ?? "Unknown CPU";
-    const reader = new EstimateCpuReader(procRoot, tdpW, model, tdpSource);
-    return {
-      reader,
-      notices: [
-        {
-          level: "warning",
-          message: `No CPU energy counter is readable: CPU energy for ${model} is an ESTIMATE of ${tdpW.toFixed(2)}W TDP (${tdpSource}) x utilisation from ${procRoot}/stat. Set --cpu-tdp for your CPU's TDP; run 'carbontracker doctor' to see why no counter is readable.`,
-        },
-      ],
-    };
+    const info = readCpuinfo(procRoot);
+    const model = chooseCpuPowerModel({
+      info,
+      logicalCpus: times.logicalCpus,
+      vm: info ? detectVm(info, dmiRoot) : { vm: false, evidence: `${procRoot}/cpuinfo is unreadable` },
+      ...(context.cpuTdp !== undefined ? { cpuTdp: context.cpuTdp } : {}),
+    });
+    const reader = new EstimateCpuReader(procRoot, model, model.deviceName, modelDetails(model, procRoot));
+    return { reader, notices: [{ level: "warning", message: estimateNotice(model, procRoot) }] };
   },
 };

@@ -61,14 +61,3 @@ export function openProcStat(procRoot: string): ProcStatFile {
     close: () => file.close(),
   };
 }
-
-/** The CPU model name from `<procRoot>/cpuinfo`, or undefined. */
-export function readCpuModelName(procRoot: string): string | undefined {
-  try {
-    const text = readTextNonBlocking(join(procRoot, "cpuinfo"));
-    const match = /^model name\s*:\s*(.+)$/m.exec(text);
-    return match?.[1]?.trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}

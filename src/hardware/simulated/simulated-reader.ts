@@ -60,6 +60,7 @@ export const simulatedCpuBackend: Backend = {
       notices: [
         {
           level: "info",
+          console: true,
           message: `Using simulated CPU: ${context.simCpu} with TDP: ${reader.powerW.toFixed(2)}W (at ${Math.round(util * 100)}% utilization)`,
         },
       ],
@@ -82,6 +83,7 @@ export const simulatedGpuBackend: Backend = {
       notices: [
         {
           level: "info",
+          console: true,
           message: `Using simulated GPU: ${context.simGpu} with power consumption: ${reader.powerW.toFixed(2)}W (at ${Math.round(util * 100)}% utilization)`,
         },
       ],

@@ -14,7 +14,7 @@ export const ENERGIDATASERVICE_DEFAULT_URL = "https://api.energidataservice.dk";
 export interface EnergiDataServiceConfig {
   http: HttpConfig;
   baseUrl: string;
-  /** Clock (Unix ms), for readings' validFrom. */
+  /** Clock (Unix ms), for a reading whose period cannot be read. */
   now?: () => number;
 }
 
@@ -103,12 +103,16 @@ export function createEnergiDataServiceSource(config: EnergiDataServiceConfig): 
       const values = [...newest.values()].map((r) => r.CO2Emission as number);
       const value = values.reduce((a, b) => a + b, 0) / values.length;
       const when = [...newest.values()][0]?.Minutes5UTC;
+      // The 5 minutes the figure is for (the areas' newest slots; the earliest start when they differ).
+      const starts = [...newest.values()].map((r) => parseUtc(r.Minutes5UTC)).filter(Number.isFinite);
+      const from = starts.length > 0 ? Math.min(...starts) : NaN;
       return {
         gPerKwh: value,
         source: ENERGIDATASERVICE_ID,
         location: place(areas),
         forecast: false,
-        validFrom: now(),
+        validFrom: Number.isFinite(from) ? from : now(),
+        ...(Number.isFinite(from) ? { validTo: Math.max(...starts) + FIVE_MINUTES_MS } : {}),
         message: `Energi Data Service: ${value} gCO2/kWh in ${place(areas)} for the 5 minutes from ${String(when)} UTC.`,
         fallback: false,
       };

@@ -25,7 +25,7 @@ export interface ElectricityMapsConfig {
   /** The `auth-token`; without one the source declines every location and makes no request. */
   apiKey?: string;
   onMessage: MessageSink;
-  /** Clock (Unix ms), for readings' validFrom. */
+  /** Clock (Unix ms), for a reading whose period cannot be read. */
   now?: () => number;
 }
 
@@ -97,12 +97,15 @@ export function createElectricityMapsSource(config: ElectricityMapsConfig): Elec
     const when = typeof point.datetime === "string" ? ` for the hour from ${point.datetime}` : "";
     const estimated = point.isEstimated === true ? ", estimated" : "";
     const place = placeLabel(location, point.zone);
+    // `datetime` is the start of the hour the figure is for.
+    const start = typeof point.datetime === "string" ? Date.parse(point.datetime) : NaN;
     return {
       gPerKwh: value,
       source: ELECTRICITYMAPS_ID,
       location: place,
       forecast: false,
-      validFrom: now(),
+      validFrom: Number.isFinite(start) ? start : now(),
+      ...(Number.isFinite(start) ? { validTo: start + HOUR_MS } : {}),
       message: `Electricity Maps ${how}: ${value} gCO2eq/kWh at ${place}${when}${estimated}.`,
       fallback: false,
     };
@@ -147,7 +150,7 @@ export function createElectricityMapsSource(config: ElectricityMapsConfig): Elec
           }
           // A latest point without a figure: the newest figure of the last 24 h stands in.
           const newest = (await history({ ...location }, signal)).at(-1);
-          if (newest) return { ...newest, validFrom: now(), validTo: undefined, message: newest.message };
+          if (newest) return newest;
           throw new IntensityFetchError(
             ELECTRICITYMAPS_ID,
             "electricitymaps: no figure in latest or history.",

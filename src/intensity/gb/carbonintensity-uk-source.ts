@@ -14,7 +14,7 @@ export const CARBONINTENSITY_UK_DEFAULT_URL = "https://api.carbonintensity.org.u
 export interface CarbonIntensityUkConfig {
   http: HttpConfig;
   baseUrl: string;
-  /** Clock (Unix ms), for readings' validFrom. */
+  /** Clock (Unix ms), for a reading whose period cannot be read. */
   now?: () => number;
 }
 
@@ -80,15 +80,22 @@ export function createCarbonIntensityUkSource(config: CarbonIntensityUkConfig): 
     return parseJson(CARBONINTENSITY_UK_ID, answer);
   };
 
-  const currentReading = (value: number, place: string, period: Period, scope: string): IntensityReading => ({
-    gPerKwh: value,
-    source: CARBONINTENSITY_UK_ID,
-    location: place,
-    forecast: false,
-    validFrom: now(),
-    message: `National Grid ESO ${scope} carbon intensity: ${value} gCO2/kWh at ${place} for ${String(period.from)}–${String(period.to)}.`,
-    fallback: false,
-  });
+  /** A current figure: valid for its half hour (from/to), or from now when the period is unreadable. */
+  const currentReading = (value: number, place: string, period: Period, scope: string): IntensityReading => {
+    const from = parseUkTime(period.from);
+    const to = parseUkTime(period.to);
+    const known = Number.isFinite(from) && Number.isFinite(to) && to > from;
+    return {
+      gPerKwh: value,
+      source: CARBONINTENSITY_UK_ID,
+      location: place,
+      forecast: false,
+      validFrom: known ? from : now(),
+      ...(known ? { validTo: to } : {}),
+      message: `National Grid ESO ${scope} carbon intensity: ${value} gCO2/kWh at ${place} for ${String(period.from)}–${String(period.to)}.`,
+      fallback: false,
+    };
+  };
 
   const regional = async (postcode: string, signal?: AbortSignal): Promise<IntensityReading> => {
     const outward = outwardCode(postcode);

@@ -39,19 +39,32 @@ export function timeZoneGuess(timeZone: string | undefined): Location | undefine
   };
 }
 
+/** Why detection fell back to the time zone: offline, or the lookups that failed. */
+const OFFLINE_REASON = "offline (CARBONTRACKER_OFFLINE=1)";
+
+/** The time-zone guess or the unknown location, saying why (`note`) it is no better. */
+function fallbackLocation(why: string, timeZone: string | undefined): Location {
+  const guess = timeZoneGuess(timeZone);
+  if (guess) return { ...guess, note: why };
+  return { ...UNKNOWN_LOCATION, note: `${why}, and the time zone (${timeZone ?? "none"}) names no country` };
+}
+
 /**
  * The location known without any network call: overrides, else a fresh cached answer, else the
- * time-zone guess, else unknown. Used for the figure the tracker needs at once.
+ * time-zone guess, else unknown (offline, both say why). Used for the figure the tracker needs
+ * at once.
  */
 export function quickLocation(
   overrides: Location | undefined,
   cacheDir: string,
   nowMs: number,
   timeZone: string | undefined,
+  offline = false,
 ): Location {
-  return (
-    overrides ?? readCachedLocation(cacheDir, nowMs)?.location ?? timeZoneGuess(timeZone) ?? UNKNOWN_LOCATION
-  );
+  const known = overrides ?? readCachedLocation(cacheDir, nowMs)?.location;
+  if (known) return known;
+  if (offline) return fallbackLocation(OFFLINE_REASON, timeZone);
+  return timeZoneGuess(timeZone) ?? UNKNOWN_LOCATION;
 }
 
 /** Runs the steps in order and reports each one through ctx.onMessage. Never rejects. */
@@ -108,18 +121,14 @@ export async function resolveLocation(
       );
     }
   }
-  const why = ctx.offline ? "offline (CARBONTRACKER_OFFLINE=1)" : failures.join("; ");
-  const guess = timeZoneGuess(ctx.timeZone);
-  if (guess) {
-    say(
-      "warning",
-      `Location: ${why}; guessed ${guess.country} from the system time zone ${ctx.timeZone}. This is a guess: set --country or CARBONTRACKER_COUNTRY to be sure.`,
-    );
-    return guess;
-  }
+  const why = ctx.offline ? OFFLINE_REASON : failures.join("; ");
+  // Said once, by the default figure's warning (static-source.ts), which carries this note.
+  const location = fallbackLocation(why, ctx.timeZone);
   say(
-    "warning",
-    `Location: ${why}; the time zone (${ctx.timeZone ?? "none"}) names no country, so the location is unknown and the world average is used. Set --country or CARBONTRACKER_COUNTRY.`,
+    "info",
+    location.method === "timezone-guess"
+      ? `Location: ${why}; guessed ${location.country} from the system time zone ${ctx.timeZone}.`
+      : `Location: ${location.note}; the location is unknown.`,
   );
-  return UNKNOWN_LOCATION;
+  return location;
 }

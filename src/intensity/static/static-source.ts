@@ -26,10 +26,16 @@ export function staticReading(location: Location, nowMs: number): IntensityReadi
   let message: string;
   if (isWorld && location.method === "unknown") {
     message = `No carbon intensity provider specified and no location detected. Defaulting to global average carbon intensity for ${annual.year}: ${value} gCO2eq/kWh (${annual.source}).`;
+    if (location.note) message += ` Location: ${location.note}; set --country or CARBONTRACKER_COUNTRY.`;
   } else if (isWorld) {
     message = `No annual carbon intensity is shipped for ${location.description}. Defaulting to global average carbon intensity for ${annual.year}: ${value} gCO2eq/kWh (${annual.source}).`;
   } else {
     message = `Defaulted to average carbon intensity for ${annual.place}${yearText} of ${value} gCO2eq/kWh (${annual.source}).`;
+  }
+  if (location.method === "timezone-guess") {
+    message += location.note
+      ? ` Location ${location.description}: a guess (${location.note}); set --country or CARBONTRACKER_COUNTRY to be sure.`
+      : ` Location ${location.description}: a guess.`;
   }
   return {
     gPerKwh: annual.gPerKwh,

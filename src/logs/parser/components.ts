@@ -1,6 +1,5 @@
 // Per-component measurements (the original's `parse_logs` shape) and what they add up to, from
 // the standard log's epoch durations and power values.
-import { joulesToKwh } from "../../units/index.js";
 import type { ComponentMeasurements } from "./types.js";
 import type { StandardLog } from "./standard-log.js";
 
@@ -40,9 +39,4 @@ export function energyByComponentJ(
     totals[name] = joules;
   }
   return totals;
-}
-
-/** kWh after PUE of some joules. */
-export function kwhAfterPue(joules: number, pue: number): number {
-  return joulesToKwh(joules) * pue;
 }

@@ -1,6 +1,7 @@
 // Runs from console output kept in SLURM `job.*.out` files, notebooks or pasted text: blocks
 // among any other lines. One capture may hold several runs; a run ends at "Finished
-// monitoring.", at a new "components were found" line, or when a block kind repeats.
+// monitoring.", at a new "components were found" line, or when a block kind repeats. Our runs
+// say "Training was interrupted ..." before the actual block when stopped early: that actual counts.
 import { basename } from "node:path";
 import type { SlurmIdentity } from "../schema.js";
 import { consumptionOf, scanConsumptionBlocks, type FoundBlock } from "./consumption-blocks.js";
@@ -12,6 +13,8 @@ import { splitLines } from "./text-lines.js";
 import type { ComponentMeasurements, ParsedRun } from "./types.js";
 
 const FINISHED = /Finished monitoring\./;
+/** Our marker of an interrupted run (the original writes it to its standard log only). */
+const INTERRUPTED = /Training was interrupted before all \d+ epochs were monitored/;
 const FOUND = "The following components were found:";
 const SLURM_FILE = /(?:^|[^a-z])(?:job|slurm)[._-](\d+)(?:_(\d+))?/i;
 
@@ -98,7 +101,10 @@ export function parseConsoleCapture(
     }
     const actual = consumptionOf(group.find((b) => b.kind === "actual"));
     const pred = consumptionOf(group.find((b) => b.kind === "predicted"));
-    const decision = decideCounted({ actual, pred, measured: null, earlyStop: null, loggedEpochs: null });
+    // Printed before the run's last block; a capture without it cannot tell an early stop.
+    const lastBlock = (group.at(-1)?.line ?? from) - from;
+    const earlyStop = span.slice(0, lastBlock).some((l) => INTERRUPTED.test(l)) ? true : null;
+    const decision = decideCounted({ actual, pred, measured: null, earlyStop, loggedEpochs: null });
     return {
       runId: `${basename(file)}#${k + 1}`,
       source: "console",
@@ -111,13 +117,14 @@ export function parseConsoleCapture(
       start: null,
       pue: null,
       components,
-      earlyStop: null,
+      earlyStop,
       actual,
       pred,
       measured: null,
       counted: decision.counted,
       intensity: scanIntensity(span),
       samples: [],
+      deviceEpochs: [],
       warnings: decision.warnings,
     };
   });

@@ -89,7 +89,7 @@ export function decideCounted(input: CountedInput): { counted: CountedConsumptio
       };
     }
     warnings.push(
-      `ended before any epoch was logged: nothing counted (its prediction was ${pred.energyKwh} kWh)`,
+      `ended before any epoch was logged: nothing counted (its prediction was ${Number(pred.energyKwh.toPrecision(12))} kWh)`,
     );
     return { counted: none("no finished epoch"), warnings };
   }

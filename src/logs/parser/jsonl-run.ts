@@ -1,19 +1,20 @@
 // One run from our JSONL (DESIGN.md "Logs"): exact per-device energies, provenance, intensity
 // and samples. A run killed mid-write leaves a last line cut short; every complete line counts.
+import { facilityKwh } from "../../units/index.js";
 import { CAR_GRAMS_PER_KM } from "../format.js";
 import type {
   ActualRecord,
   EpochRecord,
+  JobRecord,
   IntensityRecord,
   PredictionRecord,
   SampleRecord,
   SlurmIdentity,
   StartRecord,
 } from "../schema.js";
-import { kwhAfterPue } from "./components.js";
 import { decideCounted } from "./counted.js";
 import { splitLines } from "./text-lines.js";
-import type { ComponentMeasurements, Consumption, ParsedRun, RunFilePaths } from "./types.js";
+import type { ComponentMeasurements, Consumption, DeviceEpoch, ParsedRun, RunFilePaths } from "./types.js";
 
 /** The JSONL text of one run and where it came from. */
 export interface JsonlRunInput {
@@ -127,6 +128,43 @@ function componentsOf(
   return components;
 }
 
+/** Each device's energy in each counted epoch, with the GPU's UUID where the start record has it. */
+function deviceEpochsOf(start: StartRecord | undefined, epochs: EpochRecord[]): DeviceEpoch[] {
+  const uuids = new Map<string, string>();
+  for (const d of start?.devices ?? []) {
+    if (isObject(d) && typeof d.device === "string" && typeof d.uuid === "string")
+      uuids.set(d.device, d.uuid);
+  }
+  const out: DeviceEpoch[] = [];
+  for (const e of epochs) {
+    const epochJ = num(e.energy_j) ?? 0;
+    const epochG = num(e.co2eq_g) ?? 0;
+    const startMs = num(e.start_t);
+    const endMs = num(e.end_t);
+    if (startMs === null || endMs === null) continue;
+    for (const d of Array.isArray(e.devices) ? e.devices : []) {
+      const energyJ = isObject(d) ? num(d.energy_j) : null;
+      if (energyJ === null || typeof d.component !== "string" || typeof d.device !== "string") continue;
+      out.push({
+        component: d.component,
+        device: d.device,
+        uuid: uuids.get(d.device) ?? null,
+        energyJ,
+        co2eqG: epochJ > 0 ? (epochG * energyJ) / epochJ : 0,
+        startMs,
+        endMs,
+        provenance: typeof d.provenance === "string" ? d.provenance : "unknown",
+      });
+    }
+  }
+  return out;
+}
+
+/** The node agent's job records among a JSONL's records (an agent's log holds only these). */
+export function jobRecordsOf(text: string): JobRecord[] {
+  return readJsonlRecords(text).records.filter((r) => r.type === "job") as unknown as JobRecord[];
+}
+
 /** The run its JSONL describes, or null when the text holds no record at all. */
 export function buildJsonlRun(input: JsonlRunInput): ParsedRun | null {
   const { records, problems } = readJsonlRecords(input.text);
@@ -153,7 +191,7 @@ export function buildJsonlRun(input: JsonlRunInput): ParsedRun | null {
     measured = {
       epochs: epochs.length,
       durationS: epochs.reduce((s, e) => s + (num(e.duration_s) ?? 0), 0),
-      energyKwh: kwhAfterPue(joules, pue ?? 1),
+      energyKwh: facilityKwh(joules, pue ?? 1),
       co2eqG: co2,
       equivalents: carEquivalent(co2),
     };
@@ -200,6 +238,9 @@ export function buildJsonlRun(input: JsonlRunInput): ParsedRun | null {
       year: num(first?.year),
     },
     samples,
+    command: Array.isArray(start?.command) ? start.command.filter((a) => typeof a === "string") : null,
+    endReason,
+    deviceEpochs: deviceEpochsOf(start, epochs),
     warnings,
   };
 }

@@ -6,10 +6,10 @@ import { looksLikeCapture, parseConsoleCapture } from "./console-capture.js";
 import { contentPrint, dedupeRuns, primaryFile, type RunEntry } from "./dedupe-runs.js";
 import { fileOwner } from "./file-owner.js";
 import { findLogFiles, type RunFileGroup } from "./find-log-files.js";
-import { buildJsonlRun } from "./jsonl-run.js";
+import { buildJsonlRun, jobRecordsOf } from "./jsonl-run.js";
 import { sortKey, type LogFileKind } from "./run-id.js";
 import { buildTextRun } from "./text-run.js";
-import type { ParseIssue, ParseResult, RunFilePaths } from "./types.js";
+import type { AgentJob, ParseIssue, ParseResult, RunFilePaths } from "./types.js";
 
 /** How to read. */
 export interface ReadLogsOptions {
@@ -55,13 +55,27 @@ async function readTexts(files: string[], captures: Set<string>, named: Set<stri
   return texts;
 }
 
-function runOfGroup(group: RunFileGroup, texts: Map<string, string>, warn: Warn): RunEntry | null {
+function runOfGroup(
+  group: RunFileGroup,
+  texts: Map<string, string>,
+  warn: Warn,
+  agentJobs: AgentJob[],
+): RunEntry | null {
   const f = group.files;
   const text = (kind: LogFileKind) => (f[kind] !== undefined ? texts.get(f[kind] as string) : undefined);
   const files: RunFilePaths = {};
   for (const kind of ["standard", "output", "err", "jsonl"] as const) if (f[kind]) files[kind] = f[kind];
   const key = join(group.dir, sortKey(group.runId));
   const jsonl = text("jsonl");
+  // A node agent's log (`carbontracker agent`) holds job records, not a run.
+  const jobs =
+    jsonl !== undefined && !f.standard && !f.output && jsonl.includes('"type":"job"')
+      ? jobRecordsOf(jsonl)
+      : [];
+  if (jobs.length > 0) {
+    for (const record of jobs) agentJobs.push({ file: f.jsonl as string, record });
+    return null;
+  }
   if (jsonl !== undefined) {
     const run = buildJsonlRun({ runId: group.runId, files, text: jsonl });
     if (run) return { run, key, print: contentPrint(group.runId, jsonl) };
@@ -112,8 +126,9 @@ export async function readLogs(
   );
 
   const logs: RunEntry[] = [];
+  const agentJobs: AgentJob[] = [];
   for (const group of found.groups) {
-    const entry = runOfGroup(group, texts, warn);
+    const entry = runOfGroup(group, texts, warn, agentJobs);
     if (entry) logs.push(entry);
   }
   for (const file of found.beside) {
@@ -145,5 +160,5 @@ export async function readLogs(
   }
   for (const run of runs) for (const w of run.warnings) warn(primaryFile(run), w);
   issues.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { runs, issues };
+  return { runs, agentJobs, issues };
 }

@@ -1,8 +1,9 @@
 // One run from the original's text logs: the standard log (epochs, power, PUE, early stop), the
 // output log (consumption blocks) and, when present, the err log (2.4 writes its intensity
 // fallback there). Either of the first two may be missing (an orphan); what is left still counts.
+import { facilityKwh } from "../../units/index.js";
 import { consumptionOf, scanConsumptionBlocks } from "./consumption-blocks.js";
-import { componentsOf, energyByComponentJ, kwhAfterPue } from "./components.js";
+import { componentsOf, energyByComponentJ } from "./components.js";
 import { decideCounted } from "./counted.js";
 import { parseComponentsLine } from "./devices.js";
 import { scanIntensity } from "./intensity-lines.js";
@@ -46,7 +47,7 @@ function measuredOf(
   ratios: ReturnType<typeof ratiosOf>,
   fallbackGPerKwh: number | null,
 ): Consumption & { epochs: number } {
-  const energyKwh = kwhAfterPue(joules, pue);
+  const energyKwh = facilityKwh(joules, pue);
   const gPerKwh = ratios.gPerKwh ?? fallbackGPerKwh;
   const co2eqG = gPerKwh === null ? null : energyKwh * gPerKwh;
   let equivalents: Record<string, number> | null = null;
@@ -158,6 +159,7 @@ export function buildTextRun(input: TextRunInput): ParsedRun {
     counted,
     intensity: { ...intensity, gPerKwh: intensity.gPerKwh ?? ratios.gPerKwh },
     samples: [],
+    deviceEpochs: [],
     warnings,
   };
 }

@@ -1,6 +1,7 @@
 // What the parser hands out: one ParsedRun per run, whichever file it came from (our JSONL, the
 // original's text logs, a console capture), so the aggregate, tables and statement see one shape.
-import type { SampleRecord, SlurmIdentity } from "../schema.js";
+import type { Milliseconds } from "../../units/index.js";
+import type { JobRecord, SampleRecord, SlurmIdentity } from "../schema.js";
 
 /** Which kind of file a run was read from. */
 export type RunSource = "jsonl" | "text" | "console";
@@ -63,6 +64,21 @@ export interface RunFilePaths {
   capture?: string;
 }
 
+/** One device's energy in one counted epoch (our JSONL only): what the cluster totals add up. */
+export interface DeviceEpoch {
+  component: string;
+  device: string;
+  /** The GPU's UUID where the run logged one: the same GPU under another local index. */
+  uuid: string | null;
+  /** Device energy, before PUE (J). */
+  energyJ: number;
+  /** This device's share of the epoch's CO2eq (g, PUE applied). */
+  co2eqG: number;
+  startMs: Milliseconds;
+  endMs: Milliseconds;
+  provenance: string;
+}
+
 /** Everything known about one run. */
 export interface ParsedRun {
   /** `<prefix_><pid>.<id>_<YYYY-MM-DDTHHMMSSZ>` for log files; `<file>#<n>` for console captures. */
@@ -90,6 +106,12 @@ export interface ParsedRun {
   intensity: IntensityInfo;
   /** JSONL only: every power/energy sample. */
   samples: SampleRecord[];
+  /** JSONL only: the command the run wrapped (or the script), as its start record names it. */
+  command?: string[] | null;
+  /** JSONL only: the `end` record's reason; null while there is none (still running, or killed). */
+  endReason?: string | null;
+  /** JSONL only: each device's energy in each counted epoch. */
+  deviceEpochs: DeviceEpoch[];
   /** Things a reader of the figures should know, each naming what it is about. */
   warnings: string[];
 }
@@ -102,9 +124,17 @@ export interface ParseIssue {
   severity: "error" | "warning";
 }
 
+/** A node agent's record of a finished job, and the file it was read from. */
+export interface AgentJob {
+  file: string;
+  record: JobRecord;
+}
+
 /** Runs found in a set of paths and what could not be used. */
 export interface ParseResult {
   runs: ParsedRun[];
+  /** Jobs measured by node agents (`carbontracker agent`): not runs, but energy of jobs. */
+  agentJobs: AgentJob[];
   issues: ParseIssue[];
 }
 

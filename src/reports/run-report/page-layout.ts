@@ -2,6 +2,7 @@
 // (HTML) and the PDF renderers draw the very same page.
 import { formatDuration } from "../../units/index.js";
 import { VERSION } from "../../version.js";
+import { energyUnit, massUnit, withUnit, type DisplayUnit } from "../figures.js";
 import type { Point, ReportModel } from "./report-model.js";
 
 /** A4 in PostScript points. */
@@ -23,7 +24,8 @@ export type Primitive =
   | { kind: "line"; x1: number; y1: number; x2: number; y2: number; color: string; width: number }
   | { kind: "polyline"; points: [number, number][]; color: string; width: number };
 
-interface Box {
+/** A chart's plot area on the page, in points (its title sits above, its axis labels below). */
+export interface Box {
   x: number;
   y: number;
   w: number;
@@ -44,10 +46,9 @@ const PALETTE = [
 ];
 const AXIS = "#555555";
 
-function fmt(value: number | null | undefined, digits = 6): string {
+function fmt(value: number | null | undefined, unit: DisplayUnit): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "n/a";
-  if (value !== 0 && Math.abs(value) < 10 ** -digits) return value.toExponential(3);
-  return value.toFixed(digits);
+  return withUnit(value, unit);
 }
 
 /** Round tick values covering [min, max]. */
@@ -283,6 +284,93 @@ function lines(
   return true;
 }
 
+/** Energy per epoch as bars (before PUE), or a note when no epoch finished. */
+export function drawEpochEnergy(out: Primitive[], box: Box, model: ReportModel): void {
+  const epochUnit = energyUnit(Math.max(0, ...model.epochs.map((e) => e.energyKwh)));
+  const epochTitle = `Energy per epoch (${epochUnit.label}, before PUE)`;
+  if (model.epochs.length > 0) {
+    bars(
+      out,
+      box,
+      epochTitle,
+      epochUnit.label,
+      model.epochs.map((e, i) => ({
+        label: String(e.epoch),
+        value: e.energyKwh * epochUnit.perBase,
+        color: PALETTE[i % 2 === 0 ? 0 : 3] as string,
+      })),
+    );
+  } else {
+    axes(out, box, epochTitle, "", epochUnit.label, 1, 0, false);
+    emptyNote(out, box, "no finished epoch in the log");
+  }
+}
+
+/** Power over time, one line per device (W), or a note when the run has no JSONL. */
+export function drawPower(out: Primitive[], box: Box, model: ReportModel): void {
+  const drawn = lines(
+    out,
+    box,
+    "Power over time per device (W)",
+    "W",
+    model.power.map((p) => ({
+      // Estimates and simulated devices say so beside their line; measured ones in the table.
+      name:
+        p.provenance === "estimate" || p.provenance === "simulated"
+          ? `${p.device} (${p.provenance})`
+          : p.device,
+      points: p.points,
+    })),
+  );
+  if (!drawn) {
+    axes(out, box, "Power over time per device (W)", "time since start (s)", "W", 1, 0);
+    emptyNote(out, box, "recorded only in the JSONL, which this run lacks");
+  }
+}
+
+/** Carbon intensity over time as steps (g/kWh), or the one figure the log states. */
+export function drawIntensity(out: Primitive[], box: Box, model: ReportModel): void {
+  const drawn = lines(out, box, "Carbon intensity over time (gCO2eq/kWh)", "g/kWh", [
+    { name: model.intensitySource ?? "intensity", points: model.intensity, step: true },
+  ]);
+  if (!drawn) {
+    axes(
+      out,
+      box,
+      "Carbon intensity over time (gCO2eq/kWh)",
+      "time since start (s)",
+      "g/kWh",
+      1,
+      model.gPerKwh ?? 0,
+    );
+    emptyNote(
+      out,
+      box,
+      model.gPerKwh === null ? "no intensity in the log" : `one figure: ${model.gPerKwh.toFixed(2)}`,
+    );
+  }
+}
+
+/** Predicted against actual energy as bars (incl. PUE), or a note without either. */
+export function drawPredictedActual(out: Primitive[], box: Box, model: ReportModel): void {
+  const compared = energyUnit(Math.max(0, model.predicted?.energyKwh ?? 0, model.actual?.energyKwh ?? 0));
+  const comparedTitle = `Predicted against actual (${compared.label}, incl. PUE)`;
+  const comparison: { label: string; value: number; color: string }[] = [];
+  const { predicted: p, actual: a } = model;
+  const bar = (label: string, kwh: number, color: string) => ({
+    label,
+    value: kwh * compared.perBase,
+    color,
+  });
+  if (p) comparison.push(bar(`predicted (${p.epochs ?? "?"} ep.)`, p.energyKwh, "#edae49"));
+  if (a) comparison.push(bar(`actual (${a.epochs ?? "?"} ep.)`, a.energyKwh, "#1b6ca8"));
+  if (comparison.length > 0) bars(out, box, comparedTitle, compared.label, comparison);
+  else {
+    axes(out, box, comparedTitle, "", compared.label, 1, 0, false);
+    emptyNote(out, box, "no consumption block in the log");
+  }
+}
+
 /** Lays out the whole report page. */
 export function layoutReport(model: ReportModel): Primitive[] {
   const out: Primitive[] = [];
@@ -291,8 +379,8 @@ export function layoutReport(model: ReportModel): Primitive[] {
   out.push({ kind: "text", x: left, y: 60, text: model.runId, size: 8, color: AXIS });
 
   const summary: [string, string][] = [
-    ["Energy (kWh, incl. PUE)", fmt(model.energyKwh)],
-    ["CO2eq (g)", fmt(model.co2eqG)],
+    ["Energy (incl. PUE)", fmt(model.energyKwh, energyUnit(model.energyKwh))],
+    ["CO2eq", fmt(model.co2eqG, massUnit(model.co2eqG ?? 0))],
     ["Duration", model.durationS === null ? "n/a" : formatDuration(model.durationS)],
     ["Epochs counted", model.epochsCounted === null ? "n/a" : String(model.epochsCounted)],
     ["Carbon intensity (gCO2eq/kWh)", model.gPerKwh === null ? "n/a" : model.gPerKwh.toFixed(2)],
@@ -316,84 +404,10 @@ export function layoutReport(model: ReportModel): Primitive[] {
   const row2: Box = { x: left + 20, y: 410, w: chartW, h: chartH };
   const row2b: Box = { x: col2, y: 410, w: chartW, h: chartH };
 
-  if (model.epochs.length > 0) {
-    bars(
-      out,
-      row1,
-      "Energy per epoch (kWh, before PUE)",
-      "kWh",
-      model.epochs.map((e, i) => ({
-        label: String(e.epoch),
-        value: e.energyKwh,
-        color: PALETTE[i % 2 === 0 ? 0 : 3] as string,
-      })),
-    );
-  } else {
-    axes(out, row1, "Energy per epoch (kWh, before PUE)", "", "kWh", 1, 0, false);
-    emptyNote(out, row1, "no finished epoch in the log");
-  }
-  const powerDrawn = lines(
-    out,
-    row1b,
-    "Power over time per device (W)",
-    "W",
-    model.power.map((p) => ({
-      // Estimates and simulated devices say so beside their line; measured ones in the table.
-      name:
-        p.provenance === "estimate" || p.provenance === "simulated"
-          ? `${p.device} (${p.provenance})`
-          : p.device,
-      points: p.points,
-    })),
-  );
-  if (!powerDrawn) {
-    axes(out, row1b, "Power over time per device (W)", "time since start (s)", "W", 1, 0);
-    emptyNote(out, row1b, "recorded only in the JSONL, which this run lacks");
-  }
-  const intensityDrawn = lines(out, row2, "Carbon intensity over time (gCO2eq/kWh)", "g/kWh", [
-    { name: model.intensitySource ?? "intensity", points: model.intensity, step: true },
-  ]);
-  if (!intensityDrawn) {
-    axes(
-      out,
-      row2,
-      "Carbon intensity over time (gCO2eq/kWh)",
-      "time since start (s)",
-      "g/kWh",
-      1,
-      model.gPerKwh ?? 0,
-    );
-    emptyNote(
-      out,
-      row2,
-      model.gPerKwh === null ? "no intensity in the log" : `one figure: ${model.gPerKwh.toFixed(2)}`,
-    );
-  }
-  const comparison = [
-    ...(model.predicted
-      ? [
-          {
-            label: `predicted (${model.predicted.epochs ?? "?"} ep.)`,
-            value: model.predicted.energyKwh,
-            color: "#edae49",
-          },
-        ]
-      : []),
-    ...(model.actual
-      ? [
-          {
-            label: `actual (${model.actual.epochs ?? "?"} ep.)`,
-            value: model.actual.energyKwh,
-            color: "#1b6ca8",
-          },
-        ]
-      : []),
-  ];
-  if (comparison.length > 0) bars(out, row2b, "Predicted against actual (kWh, incl. PUE)", "kWh", comparison);
-  else {
-    axes(out, row2b, "Predicted against actual (kWh, incl. PUE)", "", "kWh", 1, 0, false);
-    emptyNote(out, row2b, "no consumption block in the log");
-  }
+  drawEpochEnergy(out, row1, model);
+  drawPower(out, row1b, model);
+  drawIntensity(out, row2, model);
+  drawPredictedActual(out, row2b, model);
 
   let y = 590;
   out.push({ kind: "text", x: left, y, text: "Where each figure comes from", size: 10, bold: true });

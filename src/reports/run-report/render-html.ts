@@ -1,5 +1,6 @@
 // The report as one self-contained HTML file: inline CSS and one inline SVG page (the same
 // layout as the PDF), plus the figures as a table for screen readers and copy-paste.
+import { energyUnit, massUnit, readable, withUnit } from "../figures.js";
 import { layoutReport, PAGE, type Primitive } from "./page-layout.js";
 import type { ReportModel } from "./report-model.js";
 
@@ -7,7 +8,8 @@ function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function svgOf(primitive: Primitive): string {
+/** One drawing primitive as an SVG element (the dashboard draws the report's charts with it too). */
+export function svgOf(primitive: Primitive): string {
   switch (primitive.kind) {
     case "text":
       return `<text x="${primitive.x.toFixed(1)}" y="${primitive.y.toFixed(1)}" font-size="${primitive.size}"${primitive.bold ? ' font-weight="bold"' : ""} fill="${primitive.color ?? "#000000"}" text-anchor="${primitive.anchor ?? "start"}">${escape(primitive.text)}</text>`;
@@ -23,12 +25,16 @@ function svgOf(primitive: Primitive): string {
 /** Renders the report as a self-contained HTML document (no network, no scripts). */
 export function renderHtml(model: ReportModel): string {
   const svg = layoutReport(model).map(svgOf).join("\n");
+  const epochUnit = energyUnit(Math.max(0, ...model.epochs.map((e) => e.energyKwh)));
   const rows = model.epochs
     .map(
       (e) =>
-        `<tr><td>${e.epoch}</td><td>${e.durationS.toFixed(2)}</td><td>${e.energyKwh.toExponential(6)}</td></tr>`,
+        `<tr><td>${e.epoch}</td><td>${e.durationS.toFixed(2)}</td><td>${readable(e.energyKwh * epochUnit.perBase)}</td></tr>`,
     )
     .join("");
+  const energy = withUnit(model.energyKwh, energyUnit(model.energyKwh));
+  const co2eq = model.co2eqG === null ? "n/a" : withUnit(model.co2eqG, massUnit(model.co2eqG));
+  const intensity = model.gPerKwh === null ? "n/a" : `${model.gPerKwh.toFixed(2)} gCO2eq/kWh`;
   const provenance = model.provenance
     .map((p) => `<tr><td>${escape(p.figure)}</td><td>${escape(p.how)}</td></tr>`)
     .join("");
@@ -54,10 +60,10 @@ ${svg}
 </svg>
 <section class="figures">
 <h2>Figures</h2>
-<table><tr><th>Energy (kWh, incl. PUE)</th><td>${model.energyKwh}</td></tr>
-<tr><th>CO2eq (g)</th><td>${model.co2eqG ?? "n/a"}</td></tr>
-<tr><th>Carbon intensity (gCO2eq/kWh)</th><td>${model.gPerKwh ?? "n/a"}</td></tr></table>
-<table><tr><th>Epoch</th><th>Duration (s)</th><th>Energy (kWh, before PUE)</th></tr>${rows}</table>
+<table><tr><th>Energy (incl. PUE)</th><td>${energy}</td></tr>
+<tr><th>CO2eq</th><td>${co2eq}</td></tr>
+<tr><th>Carbon intensity</th><td>${intensity}</td></tr></table>
+<table><tr><th>Epoch</th><th>Duration (s)</th><th>Energy (${epochUnit.label}, before PUE)</th></tr>${rows}</table>
 <table><tr><th>Figure</th><th>Provenance</th></tr>${provenance}</table>
 </section>
 </main>

@@ -4,8 +4,11 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { LogParseError } from "../../errors/index.js";
+import { asProvenance, PROVENANCE_METHOD } from "../../hardware/provenance.js";
 import { classifyLogName } from "../../logs/parser/run-id.js";
 import { readLogs } from "../../logs/parser/index.js";
+import { readJsonlRecords } from "../../logs/parser/jsonl-run.js";
+import { isWellFormedRecord } from "../../logs/parser/record-shape.js";
 import type { ParsedRun } from "../../logs/parser/types.js";
 import type { TrackerRecord } from "../../logs/schema.js";
 
@@ -43,19 +46,6 @@ export interface ReportModel {
   provenance: { figure: string; how: string }[];
   /** What the report could not show and why. */
   notes: string[];
-}
-
-function parseJsonl(text: string): TrackerRecord[] {
-  const records: TrackerRecord[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      records.push(JSON.parse(line) as TrackerRecord);
-    } catch {
-      // A line cut by a killed run: the complete lines still count.
-    }
-  }
-  return records;
 }
 
 function fromJsonl(model: ReportModel, records: TrackerRecord[]): void {
@@ -98,6 +88,14 @@ function fromJsonl(model: ReportModel, records: TrackerRecord[]): void {
       model.interrupted = record.interrupted;
     }
   }
+  // Charts start at the run's start: the first power reading and the first intensity (fetched
+  // as the run started) stand for the time before them.
+  for (const series of devices.values()) {
+    const first = series.points[0];
+    if (first && first.t > 0) series.points.unshift({ t: 0, v: first.v });
+  }
+  const firstIntensity = model.intensity[0];
+  if (firstIntensity && firstIntensity.t > 0) firstIntensity.t = 0;
   // The last intensity holds until the run's end: draw it to there.
   const lastIntensity = model.intensity.at(-1);
   const lastT = secs(records.at(-1)?.t ?? t0);
@@ -119,19 +117,10 @@ function fromJsonl(model: ReportModel, records: TrackerRecord[]): void {
   });
 }
 
-/** A component's provenance, in words a reader of the report needs. */
+/** A component's provenance, in the product's one wording. */
 function provenanceWords(provenance: string): string {
-  const how =
-    provenance === "counter"
-      ? "hardware energy counter (differences)"
-      : provenance === "sampled"
-        ? "power readings integrated over time"
-        : provenance === "estimate"
-          ? "ESTIMATE: TDP x utilisation, not a measurement"
-          : provenance === "simulated"
-            ? "SIMULATED: rated power x utilisation"
-            : "not stated in the log";
-  return `${provenance}: ${how}`;
+  const known = asProvenance(provenance);
+  return `${provenance}: ${known ? PROVENANCE_METHOD[known] : "not stated in the log"}`;
 }
 
 function fromParsedRun(model: ReportModel, run: ParsedRun): void {
@@ -232,7 +221,8 @@ export async function buildReportModel(logPath: string): Promise<ReportModel> {
   // The parser keeps the JSONL only when it is readable; the epoch windows are read here.
   const jsonlPath = run.source === "jsonl" ? run.files.jsonl : undefined;
   const jsonlText = jsonlPath === undefined ? undefined : await readFile(jsonlPath, "utf8");
-  if (jsonlText !== undefined) fromJsonl(model, parseJsonl(jsonlText));
+  if (jsonlText !== undefined)
+    fromJsonl(model, readJsonlRecords(jsonlText).records.filter(isWellFormedRecord));
   fromParsedRun(model, run);
   if (model.epochs.length === 0 && !model.actual && !model.predicted && model.power.length === 0) {
     throw new LogParseError(

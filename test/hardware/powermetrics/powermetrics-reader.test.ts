@@ -10,7 +10,8 @@ import {
   powermetricsGpuBackend,
   type PowermetricsBackendOptions,
 } from "../../../src/hardware/powermetrics/powermetrics-reader.js";
-import { BACKENDS, detectReaders } from "../../../src/hardware/registry.js";
+import { detectReaders } from "../../../src/hardware/detect.js";
+import { BACKENDS } from "../../../src/hardware/registry.js";
 import { estimateCpuBackend } from "../../../src/hardware/estimate/estimate-reader.js";
 import type {
   Component,

@@ -1,12 +1,13 @@
 // Runs detection through the real registry and prints what it found as JSON; the permission test
 // runs it as an unprivileged user (setpriv), where a 0400 energy_uj really fails with EACCES.
-import { detectReaders } from "../../../src/hardware/registry.js";
+import { detectReaders } from "../../../src/hardware/detect.js";
+import { BACKENDS } from "../../../src/hardware/registry.js";
 
-const detection = await detectReaders(["cpu"], {
-  env: { CARBONTRACKER_POWERCAP_ROOT: process.argv[2] },
-  pid: process.pid,
-  devicesByPid: false,
-});
+const detection = await detectReaders(
+  ["cpu"],
+  { env: { CARBONTRACKER_POWERCAP_ROOT: process.argv[2] }, pid: process.pid, devicesByPid: false },
+  BACKENDS,
+);
 process.stdout.write(
   JSON.stringify({
     uid: process.getuid?.(),

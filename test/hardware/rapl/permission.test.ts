@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { createRaplBackend, openRapl } from "../../../src/hardware/rapl/rapl-backend.js";
 import { UDEV_RULE } from "../../../src/hardware/rapl/permission-fix.js";
-import { detectReaders } from "../../../src/hardware/registry.js";
+import { detectReaders } from "../../../src/hardware/detect.js";
+import { BACKENDS } from "../../../src/hardware/registry.js";
 import { estimateCpuBackend } from "../../../src/hardware/estimate/estimate-reader.js";
 import type { SkipReason } from "../../../src/hardware/types.js";
 import {
@@ -125,16 +126,15 @@ test(
 test("the same tree readable: the registry picks RAPL, between simulated and the estimate", async () => {
   const fake = new FakePowercap(twoSocketLayout(profile, 8));
   try {
-    const { BACKENDS } = await import("../../../src/hardware/registry.js");
     const order = BACKENDS.cpu.map((b) => b.id);
     assert.ok(
       order.indexOf("simulated") < order.indexOf("rapl") && order.indexOf("rapl") < order.indexOf("estimate"),
     );
-    const detection = await detectReaders(["cpu"], {
-      env: { CARBONTRACKER_POWERCAP_ROOT: fake.root },
-      pid: process.pid,
-      devicesByPid: false,
-    });
+    const detection = await detectReaders(
+      ["cpu"],
+      { env: { CARBONTRACKER_POWERCAP_ROOT: fake.root }, pid: process.pid, devicesByPid: false },
+      BACKENDS,
+    );
     assert.deepEqual(
       detection.readers.map((r) => r.backend),
       ["rapl"],

@@ -162,16 +162,18 @@ test("off-cloud (404s or a hanging metadata host): IP geolocation, within the pr
   assert.deepEqual(messages, ["info: Location: Copenhagen, Capital Region, DK, from IP geolocation."]);
 });
 
-test("ipinfo 429 and garbage: the time-zone guess, stated as one; nothing cached", async () => {
+test("ipinfo 429 and garbage: the time-zone guess, stated as one with what failed; nothing cached", async () => {
   const limited = await resolveWith((r) =>
     r.url.pathname.startsWith("/ipinfo") ? { status: 429, body: IPINFO_429 } : undefined,
   );
   assert.equal(limited.location.method, "timezone-guess");
   assert.equal(limited.location.country, "DK");
+  // Logged (info); the console says it once, in the default figure's warning, from the note.
   assert.match(
     limited.messages.at(-1) ?? "",
-    /^warning: Location: IP geolocation failed \(ip-geolocation: HTTP 429 \(You've hit the daily limit for the unauthenticated API\.\)\); guessed DK from the system time zone Europe\/Copenhagen\. This is a guess/,
+    /^info: Location: IP geolocation failed \(ip-geolocation: HTTP 429 \(You've hit the daily limit for the unauthenticated API\.\)\); guessed DK from the system time zone Europe\/Copenhagen\.$/,
   );
+  assert.match(limited.location.note ?? "", /^IP geolocation failed \(ip-geolocation: HTTP 429/);
   assert.deepEqual(readdirSync(limited.cacheDir), []);
   const garbage = await resolveWith(
     (r) =>
@@ -185,8 +187,9 @@ test("ipinfo 429 and garbage: the time-zone guess, stated as one; nothing cached
   assert.equal(garbage.location.method, "unknown");
   assert.match(
     garbage.messages.at(-1) ?? "",
-    /not JSON.*the time zone \(UTC\) names no country, so the location is unknown and the world average is used/,
+    /^info: Location: .*not JSON.*, and the time zone \(UTC\) names no country; the location is unknown\.$/,
   );
+  assert.match(garbage.location.note ?? "", /not JSON.*, and the time zone \(UTC\) names no country$/);
 });
 
 test("offline: no request at all, straight to the guess", async () => {

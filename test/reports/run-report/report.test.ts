@@ -1,13 +1,14 @@
 // `carbontracker --report`: a real run of the library rendered to HTML and PDF, checked the way
-// a reader would: the figures are there, the charts are drawn, the PDF is one A4 page.
+// a reader would: the figures are there in readable units, the charts are drawn from the run's
+// start, the PDF is one A4 page (read with pdfjs-dist: no poppler needed).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CarbonTracker } from "../../../src/index.js";
 import { runCli, tempDir } from "../../helpers/cli-process.js";
+import { pathsIn, readPdf } from "../../helpers/pdf-page.js";
 
 async function recordedRun(): Promise<{ dir: string; log: string }> {
   const dir = tempDir();
@@ -33,56 +34,62 @@ async function recordedRun(): Promise<{ dir: string; log: string }> {
   return { dir, log: join(dir, log) };
 }
 
-/** Share of dark pixels in a region of a greyscale PGM (P5) image. */
-function darkShare(pgm: Buffer, region: { x: number; y: number; w: number; h: number }): number {
-  const header = pgm.toString("latin1", 0, 64).split(/\s+/);
-  const width = Number(header[1]);
-  const offset = pgm.length - width * Number(header[2]);
-  let dark = 0;
-  for (let y = region.y; y < region.y + region.h; y++) {
-    for (let x = region.x; x < region.x + region.w; x++)
-      if ((pgm[offset + y * width + x] as number) < 200) dark++;
-  }
-  return dark / (region.w * region.h);
+/** The charts' boxes on the page (A4 points from the top left), as page-layout draws them. */
+const EPOCH_CHART = { x: 60, y: 230, w: 230, h: 120 };
+const POWER_CHART = { x: 325, y: 230, w: 230, h: 120 };
+
+/** The `actual` record of a run's JSONL. */
+function actualOf(log: string): { energy_kwh: number; co2eq_g: number } {
+  const jsonl = readFileSync(log.replace(/\.log$/, ".jsonl"), "utf8");
+  return JSON.parse(jsonl.split("\n").find((l) => l.includes('"type":"actual"')) as string) as {
+    energy_kwh: number;
+    co2eq_g: number;
+  };
 }
 
-test("PDF report of a run: one A4 page with the figures and drawn charts", async () => {
+/** The number printed before `unit` on the line after `label` (a summary row of the page). */
+function figureAfter(text: string, label: string, unit: string): number {
+  const match = new RegExp(`${label.replace(/[()]/g, "\\$&")}\\n([\\d.]+) ${unit}\\n`).exec(text);
+  assert.ok(match, `"${label}" followed by a figure in ${unit} in:\n${text.slice(0, 600)}`);
+  return Number(match[1]);
+}
+
+test("PDF report of a run: one A4 page, the figures in readable units, drawn charts", async () => {
   const { dir, log } = await recordedRun();
   const output = join(dir, "report.pdf");
   const run = await runCli(["--report", log, "--output", output]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /Report written to .*report\.pdf/);
-  const info = execFileSync("pdfinfo", [output], { encoding: "utf8" });
-  assert.match(info, /Pages:\s+1/);
-  assert.match(info, /Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
-  const text = execFileSync("pdftotext", ["-layout", output, "-"], { encoding: "utf8" });
-  const jsonl = readFileSync(log.replace(/\.log$/, ".jsonl"), "utf8");
-  const actual = JSON.parse(jsonl.split("\n").find((l) => l.includes('"type":"actual"')) as string) as {
-    energy_kwh: number;
-    co2eq_g: number;
-  };
+  const page = await readPdf(output);
+  assert.equal(page.pages, 1);
+  assert.equal(Math.round(page.widthPt), 595, "A4 width");
+  assert.equal(Math.round(page.heightPt), 842, "A4 height");
   for (const heading of [
-    "Energy per epoch",
-    "Power over time per device",
+    "Energy per epoch (J, before PUE)",
+    "Power over time per device (W)",
     "Carbon intensity over time",
-    "Predicted against actual",
+    "Predicted against actual (J, incl. PUE)",
     "Where each figure comes from",
   ]) {
-    assert.ok(text.includes(heading), `${heading} in the PDF`);
+    assert.ok(page.text.includes(heading), `${heading} in the PDF`);
   }
-  assert.ok(text.includes(actual.energy_kwh.toFixed(6)), "total energy printed");
-  assert.ok(text.includes(actual.co2eq_g.toFixed(6)), "CO2eq printed");
-  assert.match(text, /SIMULATED: rated power x utilisation/);
-  // 50 dpi greyscale: A4 is 413 x 585 px; the four charts sit between y≈160 and y≈370.
-  execFileSync("pdftoppm", ["-gray", "-r", "50", "-singlefile", output, join(dir, "page")]);
-  const pgm = readFileSync(join(dir, "page.pgm"));
-  const epochBars = darkShare(pgm, { x: 45, y: 165, w: 150, h: 75 });
-  const powerLines = darkShare(pgm, { x: 230, y: 165, w: 150, h: 75 });
-  assert.ok(epochBars > 0.2, `epoch bars drawn (${epochBars})`);
-  assert.ok(powerLines > 0.005, `power lines drawn (${powerLines})`);
+  // About 500 J: shown in joules, not as 0.000136 kWh; CO2eq (about 60 mg) in milligrams.
+  const actual = actualOf(log);
+  const joules = figureAfter(page.text, "Energy (incl. PUE)", "J");
+  assert.ok(Math.abs(joules - actual.energy_kwh * 3.6e6) < 0.1, `${joules} J`);
+  const milligrams = figureAfter(page.text, "CO2eq", "mg");
+  assert.ok(Math.abs(milligrams - actual.co2eq_g * 1000) < 0.1, `${milligrams} mg`);
+  assert.ok(!/\b0\.0000/.test(page.text), "no figure hidden behind leading zeros");
+  assert.match(page.text, /simulated: simulated power \(not measurements\)/);
+  assert.ok(!/ESTIMATE|SIMULATED/.test(page.text), "one wording of the provenance");
+  const bars = pathsIn(page, "fill", EPOCH_CHART).filter((p) => p.y1 - p.y0 > 50);
+  assert.equal(bars.length, 3, "three epoch bars drawn");
+  const lines = pathsIn(page, "stroke", POWER_CHART).filter((p) => p.segments >= 5);
+  assert.equal(lines.length, 2, "a power line per device");
+  for (const line of lines) assert.equal(line.x0, POWER_CHART.x, "the line starts at 0 s, the run's start");
 });
 
-test("HTML report is self-contained and holds the same figures", async () => {
+test("HTML report is self-contained and holds the same figures, without float noise", async () => {
   const { dir, log } = await recordedRun();
   const output = join(dir, "report.html");
   const run = await runCli(["--report", log.replace(/\.log$/, ".jsonl"), "--output", output]);
@@ -91,18 +98,24 @@ test("HTML report is self-contained and holds the same figures", async () => {
   assert.ok(!/(src|href)=["']?https?:/i.test(html), "no network resource");
   assert.ok(!/<script/i.test(html), "no script");
   assert.equal(html.match(/<svg/g)?.length, 1);
-  assert.equal(html.match(/<polyline/g)?.length, 3, "two power lines and the intensity line");
-  assert.match(html, /Energy per epoch/);
+  const polylines = [...html.matchAll(/<polyline[^>]* points="([\d.]+),/g)].map((m) => m[1]);
+  assert.equal(polylines.length, 3, "two power lines and the intensity line");
+  assert.deepEqual(polylines, ["325.0", "325.0", "60.0"], "every line starts at the y axis: 0 s");
+  assert.match(html, /Energy per epoch \(J, before PUE\)/);
   assert.match(html, /<td>3<\/td><td>0\.3\d<\/td>/);
-  assert.match(html, /simulated: SIMULATED/);
-  const actual = JSON.parse(
-    readFileSync(log.replace(/\.log$/, ".jsonl"), "utf8")
-      .split("\n")
-      .find((l) => l.includes('"type":"actual"')) as string,
-  ) as { energy_kwh: number; co2eq_g: number };
-  assert.ok(html.includes(`>${actual.energy_kwh.toFixed(6)}</text>`), "total kWh on the page");
-  assert.ok(html.includes(`>${actual.co2eq_g.toFixed(6)}</text>`), "CO2eq on the page");
-  for (const epoch of [1, 2, 3]) assert.match(html, new RegExp(`<tr><td>${epoch}</td><td>0\\.\\d\\d</td>`));
+  assert.match(html, /<td>simulated: simulated power \(not measurements\)<\/td>/);
+  const actual = actualOf(log);
+  const figures = html.slice(html.indexOf('<section class="figures">'));
+  const total = /<th>Energy \(incl\. PUE\)<\/th><td>([\d.]+) J<\/td>/.exec(figures);
+  assert.ok(total, "total energy in joules in the figure table");
+  assert.ok(Math.abs(Number(total[1]) - actual.energy_kwh * 3.6e6) < 0.1);
+  assert.ok(html.includes(`>${total[1]} J</text>`), "the same figure on the page");
+  const co2 = /<th>CO2eq<\/th><td>([\d.]+) mg<\/td>/.exec(figures);
+  assert.ok(co2 && Math.abs(Number(co2[1]) - actual.co2eq_g * 1000) < 0.1, "CO2eq in milligrams");
+  assert.match(figures, /<th>Carbon intensity<\/th><td>445\.00 gCO2eq\/kWh<\/td>/);
+  assert.ok(!/\d\.\d{7,}|e-\d/.test(figures), "no float noise, no exponent in the figure table");
+  for (const epoch of [1, 2, 3])
+    assert.match(html, new RegExp(`<tr><td>${epoch}</td><td>0\\.\\d\\d</td><td>\\d+\\.\\d+</td>`));
 });
 
 test("a report from the Python original's text logs: per-epoch energy and predicted vs actual, the rest said", async () => {
@@ -121,7 +134,8 @@ test("a report from the Python original's text logs: per-epoch energy and predic
   const run = await runCli(["--report", log, "--output", output]);
   assert.equal(run.code, 0, run.stderr);
   const html = readFileSync(output, "utf8");
-  assert.ok(html.includes("<td>0.0002528697</td>"), "the actual energy of the original's log");
+  // The original's log says 0.000252869700 kWh: 910.3 J.
+  assert.ok(html.includes("<th>Energy (incl. PUE)</th><td>910.3 J</td>"), "the actual energy of the log");
   assert.ok(html.includes("predicted (4 ep.)"));
   assert.ok(html.includes("recorded only in the JSONL, which this run lacks"));
   assert.match(
@@ -129,7 +143,7 @@ test("a report from the Python original's text logs: per-epoch energy and predic
     /cpu Intel Xeon Gold 6226R<\/text>/,
     "the text log's component named with its provenance",
   );
-  assert.ok(html.includes("sampled: power readings integrated over time"));
+  assert.ok(html.includes("sampled: sampled power integrated over time"));
   assert.ok(!/JSON\s*<\/text>\s*<text[^>]*>\s*L record/.test(html), "notes wrap between words");
   assert.equal(html.match(/<tr><td>\d<\/td>/g)?.length, 4, "four epochs");
 });
@@ -265,18 +279,19 @@ test("a ten-hour run on nine devices still fits one readable A4 page", async () 
   const pdf = join(dir, "report.pdf");
   let run = await runCli(["--report", log, "--output", pdf]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(execFileSync("pdfinfo", [pdf], { encoding: "utf8" }), /Pages:\s+1/);
-  const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
-  assert.ok(text.includes("41.300000") && text.includes("7200.000000"), "totals printed");
-  assert.match(text, /time since start \(h\)/, "a long run's time axis in hours");
+  const page = await readPdf(pdf);
+  assert.equal(page.pages, 1);
+  assert.equal(figureAfter(page.text, "Energy (incl. PUE)", "kWh"), 41.3, "totals in kWh");
+  assert.equal(figureAfter(page.text, "CO2eq", "kg"), 7.2, "CO2eq in kg");
+  assert.match(page.text, /time since start \(h\)/, "a long run's time axis in hours");
   for (let i = 0; i < 8; i++)
-    assert.ok(text.includes(`gpu NVIDIA H100 80GB HBM3 ${i}`), `GPU ${i} in the provenance`);
-  assert.match(text, /\b55\s+60\b/, "epoch labels thinned, the last one kept");
+    assert.ok(page.text.includes(`gpu NVIDIA H100 80GB HBM3 ${i}`), `GPU ${i} in the provenance`);
+  assert.match(page.text, /\b55\s+60\b/, "epoch labels thinned, the last one kept");
   const html = join(dir, "report.html");
   run = await runCli(["--report", log, "--output", html]);
   assert.equal(run.code, 0, run.stderr);
-  const page = readFileSync(html, "utf8");
-  assert.equal(page.match(/<polyline/g)?.length, 10, "nine power lines and the intensity");
+  const svg = readFileSync(html, "utf8");
+  assert.equal(svg.match(/<polyline/g)?.length, 10, "nine power lines and the intensity");
   // 3,601 samples per device are thinned to what the chart's width can show.
-  assert.ok(page.length < 400_000, `HTML stays small (${page.length} bytes)`);
+  assert.ok(svg.length < 400_000, `HTML stays small (${svg.length} bytes)`);
 });

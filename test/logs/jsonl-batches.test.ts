@@ -1,4 +1,4 @@
-// Background samples reach the JSONL in batches (one write per 10 s of samples), never out of
+// Background samples reach the JSONL in batches (one write per second of samples), never out of
 // order: any other record writes the waiting samples first, and closing the log or the process
 // exiting writes them too. A run killed by a signal loses at most the last batch of samples.
 import { test } from "node:test";
@@ -8,8 +8,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runFiles } from "../../src/logs/run-files.js";
-import { RunLog, SAMPLE_BATCH_MS } from "../../src/logs/run-log.js";
-import type { SampleRecord } from "../../src/logs/schema.js";
+import { JsonlSink, SAMPLE_BATCH_MS } from "../../src/logs/sinks/jsonl-sink.js";
+import { LogFiles } from "../../src/logs/sinks/log-files.js";
+import type { SampleRecord, TrackerRecord } from "../../src/logs/schema.js";
 import { tempDir } from "../helpers/cli-process.js";
 
 const sample = (t: number, energyJ: number): SampleRecord => ({
@@ -24,7 +25,15 @@ const sample = (t: number, energyJ: number): SampleRecord => ({
 
 function openLog() {
   const files = runFiles(tempDir(), "", 1, 1, new Date(0));
-  const log = new RunLog({ files, verbose: 0, stdout: () => {} });
+  const logFiles = new LogFiles(files, [], () => {});
+  const sink = new JsonlSink(logFiles);
+  const log = {
+    write: (record: TrackerRecord) => sink.handle({ type: "record", record }),
+    close: () => {
+      sink.close();
+      logFiles.close();
+    },
+  };
   const lines = () =>
     existsSync(files.jsonl)
       ? readFileSync(files.jsonl, "utf8")
@@ -37,38 +46,41 @@ function openLog() {
 
 test("samples wait for their batch; an epoch record writes them first, in order", () => {
   const { log, lines } = openLog();
-  log.write(sample(1_000, 1));
-  log.write(sample(2_000, 2));
-  log.write(sample(3_000, 3));
+  log.write(sample(100, 1));
+  log.write(sample(200, 2));
+  log.write(sample(300, 3));
   assert.deepEqual(lines(), []);
-  log.write({ type: "end", t: 3_500, reason: "finished" });
+  log.write({ type: "end", t: 350, reason: "finished" });
   assert.deepEqual(
     lines().map((r) => `${r.type}@${r.t}`),
-    ["sample@1000", "sample@2000", "sample@3000", "end@3500"],
+    ["sample@100", "sample@200", "sample@300", "end@350"],
   );
   log.close();
 });
 
 test(`a batch is written once its samples span ${SAMPLE_BATCH_MS / 1000} s; closing writes the rest`, () => {
   const { log, lines } = openLog();
-  for (let t = 0; t < SAMPLE_BATCH_MS; t += 1_000) log.write(sample(t, t / 1000));
+  const step = SAMPLE_BATCH_MS / 10;
+  for (let t = 0; t < SAMPLE_BATCH_MS; t += step) log.write(sample(t, t / 1000));
   assert.equal(lines().length, 0);
   log.write(sample(SAMPLE_BATCH_MS, 10));
-  assert.equal(lines().length, SAMPLE_BATCH_MS / 1000 + 1);
-  log.write(sample(SAMPLE_BATCH_MS + 1_000, 11));
+  assert.equal(lines().length, 11);
+  log.write(sample(SAMPLE_BATCH_MS + step, 11));
+  assert.equal(lines().length, 11);
   log.close();
-  assert.equal(lines().at(-1)?.t, SAMPLE_BATCH_MS + 1_000);
+  assert.equal(lines().at(-1)?.t, SAMPLE_BATCH_MS + step);
 });
 
-test("a process that exits without closing its log still writes the waiting samples", () => {
+test("a process that exits without closing its JSONL still writes the waiting samples", () => {
   const dir = tempDir();
   const script = join(dir, "exit-early.mjs");
   writeFileSync(
     script,
-    `import { RunLog } from ${JSON.stringify(pathToFileURL(resolve("dist/src/logs/run-log.js")).href)};
+    `import { JsonlSink } from ${JSON.stringify(pathToFileURL(resolve("dist/src/logs/sinks/jsonl-sink.js")).href)};
+import { LogFiles } from ${JSON.stringify(pathToFileURL(resolve("dist/src/logs/sinks/log-files.js")).href)};
 import { runFiles } from ${JSON.stringify(pathToFileURL(resolve("dist/src/logs/run-files.js")).href)};
-const log = new RunLog({ files: runFiles(${JSON.stringify(dir)}, "", 1, 1, new Date(0)), verbose: 0, stdout: () => {} });
-for (let t = 0; t < 3; t++) log.write({ type: "sample", t, component: "cpu", device: "cpu:0", power_w: 1, energy_j: t, provenance: "counter" });
+const sink = new JsonlSink(new LogFiles(runFiles(${JSON.stringify(dir)}, "", 1, 1, new Date(0)), [], () => {}));
+for (let t = 0; t < 3; t++) sink.handle({ type: "record", record: { type: "sample", t, component: "cpu", device: "cpu:0", power_w: 1, energy_j: t, provenance: "counter" } });
 process.exit(0);`,
   );
   const run = spawnSync(process.execPath, [script], { encoding: "utf8" });

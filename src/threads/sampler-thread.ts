@@ -1,16 +1,18 @@
-// The sampler worker: detects the hardware in its own thread, samples on a timer, and answers
-// the main thread's synchronous requests through shared memory (worker-protocol.ts).
+// The sampler thread's entry point, a composition root like cli/: it knows the concrete
+// backends, detects the hardware in its own thread, samples on a timer, and answers the main
+// thread's synchronous requests through shared memory (sampling/worker-protocol.ts).
 import { parentPort, workerData } from "node:worker_threads";
-import { detectReaders } from "../hardware/registry.js";
-import { ReaderSet, type Snapshot } from "./reader-set.js";
-import { SAMPLE_BATCH_MS } from "./sampler.js";
+import { detectReaders } from "../hardware/detect.js";
+import { BACKENDS } from "../hardware/registry.js";
+import { ReaderSet, type Snapshot } from "../sampling/reader-set.js";
+import { SAMPLE_BATCH_MS } from "../sampling/sampler.js";
 import {
   CONTROL,
   type WorkerInit,
   type WorkerRequest,
   type WorkerResponse,
   type WorkerSampleMessage,
-} from "./worker-protocol.js";
+} from "../sampling/worker-protocol.js";
 
 const init = workerData as WorkerInit;
 const control = new Int32Array(init.control);
@@ -29,7 +31,11 @@ function postSamples(): void {
   init.samples.postMessage(message);
 }
 
-const ready: Promise<ReaderSet | Error> = detectReaders(init.config.components, init.config.context).then(
+const ready: Promise<ReaderSet | Error> = detectReaders(
+  init.config.components,
+  init.config.context,
+  BACKENDS,
+).then(
   (detection) => {
     const set = new ReaderSet(detection.readers, detection.skipped, detection.notices);
     const { readIntervalMs } = set.describe(init.config.updateIntervalMs);

@@ -1,0 +1,84 @@
+// The import rules of DESIGN.md, checked on every `npm run lint`: dependencies point down towards
+// units/ and errors/; each folder of src/ may import only the folders listed for it; only the
+// composition roots (cli/, the sampler thread) know the concrete backends; nothing imports a
+// composition root; and no file imports itself through a cycle.
+/** Folder of src/ → the folders it may import (its own always). */
+const MAY_IMPORT = {
+  units: [],
+  errors: [],
+  secrets: [],
+  ipc: [],
+  data: ["units"],
+  prediction: ["units"],
+  hardware: ["units", "errors", "data"],
+  intensity: ["units", "errors", "data", "secrets"],
+  sampling: ["hardware", "units", "errors"],
+  logs: ["units", "errors", "secrets", "hardware", "tracker"],
+  cluster: ["units", "errors", "hardware", "intensity", "logs", "sampling"],
+  tracker: [
+    "units",
+    "errors",
+    "secrets",
+    "hardware",
+    "intensity",
+    "prediction",
+    "sampling",
+    "logs",
+    "cluster",
+  ],
+  reports: ["units", "errors", "hardware", "logs"],
+  doctor: ["units", "errors", "hardware", "intensity"],
+  dashboard: ["units", "errors", "logs", "reports", "hardware"],
+  frameworks: ["tracker"],
+  threads: ["hardware", "sampling"],
+  cli: ["*"],
+};
+
+const layerRules = Object.entries(MAY_IMPORT)
+  .filter(([, allowed]) => !allowed.includes("*"))
+  .map(([folder, allowed]) => ({
+    name: `layer-${folder}`,
+    comment: `src/${folder} may import only: ${allowed.join(", ") || "nothing outside itself"} (DESIGN.md layers).`,
+    severity: "error",
+    from: { path: `^src/${folder}/` },
+    to: {
+      path: "^src/",
+      pathNot: [`^src/${folder}/`, "^src/version\\.ts$", ...allowed.map((a) => `^src/${a}/`)],
+    },
+  }));
+
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      comment: "No file may import itself through others: cycles hide which module owns what.",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { circular: true },
+    },
+    {
+      name: "registry-only-at-the-roots",
+      comment:
+        "Only the composition roots (cli/, threads/, the library's facade) know the concrete backends; the rest gets them handed in.",
+      severity: "error",
+      // The library's facade too: it reads file-based hardware on the caller's thread until its
+      // sampler thread has started (sampling/handoff-sampler.ts), so it hands the backends in.
+      from: { path: "^src/", pathNot: ["^src/cli/", "^src/threads/", "^src/tracker/carbon-tracker\\.ts$"] },
+      to: { path: "^src/hardware/registry\\.ts$" },
+    },
+    {
+      name: "nothing-imports-a-root",
+      comment: "cli/ and threads/ are entry points: nothing imports them.",
+      severity: "error",
+      from: { path: "^src/", pathNot: ["^src/cli/"] },
+      to: { path: ["^src/cli/", "^src/threads/"] },
+    },
+    ...layerRules,
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { extensions: [".ts", ".js"] },
+  },
+};

@@ -1,0 +1,83 @@
+"""Where the engine is: our TypeScript tracker, run as ``carbontracker engine`` in a Node process.
+
+Looked up, in order: ``CARBONTRACKER_ENGINE`` (the ``carbontracker`` executable, or its
+``dist/src/cli/main.js`` run with ``CARBONTRACKER_NODE`` or the ``node`` on PATH); the npm package
+this folder ships in; the npm package this copy was pip-installed from; ``carbontracker`` on PATH.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+
+from .exceptions import EngineNotFoundError, LogParseError
+
+ENGINE_ENV = "CARBONTRACKER_ENGINE"
+NODE_ENV = "CARBONTRACKER_NODE"
+
+INSTALL = (
+    '`npm install -g .` in a clone of carbontracker (Node.js 20+; its README, "Install", has the other ways), '
+    'or set CARBONTRACKER_ENGINE to its "carbontracker" executable'
+)
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+# clients/python/carbontracker -> the npm package's root -> its CLI.
+_SIBLING = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(_HERE))), "dist", "src", "cli", "main.js")
+
+
+def _origin():
+    """The CLI of the npm package this copy was built from (pip install of its folder), if any."""
+    try:
+        from ._origin import ENGINE  # written by the build backend
+    except ImportError:
+        return None
+    return ENGINE
+
+
+def _command_for(path):
+    if not os.path.isfile(path):
+        return None
+    if path.endswith((".js", ".mjs")):
+        node = os.environ.get(NODE_ENV) or shutil.which("node")
+        return [node, path] if node else None
+    return [path] if os.access(path, os.X_OK) else None
+
+
+def engine_command():
+    """The command that runs the engine (a list), or raise EngineNotFoundError saying where we looked."""
+    named = os.environ.get(ENGINE_ENV)
+    if named:
+        command = _command_for(named)
+        if command is None:
+            raise EngineNotFoundError(
+                "%s=%s is not the carbontracker executable or a main.js that node can run. "
+                "Point it at one, or unset it and install the engine: %s." % (ENGINE_ENV, named, INSTALL)
+            )
+        return command
+    for candidate in (_SIBLING, _origin()):
+        command = candidate and _command_for(candidate)
+        if command:
+            return command
+    found = shutil.which("carbontracker")
+    if found:
+        return [found]
+    raise EngineNotFoundError(
+        "No carbontracker engine found (not on PATH, %s unset). Install it: %s." % (ENGINE_ENV, INSTALL)
+    )
+
+
+def run_json(args):
+    """Runs ``carbontracker <args>`` to its end and returns the JSON document it printed."""
+    command = engine_command() + list(args)
+    done = subprocess.run(command, stdout=subprocess.PIPE, close_fds=True)
+    try:
+        document = json.loads(done.stdout.decode("utf-8"))
+    except ValueError:
+        document = None
+    if done.returncode == 0 and isinstance(document, dict):
+        return document
+    if isinstance(document, dict) and "error" in document:
+        raise LogParseError(document["error"])
+    raise LogParseError(
+        "`%s` failed (exit code %s); its messages are above." % (" ".join(args), done.returncode)
+    )

@@ -1,0 +1,107 @@
+// Finds a /proc/cpuinfo brand string in the CPU model table. Both sides are normalised the same
+// way ("Intel(R) Xeon(R) Gold 6226R CPU @ 2.90GHz" and "Intel Xeon Gold 6226R" both become
+// "intel xeon gold 6226r"), and a model matches only when every token of it is in the brand and
+// every token of the brand that carries a digit is in it: 6338 is never 6338N, i7-1165G7 never
+// i7-1165G, E5-2686 v4 never E5-2686.
+import { cpuTable, type CpuTableEntry } from "../../data/cpu-models/cpu-table.js";
+
+const NUMBER_WORDS = "dual|triple|quad|six|eight|ten|twelve|sixteen";
+
+/** The brand string in the table's terms: lower case, trademarks, clock, core counts and filler gone. */
+export function normaliseBrand(brand: string): string {
+  return (
+    brand
+      .toLowerCase()
+      .replace(/\((?:r|tm|c)\)|[®™©]/g, "")
+      .replace(/\([^)]*\)/g, " ")
+      // Everything from the clock on ("@ 2.90GHz", "0000%@") says nothing about the model.
+      .replace(/@.*$/, " ")
+      .replace(/\b(?:w\/|with)\s.*$/, " ")
+      .replace(/\bradeon\b.*$/, " ")
+      .replace(/,\s*\d+\s+compute cores.*$/, " ")
+      .replace(/\b\d+(?:st|nd|rd|th) gen\b/g, " ")
+      .replace(new RegExp(`\\b(?:\\d+|${NUMBER_WORDS})-cores?(?:\\s+processor)?\\b`, "g"), " ")
+      .replace(/\bcore2\b/g, "core 2")
+      .replace(/\b(?:processor|cpu|mobile)\b/g, " ")
+      // Intel's first generation of a Xeon line is printed as " 0" ("E5-2670 0").
+      .replace(/ 0(?= |$)/g, " ")
+      .replace(/\s+/g, " ")
+      .trim()
+      .replace(/[\s,.;:-]+$/, "")
+  );
+}
+
+/** Whitespace tokens of a normalised name. */
+function tokens(normalised: string): string[] {
+  return normalised.split(" ").filter(Boolean);
+}
+
+const hasDigit = (token: string): boolean => /\d/.test(token);
+
+interface IndexedEntry {
+  entry: CpuTableEntry;
+  tokens: Set<string>;
+  key: string;
+}
+
+let index: Map<string, IndexedEntry[]> | undefined;
+
+/** Entries by each of their digit-bearing tokens (every match shares one with the brand). */
+function modelIndex(): Map<string, IndexedEntry[]> {
+  if (index) return index;
+  index = new Map();
+  for (const entry of cpuTable()) {
+    const key = normaliseBrand(entry.name);
+    const indexed: IndexedEntry = { entry, key, tokens: new Set(tokens(key)) };
+    for (const token of indexed.tokens) {
+      if (!hasDigit(token)) continue;
+      const list = index.get(token) ?? [];
+      list.push(indexed);
+      index.set(token, list);
+    }
+  }
+  return index;
+}
+
+/** A brand string found in the table. */
+export interface CpuModelMatch {
+  entry: CpuTableEntry;
+  /** The brand after normalisation, as compared. */
+  normalised: string;
+  /** `exact`: same tokens; `contained`: the brand has extra words without digits ("pro", "mobile"). */
+  how: "exact" | "contained";
+}
+
+/**
+ * The table entry for a brand string, or undefined when no model fits exactly. Among entries that
+ * fit, the one with the most tokens wins (vendor-prefixed over bare names); entries that tie must
+ * agree on the TDP, else the brand is ambiguous and unmatched.
+ */
+export function matchCpuModel(brand: string | undefined): CpuModelMatch | undefined {
+  if (!brand) return undefined;
+  const normalised = normaliseBrand(brand);
+  const brandTokens = tokens(normalised);
+  const digitTokens = brandTokens.filter(hasDigit);
+  if (digitTokens.length === 0) return undefined;
+  const brandSet = new Set(brandTokens);
+  const candidates = modelIndex().get(digitTokens[0] as string) ?? [];
+  let best: IndexedEntry[] = [];
+  for (const candidate of candidates) {
+    if (![...candidate.tokens].every((t) => brandSet.has(t))) continue;
+    if (!digitTokens.every((t) => candidate.tokens.has(t))) continue;
+    const size = candidate.tokens.size;
+    const bestSize = best[0]?.tokens.size ?? 0;
+    if (size > bestSize) best = [candidate];
+    else if (size === bestSize) best.push(candidate);
+  }
+  const winner = best.find((c) => c.key === normalised) ?? best[0];
+  if (!winner) return undefined;
+  if (best.some((c) => c.entry.tdpW !== winner.entry.tdpW)) return undefined;
+  return { entry: winner.entry, normalised, how: winner.key === normalised ? "exact" : "contained" };
+}
+
+/** The table entry with exactly this name (any case), or undefined. */
+export function tableEntry(name: string): CpuTableEntry | undefined {
+  const wanted = name.toLowerCase();
+  return cpuTable().find((e) => e.name.toLowerCase() === wanted);
+}
