@@ -7,7 +7,7 @@
 // start() with the baseline read just before the command started).
 import { rmSync } from "node:fs";
 import { TrackerStateError } from "../errors/index.js";
-import { CarbonTracker } from "../tracker/carbon-tracker.js";
+import { CarbonTracker } from "../library/carbon-tracker.js";
 import { detectionContext, resolveOptions, type TrackerOptions } from "../tracker/options.js";
 import type { ReaderNotice } from "../hardware/types.js";
 import type { RecordSink } from "../logs/schema.js";

@@ -18,11 +18,11 @@ import type { Snapshot } from "../sampling/reader-set.js";
 import type { Sampler, SamplerConfig } from "../sampling/sampler.js";
 import { startBackgroundSampler } from "../sampling/sampler-choice.js";
 import { WorkerSampler } from "../sampling/worker-sampler.js";
-import type { EventSink, Notice } from "./events.js";
-import { detectionContext, resolveOptions, type ResolvedOptions, type TrackerOptions } from "./options.js";
-import type { EpochResult, RunResult } from "./results.js";
-import { readStdinLine } from "./stdin-line.js";
-import { TrackerRun, type EndReason } from "./tracker-run.js";
+import type { EventSink, Notice } from "../tracker/events.js";
+import { detectionContext, resolveOptions, type ResolvedOptions, type TrackerOptions } from "../tracker/options.js";
+import type { EpochResult, RunResult } from "../tracker/results.js";
+import { readStdinLine } from "../tracker/stdin-line.js";
+import { TrackerRun, type EndReason } from "../tracker/tracker-run.js";
 
 /** Wiring the CLI (or a test) may supply instead of the defaults. */
 export interface TrackerInternals {
