@@ -1,7 +1,7 @@
 // The import rules of DESIGN.md, checked on every `npm run lint`: dependencies point down towards
 // units/ and errors/; each folder of src/ may import only the folders listed for it; only the
-// composition roots (cli/, the sampler thread) know the concrete backends; nothing imports a
-// composition root; and no file imports itself through a cycle.
+// composition roots (cli/, the library's library/, the sampler thread's threads/) know the
+// concrete backends; nothing imports the entry points; and no file imports itself through a cycle.
 /** Folder of src/ → the folders it may import (its own always). */
 const MAY_IMPORT = {
   units: [],
@@ -29,7 +29,19 @@ const MAY_IMPORT = {
   reports: ["units", "errors", "hardware", "logs"],
   doctor: ["units", "errors", "hardware", "intensity"],
   dashboard: ["units", "errors", "logs", "reports", "hardware"],
-  frameworks: ["tracker"],
+  library: [
+    "units",
+    "errors",
+    "secrets",
+    "data",
+    "hardware",
+    "intensity",
+    "sampling",
+    "logs",
+    "cluster",
+    "tracker",
+  ],
+  frameworks: ["library", "tracker"],
   threads: ["hardware", "sampling"],
   cli: ["*"],
 };
@@ -59,9 +71,11 @@ module.exports = {
     {
       name: "registry-only-at-the-roots",
       comment:
-        "Only the composition roots (cli/, threads/) know the concrete backends; the rest gets them handed in.",
+        "Only the composition roots (cli/, library/, threads/) know the concrete backends; the rest gets them handed in.",
       severity: "error",
-      from: { path: "^src/", pathNot: ["^src/cli/", "^src/threads/"] },
+      // library/ composes the library's tracker: it reads file-based hardware on the caller's
+      // thread until its sampler thread has started (sampling/handoff-sampler.ts).
+      from: { path: "^src/", pathNot: ["^src/cli/", "^src/threads/", "^src/library/"] },
       to: { path: "^src/hardware/registry\\.ts$" },
     },
     {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const CLI = resolve("dist/src/cli/main.js");
+const CLI = resolve("dist/bundle/cli.cjs"); // the installed bin
 const PYTHON = process.env.CARBONTRACKER_TEST_PYTHON ?? "python3";
 const ROUND_TRIPS = 3000;
 const STARTS = 15;

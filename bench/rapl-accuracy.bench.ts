@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openRapl } from "../src/hardware/rapl/rapl-backend.js";
-import { CarbonTracker } from "../src/tracker/carbon-tracker.js";
+import { CarbonTracker } from "../src/library/carbon-tracker.js";
 import {
   FakePowercap,
   preciseNowMs,

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const CLI = resolve("dist/src/cli/main.js");
+const CLI = resolve("dist/bundle/cli.cjs");
 
 function rssMb(pid: number): number | undefined {
   try {

@@ -2,7 +2,7 @@
 export * from "./units/index.js";
 export * from "./errors/index.js";
 export type * from "./hardware/types.js";
-export { CarbonTracker, type TrackerInternals } from "./tracker/carbon-tracker.js";
+export { CarbonTracker, type TrackerInternals } from "./library/carbon-tracker.js";
 export { OPTION_SCHEMA, type TrackerOptions, type OptionSpec } from "./tracker/option-schema.js";
 export type * from "./tracker/results.js";
 export type * from "./logs/schema.js";

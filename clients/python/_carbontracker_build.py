@@ -50,7 +50,9 @@ def _sources():
 
 
 def _origin():
-    engine = os.path.join(os.path.dirname(os.path.dirname(HERE)), "dist", "src", "cli", "main.js")
+    root = os.path.dirname(os.path.dirname(HERE))
+    bundle = os.path.join(root, "dist", "bundle", "cli.cjs")
+    engine = bundle if os.path.isfile(bundle) else os.path.join(root, "dist", "src", "cli", "main.js")
     if not os.path.isfile(engine):
         return None
     return '"""Written by the build: the CLI of the npm package this copy was built from."""\n\nENGINE = %r\n' % engine

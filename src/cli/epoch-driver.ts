@@ -4,7 +4,7 @@
 // options first: before its first mark they may replace the CLI's tracker (one measurement, never
 // two), and its stop() ends the run as the library's does.
 import type { IpcMessage, IpcReply } from "../ipc/protocol.js";
-import type { CarbonTracker } from "../tracker/carbon-tracker.js";
+import type { CarbonTracker } from "../library/carbon-tracker.js";
 
 /** Where the driver finds the tracker in force (a TrackerSlot). */
 export interface TrackerHolder {

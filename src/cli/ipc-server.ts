@@ -1,7 +1,7 @@
 // The CLI's end of the epoch protocol: a Unix domain socket in a private temp folder, read as
 // newline-delimited JSON. Messages from all connections are handled one at a time, in order of
 // arrival, and each gets its reply line once handled (the client waits for it).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmdirSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,7 +60,12 @@ export async function openIpcServer(handle: IpcHandler): Promise<IpcServer> {
     close() {
       for (const socket of sockets) socket.destroy();
       server.close();
-      rmSync(dir, { recursive: true, force: true });
+      // Closing unlinks the socket: the folder is empty then, and rmdir is all it takes.
+      try {
+        rmdirSync(dir);
+      } catch {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -11,6 +11,7 @@ import { runWrapped, SpawnFailure } from "./wrap.js";
 import { findCommand } from "../hardware/find-command.js";
 import { TrackerSlot } from "./tracker-slot.js";
 import { mergeScriptOptions } from "./script-options.js";
+import { stderrIsTerminal, writeStderr } from "./stderr.js";
 
 /** Exit code for bad usage (an option or value). */
 const USAGE_ERROR = 2;
@@ -22,19 +23,28 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   if (!findCommand(file, process.env.PATH)) {
     throw new SpawnFailure(127, `command not found or not executable: ${file}`);
   }
-  const live = liveViewEnabled(options.live, process.stderr)
+  const live = liveViewEnabled(options.live, { isTTY: stderrIsTerminal() })
     ? new LiveView(process.stderr, resolved.epochs)
     : undefined;
-  const stderr = (text: string) => void process.stderr.write(text);
   let userStopped = false;
   // The wrapped script's own CarbonTracker(...) may replace this tracker before its first epoch.
-  const slot = await TrackerSlot.open(libraryOptions, {
-    console: stderr,
+  const slot = await TrackerSlot.prepare(libraryOptions, {
+    console: writeStderr,
     sinks: live ? [live] : [],
     onSample: (snapshot) => live?.sample(snapshot),
     onUserStop: () => (userStopped = true),
     command,
+    // A live view shows each sample as it is taken; otherwise they come in batches.
+    ...(live ? { sampleBatchMs: 0 } : {}),
   });
+  try {
+    // A run the tracker refuses (a component named in --components is missing) fails before
+    // its command starts, as it always did: the tracker is built first, and throws.
+    if (slot.refuses()) slot.start();
+  } catch (error) {
+    slot.close();
+    throw error;
+  }
   live?.start(slot.sampler.description().devices);
   try {
     return await runWrapped(slot, command, {
@@ -47,7 +57,13 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
         await slot.replace(trackerOptionsFromFlags(flags, process.env));
         return notes;
       },
-      note: stderr,
+      note: writeStderr,
+      // The command starts as soon as the counters' baseline is read; the tracker (logs,
+      // intensity, device details) is built while it runs, its first epoch from that baseline.
+      startAroundSpawn: () => {
+        const baseline = slot.sampler.readNow();
+        return () => void slot.start(baseline);
+      },
     });
   } finally {
     live?.stop();
@@ -58,7 +74,7 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
 /** Bad usage: one line on stderr naming what is wrong and where the options are listed. */
 function usage(message: string): number {
   const line = message.replace(/\s*\n\s*/g, " ").replace(/[.:]?\s*$/, "");
-  process.stderr.write(`carbontracker: ${line}; see 'carbontracker --help'.\n`);
+  writeStderr(`carbontracker: ${line}; see 'carbontracker --help'.\n`);
   return USAGE_ERROR;
 }
 
@@ -66,7 +82,7 @@ function usage(message: string): number {
 async function runSubcommand(name: string | undefined, args: string[]): Promise<number | undefined> {
   const io = {
     stdout: (s: string) => void process.stdout.write(s),
-    stderr: (s: string) => void process.stderr.write(s),
+    stderr: writeStderr,
   };
   if (name === "agent") {
     const { runAgentCommand } = await import("./agent-command.js");
@@ -89,6 +105,12 @@ async function runSubcommand(name: string | undefined, args: string[]): Promise<
     return runEngineCommand(args, io);
   }
   if (name === "python-package") {
+    if (args.includes("--help") || args.includes("-h")) {
+      io.stdout(
+        'Usage: carbontracker python-package\n\nPrint the folder holding the Python package `carbontracker` (the original\'s API on this\nengine). Put it on PYTHONPATH, or install it offline: pip install "$(carbontracker python-package)"\n',
+      );
+      return 0;
+    }
     const { pythonClientDir } = await import("./child-env.js");
     const dir = pythonClientDir();
     if (dir) io.stdout(`${dir}\n`);
@@ -109,7 +131,7 @@ async function runSubcommand(name: string | undefined, args: string[]): Promise<
 async function main(argv: string[]): Promise<number> {
   const write = {
     out: (s: string) => void process.stdout.write(s),
-    err: (s: string) => void process.stderr.write(s),
+    err: writeStderr,
   };
   // Subcommands come first; anything else is a command to wrap.
   const subcommand = await runSubcommand(argv[0], argv.slice(1));
@@ -173,16 +195,16 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof SpawnFailure) {
-      process.stderr.write(`carbontracker: ${error.message}\n`);
+      writeStderr(`carbontracker: ${error.message}\n`);
       process.exitCode = error.exitCode;
     } else if (error instanceof InvalidOptionError) {
-      process.stderr.write(`carbontracker: invalid ${error.option}: ${error.message}\n`);
+      writeStderr(`carbontracker: invalid ${error.option}: ${error.message}\n`);
       process.exitCode = USAGE_ERROR;
     } else if (error instanceof CarbonTrackerError) {
-      process.stderr.write(`carbontracker: ${error.message}\n`);
+      writeStderr(`carbontracker: ${error.message}\n`);
       process.exitCode = USAGE_ERROR;
     } else {
-      process.stderr.write(
+      writeStderr(
         `carbontracker: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
       );
       process.exitCode = 70;

@@ -47,6 +47,11 @@ export const SUBCOMMANDS: readonly { name: string; usage: string; summary: strin
     usage: "dashboard [options]",
     summary: "Serve a web dashboard of the runs in the log folders.",
   },
+  {
+    name: "python-package",
+    usage: "python-package",
+    summary: "Print the folder of the Python package (for PYTHONPATH or pip install).",
+  },
   { name: "help", usage: "help [command]", summary: "Show this help, or the help of a command." },
 ];
 

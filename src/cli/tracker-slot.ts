@@ -3,9 +3,11 @@
 // hang, in a worker), which the program's own `CarbonTracker(...)` options may replace before its
 // first epoch. A replaced tracker leaves no log files behind (the parser would see a phantom run),
 // its console lines are not printed twice, and the open sampler is reused when what is measured
-// stays the same.
+// stays the same. The CLI builds the first tracker only once its command runs (prepare(), then
+// start() with the baseline read just before the command started).
 import { rmSync } from "node:fs";
-import { CarbonTracker } from "../tracker/carbon-tracker.js";
+import { TrackerStateError } from "../errors/index.js";
+import { CarbonTracker } from "../library/carbon-tracker.js";
 import { detectionContext, resolveOptions, type TrackerOptions } from "../tracker/options.js";
 import type { ReaderNotice } from "../hardware/types.js";
 import type { RecordSink } from "../logs/schema.js";
@@ -15,7 +17,7 @@ import type { Snapshot } from "../sampling/reader-set.js";
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { componentsAfterElection } from "../cluster/rank-components.js";
 import { BACKENDS } from "../hardware/registry.js";
-import { mayBlockInDriver } from "./sampler-choice.js";
+import { mayBlockInDriver } from "../sampling/sampler-choice.js";
 
 /** Options of a slot's trackers: everything but where their console lines go. */
 export type SlotTrackerOptions = Omit<TrackerOptions, "console" | "stdout">;
@@ -36,6 +38,8 @@ export interface SlotHooks {
   readAnswer?: () => Promise<string | undefined>;
   /** The command the run wraps, for the `start` record. */
   command?: string[];
+  /** How a sampler thread hands its samples over (0: each at once, for a live view); see SamplerConfig. */
+  sampleBatchMs?: number;
 }
 
 /** A sampler the slot owns, lent to its trackers: theirs to read, not to close. */
@@ -69,7 +73,7 @@ class SharedSampler {
 
 /** Holds the current tracker of a run and what it measures with. */
 export class TrackerSlot {
-  private current: CarbonTracker;
+  private current: CarbonTracker | undefined;
   /** What the tracker in force printed while it was built (a replacement's same lines are dropped). */
   private constructionText = "";
   /** Each tracker's console: held while its constructor runs, muted once it is replaced. */
@@ -79,16 +83,29 @@ export class TrackerSlot {
     private shared: SharedSampler,
     private readonly election: SharedDeviceElection,
     private readonly hooks: SlotHooks,
-    options: SlotTrackerOptions,
-  ) {
-    this.current = this.buildWith(shared, options, true);
-  }
+    private readonly firstOptions: SlotTrackerOptions,
+  ) {}
 
   /**
    * Elects, opens the sampler and starts the first tracker (its console lines go out at once).
    * @throws InvalidOptionError for a bad option, or what the tracker's constructor throws.
    */
   static async open(options: SlotTrackerOptions, hooks: SlotHooks): Promise<TrackerSlot> {
+    const slot = await TrackerSlot.prepare(options, hooks);
+    try {
+      slot.start();
+    } catch (error) {
+      slot.close();
+      throw error;
+    }
+    return slot;
+  }
+
+  /**
+   * Elects and opens the sampler; the first tracker is built by start().
+   * @throws InvalidOptionError for a bad option.
+   */
+  static async prepare(options: SlotTrackerOptions, hooks: SlotHooks): Promise<TrackerSlot> {
     const env = hooks.env ?? process.env;
     const election = electSharedDeviceMeasurer(env);
     let shared: SharedSampler | undefined;
@@ -102,8 +119,33 @@ export class TrackerSlot {
     }
   }
 
+  /**
+   * Builds the first tracker (once; later calls return it), its first epoch starting at
+   * `baseline` when given: a reading of the slot's sampler taken before the command started.
+   * @throws what the tracker's constructor throws.
+   */
+  start(baseline?: Snapshot): CarbonTracker {
+    this.current ??= this.buildWith(this.shared, this.firstOptions, true, baseline);
+    return this.current;
+  }
+
+  /**
+   * Whether the first tracker will refuse to start (a component named in --components has no
+   * device, without ignoreErrors): the CLI then starts it before the command, which never runs.
+   */
+  refuses(): boolean {
+    const resolved = resolveOptions({ ...this.firstOptions });
+    if (!resolved.componentsExplicit || resolved.ignoreErrors) return false;
+    const devices = this.shared.sampler.description().devices;
+    return samplerConfig(this.firstOptions, this.election).components.some(
+      (component) => !devices.some((d) => d.component === component),
+    );
+  }
+
   /** The tracker in force. */
   get tracker(): CarbonTracker {
+    if (!this.current)
+      throw new TrackerStateError("the run's tracker is not started yet: call start() first.");
     return this.current;
   }
 
@@ -120,7 +162,7 @@ export class TrackerSlot {
    * @throws InvalidOptionError for a bad option (the current tracker then stays in force).
    */
   async replace(options: SlotTrackerOptions): Promise<void> {
-    const old = this.current;
+    const old = this.tracker;
     const nextRun = old.finished;
     if (!nextRun && sameOptions(old, options)) return;
     const config = samplerConfig(options, this.election);
@@ -157,7 +199,12 @@ export class TrackerSlot {
     return tracker;
   }
 
-  private buildWith(shared: SharedSampler, options: SlotTrackerOptions, first: boolean): CarbonTracker {
+  private buildWith(
+    shared: SharedSampler,
+    options: SlotTrackerOptions,
+    first: boolean,
+    baseline?: Snapshot,
+  ): CarbonTracker {
     // Console lines are held while the constructor runs, so a replacement's can be compared
     // with its predecessor's and dropped when they say the same.
     const gate = { muted: false, held: "" as string | undefined };
@@ -176,6 +223,7 @@ export class TrackerSlot {
         readAnswer: this.hooks.readAnswer,
         // Never this process's own script (carbontracker's main.js under the engine): none unless named.
         command: this.hooks.command ?? [],
+        baseline,
       },
     );
     this.gates.set(tracker, gate);
@@ -209,8 +257,10 @@ async function openShared(
   env: NodeJS.ProcessEnv,
 ): Promise<SharedSampler> {
   const onSample = (snapshot: Snapshot) => hooks.onSample?.(snapshot);
+  const batched =
+    hooks.sampleBatchMs === undefined ? config : { ...config, sampleBatchMs: hooks.sampleBatchMs };
   const sampler: Sampler = mayBlockInDriver(config.components, env)
-    ? new WorkerSampler(config, onSample)
+    ? new WorkerSampler(batched, onSample)
     : await InThreadSampler.open(config, onSample, BACKENDS);
   return new SharedSampler(sampler, JSON.stringify(config));
 }

@@ -59,12 +59,20 @@ export interface WrapOptions {
   configure?: EpochDriverHooks["configure"];
   /** A line for the console. */
   note?: (text: string) => void;
+  /**
+   * Starts the tracker around the spawn: called right before it, to read what must be read
+   * before the command starts (the counters' baseline); the function it returns is called right
+   * after it, in the same tick (no epoch mark or exit is handled before), and builds the tracker
+   * while the command runs. Without it the holder's tracker exists already.
+   */
+  startAroundSpawn?: () => () => void;
 }
 
 /**
  * Spawns the command, tracks its epochs, stops the tracker when it ends and returns its exit
  * code (0 when it ended on the SIGTERM sent because the user chose to stop). Rejects with
- * SpawnFailure when it cannot start.
+ * SpawnFailure when it cannot start, and with the tracker's error (after ending the command)
+ * when startAroundSpawn cannot build it.
  */
 export async function runWrapped(
   holder: TrackerHolder,
@@ -89,10 +97,31 @@ export async function runWrapped(
   const server: IpcServer | undefined = driver ? await openIpcServer((m) => driver.handle(m)) : undefined;
   return new Promise((resolve, reject) => {
     let receivedSignal: NodeJS.Signals | undefined;
-    driver?.begin();
     const env = server ? childEnv(options.env, server.path) : options.env;
+    let built: (() => void) | undefined;
+    try {
+      built = options.startAroundSpawn?.();
+    } catch (error) {
+      server?.close();
+      reject(error);
+      return;
+    }
+    if (!built) driver?.begin();
     const running = spawn(file, args, { stdio: "inherit", shell: false, env });
     child = running;
+    if (built) {
+      try {
+        built();
+      } catch (error) {
+        server?.close();
+        if (running.exitCode === null && running.signalCode === null) running.kill("SIGTERM");
+        running.once("error", () => undefined);
+        running.once("close", () => reject(error));
+        if (running.pid === undefined) reject(error);
+        return;
+      }
+      driver?.begin();
+    }
     const forward = (signal: NodeJS.Signals) => {
       receivedSignal = signal;
       // A terminal's Ctrl-C already went to the whole foreground group, the child included.

@@ -1,7 +1,6 @@
 // Annual grid carbon intensities shipped with the package, newest first, each with its source
 // and year, so every figure we use can be cited. One source of truth per number (co2.js rule).
-import { yearly2021, yearly2022, yearly2023, yearly2024, yearly2025 } from "@tgwf/co2/data/electricity-maps";
-import { averageIntensity } from "@tgwf/co2/data";
+import { createRequire } from "node:module";
 import type { GramsPerKwh } from "../units/index.js";
 
 /** An annual average intensity with where it comes from. */
@@ -24,17 +23,37 @@ interface ElectricityMapsYearly {
   };
 }
 
-/** Electricity Maps yearly averages (via @tgwf/co2), newest year first. */
-const ELECTRICITY_MAPS_YEARS: ReadonlyArray<readonly [number, ElectricityMapsYearly]> = [
-  [2025, yearly2025.data as ElectricityMapsYearly],
-  [2024, yearly2024.data as ElectricityMapsYearly],
-  [2023, yearly2023.data as ElectricityMapsYearly],
-  [2022, yearly2022.data as ElectricityMapsYearly],
-  [2021, yearly2021.data as ElectricityMapsYearly],
-];
+interface Tables {
+  /** Electricity Maps yearly averages (via @tgwf/co2), newest year first. */
+  electricityMapsYears: ReadonlyArray<readonly [number, ElectricityMapsYearly]>;
+  /** Ember annual averages by ISO alpha-3 country (via @tgwf/co2 averageIntensity); year not stated per country. */
+  ember: Record<string, number>;
+}
 
-/** Ember annual averages by ISO alpha-3 country (via @tgwf/co2 averageIntensity); year not stated per country. */
-const EMBER: Record<string, number> = averageIntensity.data;
+let tables: Tables | undefined;
+
+// The tables (400 kB of JavaScript) are read at the first lookup, from @tgwf/co2's CommonJS
+// build so that the lookup stays synchronous: a run that knows no place never parses them.
+function loadTables(): Tables {
+  if (!tables) {
+    const requireData = createRequire(import.meta.url);
+    const maps = requireData(
+      "@tgwf/co2/data/electricity-maps",
+    ) as typeof import("@tgwf/co2/data/electricity-maps");
+    const { averageIntensity } = requireData("@tgwf/co2/data") as typeof import("@tgwf/co2/data");
+    tables = {
+      electricityMapsYears: [
+        [2025, maps.yearly2025.data as ElectricityMapsYearly],
+        [2024, maps.yearly2024.data as ElectricityMapsYearly],
+        [2023, maps.yearly2023.data as ElectricityMapsYearly],
+        [2022, maps.yearly2022.data as ElectricityMapsYearly],
+        [2021, maps.yearly2021.data as ElectricityMapsYearly],
+      ],
+      ember: averageIntensity.data,
+    };
+  }
+  return tables;
+}
 
 /**
  * The world average used when no place is known: 445 gCO2eq/kWh for 2024 (IEA, Electricity
@@ -53,7 +72,8 @@ export const WORLD_AVERAGE: AnnualIntensity = {
  */
 export function lookupAnnualIntensity(place: string): AnnualIntensity | undefined {
   const key = place.trim().toUpperCase();
-  for (const [year, table] of ELECTRICITY_MAPS_YEARS) {
+  const { electricityMapsYears, ember: emberTable } = loadTables();
+  for (const [year, table] of electricityMapsYears) {
     const entry = table[key] ?? table[place.trim()];
     const value = entry?.carbonIntensity?.value;
     if (typeof value === "number" && Number.isFinite(value)) {
@@ -66,7 +86,7 @@ export function lookupAnnualIntensity(place: string): AnnualIntensity | undefine
       };
     }
   }
-  const ember = EMBER[key];
+  const ember = emberTable[key];
   if (typeof ember === "number" && Number.isFinite(ember)) {
     return { gPerKwh: ember, year: undefined, place: key, source: "Ember annual average (via @tgwf/co2)" };
   }

@@ -1,7 +1,7 @@
 // A TensorFlow.js callback that tracks each epoch of model.fit(): pass it in
 // `model.fit(x, y, { callbacks: [carbonTrackerCallback(tracker, { model })] })`. Typed by shape
 // only, so carbontracker never depends on @tensorflow/tfjs.
-import type { CarbonTracker } from "../tracker/carbon-tracker.js";
+import type { CarbonTracker } from "../library/carbon-tracker.js";
 
 /** The part of a tf.LayersModel the callback uses: the flag that ends fit() after this epoch. */
 export interface StoppableModel {

@@ -1,6 +1,14 @@
 // Ordered detection: for each component the first backend that opens wins, and every skip
 // reason is kept (Kepler's rule) for the logs and `doctor`.
-import type { Backend, Component, DetectionContext, PowerReader, ReaderNotice, SkipReason } from "./types.js";
+import type {
+  Backend,
+  Component,
+  DetectionContext,
+  OpenResult,
+  PowerReader,
+  ReaderNotice,
+  SkipReason,
+} from "./types.js";
 
 /** What detection found: readers to sample, reasons for every backend skipped, notices. */
 export interface Detection {
@@ -18,19 +26,62 @@ export async function detectReaders(
   const detection: Detection = { readers: [], skipped: [], notices: [] };
   for (const component of components) {
     for (const backend of backends[component]) {
-      let result;
-      try {
-        result = await backend.open(context);
-      } catch (error) {
-        result = { skip: { backend: backend.id, component, reason: `failed to open: ${String(error)}` } };
-      }
-      detection.notices.push(...(result.notices ?? []));
-      if ("reader" in result) {
-        detection.readers.push(result.reader);
-        break;
-      }
-      detection.skipped.push(result.skip);
+      if (record(detection, await opened(backend, component, context))) break;
     }
   }
   return detection;
+}
+
+/**
+ * detectReaders without waiting: undefined (and nothing left open) as soon as a backend would
+ * have to be waited for (NVML or powermetrics actually present). The library detects this way
+ * on its own thread so its first reading need not wait for the sampler worker to start.
+ */
+export function detectReadersNow(
+  components: readonly Component[],
+  context: DetectionContext,
+  backends: Record<Component, Backend[]>,
+): Detection | undefined {
+  const detection: Detection = { readers: [], skipped: [], notices: [] };
+  for (const component of components) {
+    for (const backend of backends[component]) {
+      const result = opened(backend, component, context);
+      if (result instanceof Promise) {
+        // Whatever it opens after all is closed: the caller detects again, in its worker.
+        void result.then((late) => ("reader" in late ? late.reader.close() : undefined));
+        for (const reader of detection.readers) reader.close();
+        return undefined;
+      }
+      if (record(detection, result)) break;
+    }
+  }
+  return detection;
+}
+
+/** A backend's answer; a throw is a skip saying so. */
+function opened(
+  backend: Backend,
+  component: Component,
+  context: DetectionContext,
+): OpenResult | Promise<OpenResult> {
+  const failed = (error: unknown): OpenResult => ({
+    skip: { backend: backend.id, component, reason: `failed to open: ${String(error)}` },
+  });
+  try {
+    const result = backend.open(context);
+    return result instanceof Promise ? result.catch(failed) : result;
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+/** Adds one backend's answer to the detection; true when it opened (the component is done). */
+function record(detection: Detection, result: OpenResult): boolean {
+  detection.notices.push(...(result.notices ?? []));
+  if ("reader" in result) {
+    detection.readers.push(result.reader);
+    return true;
+  }
+  detection.skipped.push(result.skip);
+  return false;
 }

@@ -1,13 +1,121 @@
-// Reads a small sysfs/procfs file without ever blocking on open: a FIFO or a stuck file put in
-// its place must not hang the sampler thread (and with it the process's exit).
-import { closeSync, constants, openSync, readFileSync } from "node:fs";
+// Reads small sysfs/procfs files without ever blocking on open: a FIFO or a stuck file put in
+// its place must not hang the sampler thread (and with it the process's exit). Files read on
+// every sample stay open and are read again at offset 0 (pread), as the kernel regenerates
+// their text on each read.
+import {
+  close,
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statfsSync,
+} from "node:fs";
+
+const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/** Bytes first tried for one read; a longer file doubles the buffer until it fits. */
+const INITIAL_BYTES = 256;
+
+/** statfs types of the file systems the kernel generates on each read: sysfs and procfs. */
+const KERNEL_FILE_SYSTEMS = new Set([0x62656572, 0x9fa0]);
 
 /** The file's text, opened with O_NONBLOCK (a FIFO without a writer reads as empty). */
 export function readTextNonBlocking(path: string): string {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const fd = openSync(path, FLAGS);
   try {
     return readFileSync(fd, "utf8");
   } finally {
     closeSync(fd);
   }
+}
+
+/** A file read again and again, kept open between reads. */
+export interface TextFile {
+  readonly path: string;
+  /** The text now (its first `headBytes` bytes, when given). Throws Node-style errors (`code`) as an open or read would. */
+  read(): string;
+  /** Closes the descriptor; a later read opens the file again. */
+  close(): void;
+}
+
+/** How a kept-open file is read. */
+export interface TextFileOptions {
+  /** Read only this many bytes from the start (e.g. the first line of /proc/stat). */
+  headBytes?: number;
+}
+
+function onKernelFileSystem(path: string): boolean {
+  try {
+    return KERNEL_FILE_SYSTEMS.has(statfsSync(path).type);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A sysfs/procfs file kept open: one pread per read. A file that is gone fails there as the
+ * kernel has it (ENODEV) and is opened again on the next read. On any other file system (a
+ * copied or fake tree) each read also checks with fstat whether the file was deleted or replaced
+ * (link count 0), and opens the new one; a file that is not a regular file (a FIFO) is read the
+ * old way, opened and closed each time. A replaced file's descriptor is closed in the thread
+ * pool: freeing a deleted inode can take milliseconds (ext4), which must not delay the read.
+ */
+export function openTextFile(path: string, options: TextFileOptions = {}): TextFile {
+  let fd: number | undefined;
+  let checkReplaced = true;
+  let buffer = Buffer.allocUnsafe(options.headBytes ?? INITIAL_BYTES);
+  const drop = () => {
+    if (fd === undefined) return;
+    try {
+      closeSync(fd);
+    } catch {
+      // Already gone.
+    }
+    fd = undefined;
+  };
+  return {
+    path,
+    read() {
+      if (fd !== undefined && checkReplaced) {
+        let stale: boolean;
+        try {
+          const stats = fstatSync(fd);
+          stale = stats.nlink === 0 || !stats.isFile();
+        } catch {
+          stale = true;
+        }
+        if (stale) {
+          close(fd, () => {});
+          fd = undefined;
+        }
+      }
+      if (fd === undefined) {
+        const opened = openSync(path, FLAGS);
+        checkReplaced = !onKernelFileSystem(path);
+        if (checkReplaced && !fstatSync(opened).isFile()) {
+          try {
+            return readFileSync(opened, "utf8");
+          } finally {
+            closeSync(opened);
+          }
+        }
+        fd = opened;
+      }
+      try {
+        let length = readSync(fd, buffer, 0, buffer.length, 0);
+        while (length === buffer.length && options.headBytes === undefined) {
+          buffer = Buffer.allocUnsafe(buffer.length * 2);
+          length = readSync(fd, buffer, 0, buffer.length, 0);
+        }
+        return buffer.toString("utf8", 0, length);
+      } catch (error) {
+        // The next read opens again: the file may come back (a module reloaded).
+        drop();
+        throw error;
+      }
+    },
+    close: drop,
+  };
 }

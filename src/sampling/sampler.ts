@@ -27,7 +27,17 @@ export interface SamplerConfig {
   components: Component[];
   context: DetectionContext;
   updateIntervalMs: number;
+  /**
+   * A sampler in another thread hands its background samples over in batches spanning this
+   * long (ms), so the receiving thread wakes once per batch, not per sample (as often as the
+   * JSONL writes them, for a live view of the run); 0 hands each over at once (the live status
+   * line). Default SAMPLE_BATCH_MS. Boundary reads take every sample taken so far.
+   */
+  sampleBatchMs?: number;
 }
+
+/** Default span of a batch of background samples handed to the tracker's thread (ms). */
+export const SAMPLE_BATCH_MS = 1000;
 
 /** Samples on a timer in the calling thread. */
 export class InThreadSampler implements Sampler {

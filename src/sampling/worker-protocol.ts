@@ -6,8 +6,8 @@ import type { ReaderNotice } from "../hardware/types.js";
 import type { SamplerConfig } from "./sampler.js";
 import type { SamplerDescription, Snapshot } from "./reader-set.js";
 
-/** Indexes in the control Int32Array. */
-export const CONTROL = { requestSeq: 0, responseSeq: 1, length: 2, size: 4 } as const;
+/** Indexes in the control Int32Array; `ready` turns 1 once the worker's detection is done (or failed). */
+export const CONTROL = { requestSeq: 0, responseSeq: 1, length: 2, ready: 3, size: 4 } as const;
 
 /** Bytes for one answer (JSON); a run with hundreds of devices fits. */
 export const DATA_BYTES = 1 << 20;
@@ -35,8 +35,5 @@ export interface WorkerResponse {
   error?: string;
 }
 
-/** A background sample posted to the main thread. */
-export interface WorkerSampleMessage {
-  type: "sample";
-  snapshot: Snapshot;
-}
+/** Background samples posted to the main thread, oldest first; `ready` once detection is done. */
+export type WorkerSampleMessage = { type: "samples"; snapshots: Snapshot[] } | { type: "ready" };

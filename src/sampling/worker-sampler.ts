@@ -1,6 +1,7 @@
 // The main-thread side of the sampler worker (see worker-protocol.ts).
 import { existsSync } from "node:fs";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { createRequire } from "node:module";
+import type { MessagePort, Worker } from "node:worker_threads";
 import { HardwareReadError } from "../errors/index.js";
 import type { ReaderNotice } from "../hardware/types.js";
 import type { SamplerDescription, Snapshot } from "./reader-set.js";
@@ -13,6 +14,13 @@ import {
   type WorkerSampleMessage,
 } from "./worker-protocol.js";
 
+type WorkerThreads = typeof import("node:worker_threads");
+
+/** node:worker_threads, loaded by the first worker sampler: a CLI run sampling in its own thread never pays for it. */
+function workerThreads(): WorkerThreads {
+  return createRequire(import.meta.url)("node:worker_threads") as WorkerThreads;
+}
+
 /** How long the first request waits for the worker to start and detect hardware (ms). */
 const FIRST_ANSWER_TIMEOUT_MS = 20_000;
 /** How long a boundary read waits for the worker (ms). */
@@ -21,20 +29,25 @@ const ANSWER_TIMEOUT_MS = 5_000;
 const DEGRADED_TIMEOUT_MS = 250;
 
 /**
- * The worker's script. Run from TypeScript sources (tests through tsx), a worker cannot load
- * while the main thread blocks on Atomics.wait (the loader hooks need the main thread), so the
- * compiled worker in dist/ is used; `npm test` builds it first.
+ * The worker's script: the bundled one (dist/bundle, one file to load: the fastest start) where
+ * it was built, else tsc's. Run from TypeScript sources (tests through tsx), a worker cannot load
+ * while the main thread blocks on Atomics.wait (the loader hooks need the main thread), so a
+ * compiled worker from dist/ is used; `npm test` builds it first.
  */
 function workerScript(): URL {
-  if (!import.meta.url.endsWith(".ts")) return new URL("../threads/sampler-thread.js", import.meta.url);
-  const compiled = new URL("../../dist/src/threads/sampler-thread.js", import.meta.url);
-  if (!existsSync(compiled)) {
+  const here = import.meta.url;
+  const candidates = here.endsWith(".ts")
+    ? ["../../dist/bundle/sampler-thread.js", "../../dist/src/threads/sampler-thread.js"]
+    : ["../../bundle/sampler-thread.js", "./sampler-thread.js", "../threads/sampler-thread.js"];
+  const urls = candidates.map((path) => new URL(path, here));
+  const found = urls.find((url) => existsSync(url));
+  if (!found) {
     throw new HardwareReadError(
       "sampler",
-      `compiled sampler worker missing at ${compiled.pathname}: run 'npm run build' first.`,
+      `compiled sampler worker missing at ${(urls.at(-1) as URL).pathname}: run 'npm run build' first.`,
     );
   }
-  return compiled;
+  return found;
 }
 
 /** Samples in a worker thread; boundary reads block on shared memory until answered. */
@@ -52,9 +65,19 @@ export class WorkerSampler implements Sampler {
   private missedDeadline = false;
   private readonly listeners: SampleListener[] = [];
   private readonly samples: MessagePort;
+  private readonly threads = workerThreads();
 
-  constructor(config: SamplerConfig, onSample: SampleListener) {
+  /**
+   * @param onDetected called (on this thread's event loop) once the worker's detection is done;
+   *   `detected` says the same at any time without waiting.
+   */
+  constructor(
+    config: SamplerConfig,
+    onSample: SampleListener,
+    private readonly onDetected?: () => void,
+  ) {
     this.listeners.push(onSample);
+    const { MessageChannel, Worker } = this.threads;
     // Samples travel on their own port so a boundary read can take every queued one
     // synchronously (receiveMessageOnPort), in order, before the epoch is recorded.
     const { port1, port2 } = new MessageChannel();
@@ -68,12 +91,18 @@ export class WorkerSampler implements Sampler {
     this.worker = new Worker(workerScript(), { workerData: init, transferList: [port2] });
     this.worker.unref();
     this.samples.on("message", (message: WorkerSampleMessage) => {
-      this.deliver(message.snapshot);
+      if (message.type === "ready") this.onDetected?.();
+      else for (const snapshot of message.snapshots) this.deliver(snapshot);
     });
     this.samples.unref();
     this.worker.on("error", (error) => {
       this.dead = `sampler worker failed: ${error.message}`;
     });
+  }
+
+  /** Whether the worker has detected its hardware (or failed to), so a request is answered at once. */
+  get detected(): boolean {
+    return Atomics.load(this.control, CONTROL.ready) === 1;
   }
 
   private send(kind: "describe" | "read" | "close"): { seq: number; deadline: number } {
@@ -157,12 +186,12 @@ export class WorkerSampler implements Sampler {
   /** Delivers every sample the worker has queued, synchronously. */
   private drainSamples(): void {
     for (
-      let message = receiveMessageOnPort(this.samples);
+      let message = this.threads.receiveMessageOnPort(this.samples);
       message;
-      message = receiveMessageOnPort(this.samples)
+      message = this.threads.receiveMessageOnPort(this.samples)
     ) {
-      const sample = message.message as WorkerSampleMessage;
-      this.deliver(sample.snapshot);
+      const samples = message.message as WorkerSampleMessage;
+      if (samples.type === "samples") for (const snapshot of samples.snapshots) this.deliver(snapshot);
     }
   }
 

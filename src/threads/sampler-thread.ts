@@ -4,12 +4,14 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { detectReaders } from "../hardware/detect.js";
 import { BACKENDS } from "../hardware/registry.js";
-import { ReaderSet } from "../sampling/reader-set.js";
+import { ReaderSet, type Snapshot } from "../sampling/reader-set.js";
+import { SAMPLE_BATCH_MS } from "../sampling/sampler.js";
 import {
   CONTROL,
   type WorkerInit,
   type WorkerRequest,
   type WorkerResponse,
+  type WorkerSampleMessage,
 } from "../sampling/worker-protocol.js";
 
 const init = workerData as WorkerInit;
@@ -18,6 +20,17 @@ const data = new Uint8Array(init.data);
 const encoder = new TextEncoder();
 
 let timer: NodeJS.Timeout | undefined;
+const batchMs = init.config.sampleBatchMs ?? SAMPLE_BATCH_MS;
+let pending: Snapshot[] = [];
+
+/** Posts the samples taken since the last post (before any answer, so they arrive in order). */
+function postSamples(): void {
+  if (pending.length === 0) return;
+  const message: WorkerSampleMessage = { type: "samples", snapshots: pending };
+  pending = [];
+  init.samples.postMessage(message);
+}
+
 const ready: Promise<ReaderSet | Error> = detectReaders(
   init.config.components,
   init.config.context,
@@ -28,12 +41,21 @@ const ready: Promise<ReaderSet | Error> = detectReaders(
     const { readIntervalMs } = set.describe(init.config.updateIntervalMs);
     set.read(Date.now());
     timer = setInterval(() => {
-      init.samples.postMessage({ type: "sample", snapshot: set.read(Date.now()) });
+      const snapshot = set.read(Date.now());
+      pending.push(snapshot);
+      if (snapshot.tMs - (pending[0] as Snapshot).tMs >= batchMs) postSamples();
     }, readIntervalMs);
     return set;
   },
   (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
 );
+// Says when detection is done, for a thread that samples on its own until then (HandoffSampler).
+void ready.then(() => {
+  Atomics.store(control, CONTROL.ready, 1);
+  Atomics.notify(control, CONTROL.ready);
+  const message: WorkerSampleMessage = { type: "ready" };
+  init.samples.postMessage(message);
+});
 
 function answer(seq: number, response: WorkerResponse): void {
   let bytes = encoder.encode(JSON.stringify(response));
@@ -52,6 +74,7 @@ parentPort?.on("message", (request: WorkerRequest) => {
       answer(request.seq, { notices: [], error: set.message });
       return;
     }
+    postSamples();
     try {
       if (request.kind === "describe") {
         answer(request.seq, {

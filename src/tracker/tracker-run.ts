@@ -68,6 +68,12 @@ export interface RunParts {
   onUserStop?: () => void;
   /** The command the run wraps, or its script, for the `start` record. */
   command: string[];
+  /**
+   * A reading the sampler took before the run was built (the CLI reads it, starts its command at
+   * once and builds the run while it runs): the run starts there, and the first epochStart()
+   * starts at it instead of reading again, so that epoch's energy is exact.
+   */
+  baseline?: Snapshot;
 }
 
 /** One tracked training run, from construction to its actual consumption. */
@@ -86,10 +92,14 @@ export class TrackerRun {
   private disabled = false;
   private endReason: EndReason | undefined;
   private forecastPeriods: IntensityReading[] = [];
-  private readonly startMs = Date.now();
+  private readonly startMs: number;
+  private baseline: Snapshot | undefined;
 
   constructor(private readonly parts: RunParts) {
     this.o = parts.options;
+    this.startMs = parts.baseline?.tMs ?? Date.now();
+    this.baseline = parts.baseline;
+    this.lastSnapshot = parts.baseline;
     this.emit({
       type: "run-started",
       version: VERSION,
@@ -254,7 +264,8 @@ export class TrackerRun {
   /** Marks the start of an epoch: reads every device's counter now. */
   epochStart(): void {
     if (this.finished || !this.sampler) return;
-    this.epochStartSnapshot = this.read();
+    this.epochStartSnapshot = this.baseline ?? this.read();
+    this.baseline = undefined;
   }
 
   /** Marks the end of an epoch; see CarbonTracker.epochEnd. */

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runCli } from "../helpers/cli-process.js";
 
-const COMMANDS = ["doctor", "plan", "agent", "dashboard"];
+const COMMANDS = ["doctor", "plan", "agent", "dashboard", "python-package"];
 
 test("--help lists every command, one line each", async () => {
   const help = await runCli(["--help"]);
@@ -40,7 +40,7 @@ test("carbontracker help: the main help; an unknown topic: one line naming the c
   assert.equal(unknown.code, 2);
   assert.equal(
     unknown.stderr,
-    "carbontracker: help: no command 'train'; the commands are doctor, plan, agent, dashboard; see 'carbontracker --help'.\n",
+    "carbontracker: help: no command 'train'; the commands are doctor, plan, agent, dashboard, python-package; see 'carbontracker --help'.\n",
   );
 });
 

@@ -221,7 +221,8 @@ test(
       assert.ok(Math.abs(sum - node.energy_j) < 1e-6, `${sum} vs ${node.energy_j}`);
       const injected = fake.injectedJ("intel-rapl:0", node.start_t, node.end_t);
       assert.ok(
-        Math.abs(node.energy_j - injected) < 2,
+        // The node record's times are the agent's reads; on a loaded machine a read lags by tens of ms.
+        Math.abs(node.energy_j - injected) < Math.max(2, 0.02 * injected),
         `${node.energy_j} J measured, ${injected} J on the node`,
       );
     } finally {

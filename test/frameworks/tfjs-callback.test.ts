@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { carbonTrackerCallback } from "../../src/frameworks/tfjs-callback.js";
-import { CarbonTracker } from "../../src/tracker/carbon-tracker.js";
+import { CarbonTracker } from "../../src/library/carbon-tracker.js";
 import { tempDir } from "../helpers/cli-process.js";
 
 type Tf = typeof import("@tensorflow/tfjs");

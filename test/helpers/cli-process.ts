@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 /** Path of the built CLI entry point. */
-export const CLI = resolve("dist/src/cli/main.js");
+export const CLI = resolve("dist/bundle/cli.cjs");
 
 /** What a finished CLI run left. */
 export interface CliRun {

@@ -1,10 +1,7 @@
 // The fake libnvidia-ml.so.1 for tests and benchmarks: compiled from test/fixtures/nvml/fake-nvml.c
 // with the system C compiler (cached by source hash), driven by a config file the test rewrites.
-import { createHash } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import {
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
   renameSync,
@@ -15,6 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compiledC } from "./compile-c.js";
 
 const SOURCE = fileURLToPath(new URL("../fixtures/nvml/fake-nvml.c", import.meta.url));
 
@@ -53,17 +51,7 @@ export interface FakeNvmlConfig {
 
 /** Compiles the fake once per source version and returns the library's path. */
 export function fakeNvmlLibrary(): string {
-  const source = readFileSync(SOURCE);
-  const hash = createHash("sha256").update(source).digest("hex").slice(0, 16);
-  const dir = join(tmpdir(), `carbontracker-fake-nvml-${hash}`);
-  const library = join(dir, "libnvidia-ml.so.1");
-  if (!existsSync(library)) {
-    mkdirSync(dir, { recursive: true });
-    const partial = `${library}.${process.pid}.tmp`;
-    execFileSync("cc", ["-shared", "-fPIC", "-O2", "-o", partial, SOURCE], { stdio: "pipe" });
-    renameSync(partial, library);
-  }
-  return library;
+  return compiledC(SOURCE, "carbontracker-fake-nvml", "libnvidia-ml.so.1", ["-shared", "-fPIC"]);
 }
 
 /** The config file's text. */

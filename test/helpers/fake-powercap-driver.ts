@@ -4,7 +4,8 @@
 // counters until SIGTERM, SIGINT, --duration-s (default 300, so no driver outlives its test) or,
 // with --exit-on-stdin-end, the end of stdin; then writes the recorded writes to --history (read
 // them with FakeHistory.fromFile). Other options: --zones FILE (a JSON FakeZone[] instead of
-// --layout/--profile), --dir, --max-range-uj, --deny (energy_uj 0400), --vanish ZONE@SECONDS, --tick-ms.
+// --layout/--profile), --dir, --max-range-uj, --deny (energy_uj 0400), --vanish ZONE@SECONDS, --tick-ms,
+// --in-place (energy_uj rewritten in place, as sysfs changes it, instead of renamed over).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -73,6 +74,7 @@ function main(): void {
       "duration-s": { type: "string", default: "300" },
       "exit-on-stdin-end": { type: "boolean", default: false },
       "tick-ms": { type: "string", default: "10" },
+      "in-place": { type: "boolean", default: false },
       history: { type: "string" },
       zones: { type: "string" },
     },
@@ -83,7 +85,10 @@ function main(): void {
         maxRangeUj: values["max-range-uj"] === undefined ? undefined : Number(values["max-range-uj"]),
         deny: values.deny,
       });
-  const fake = new FakePowercap(zones, values.dir, { tickMs: Number(values["tick-ms"]) });
+  const fake = new FakePowercap(zones, values.dir, {
+    tickMs: Number(values["tick-ms"]),
+    inPlace: values["in-place"],
+  });
   const historyPath = values.history ?? join(fake.dir, "history.json");
   fake.start();
   process.stdout.write(

@@ -3,14 +3,19 @@
 // the exact energy the counters moved by between two instants. The same module backs the
 // standalone driver (fake-powercap-driver.ts) that end-to-end tests run in another process.
 import {
+  closeSync,
+  fstatSync,
+  ftruncateSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -58,6 +63,12 @@ export interface FakePowercapOptions {
   tickMs?: number;
   /** Folder to build in (default: a new temp folder). */
   dir?: string;
+  /**
+   * Rewrite energy_uj in place, one pwrite on a descriptor kept open, as sysfs changes a file a
+   * reader holds open (default false: a new file renamed over the old one, which a reader can
+   * never see half-written; a reader keeping the old one open must notice and reopen).
+   */
+  inPlace?: boolean;
 }
 
 const ZONE_ID = /^(intel-rapl(?:-mmio)?):(\d+)(?::(\d+))?$/;
@@ -250,6 +261,8 @@ export class FakePowercap {
   private readonly vanished = new Set<string>();
   private originMs: number | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly inPlace: boolean;
+  private readonly counterFds = new Map<string, number>();
 
   constructor(
     zones: FakeZone[],
@@ -257,6 +270,7 @@ export class FakePowercap {
     options: FakePowercapOptions = {},
   ) {
     this.tickMs = options.tickMs ?? 10;
+    this.inPlace = options.inPlace ?? false;
     this.zones = new Map(zones.map((z, i) => [z.id, { ...z, startUj: z.startUj ?? 1_000_000 * (i + 1) }]));
     this.root = join(dir, "class", "powercap");
     this.devicesRoot = join(dir, "devices", "virtual", "powercap");
@@ -277,6 +291,8 @@ export class FakePowercap {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    for (const fd of this.counterFds.values()) closeSync(fd);
+    this.counterFds.clear();
   }
 
   /** Stops and deletes the tree. */
@@ -334,9 +350,24 @@ export class FakePowercap {
     const zone = this.zones.get(id)!;
     const modulus = (zone.maxEnergyRangeUj ?? INTEL_RANGE_UJ) + 1;
     const path = join(this.paths.get(id)!, "energy_uj");
+    const text = `${(zone.startUj! + unwrappedUj) % modulus}\n`;
+    const fd = this.inPlace ? this.counterFds.get(id) : undefined;
+    if (fd !== undefined) {
+      const bytes = Buffer.from(text);
+      writeSync(fd, bytes, 0, bytes.length, 0);
+      if (bytes.length < fstatSync(fd).size) ftruncateSync(fd, bytes.length);
+      return;
+    }
     const tmp = `${path}.tmp`;
-    writeFileSync(tmp, `${(zone.startUj! + unwrappedUj) % modulus}\n`, { mode: zone.energyMode ?? 0o444 });
+    writeFileSync(tmp, text, { mode: zone.energyMode ?? 0o444 });
     renameSync(tmp, path);
+    if (this.inPlace) {
+      try {
+        this.counterFds.set(id, openSync(path, "r+"));
+      } catch {
+        // Not writable in place (a non-root user and a read-only mode): renamed files it is.
+      }
+    }
   }
 
   private build(): void {
@@ -475,7 +506,7 @@ export interface FakePowercapProcess {
 /** Runs fake-powercap-driver.ts in a child process on `zones` and waits until the tree is ready. */
 export async function spawnFakePowercap(
   zones: FakeZone[],
-  options: { tickMs?: number } = {},
+  options: { tickMs?: number; inPlace?: boolean } = {},
 ): Promise<FakePowercapProcess> {
   const dir = mkdtempSync(join(tmpdir(), "fake-powercap-"));
   const zonesFile = join(dir, "zones.json");
@@ -494,6 +525,7 @@ export async function spawnFakePowercap(
       join(dir, "tree"),
       "--tick-ms",
       String(options.tickMs ?? 10),
+      ...(options.inPlace ? ["--in-place"] : []),
     ],
     { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] },
   );

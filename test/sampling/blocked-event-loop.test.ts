@@ -43,4 +43,7 @@ test("samples keep coming while the main thread is blocked for a whole epoch", a
   const inside = records.filter((r) => r.type === "sample" && r.t > window.start_t && r.t < window.end_t);
   // 15 ticks fit in 1.5 s at 0.1 s; a loaded 2-core machine may lose a few, not most.
   assert.ok(inside.length >= 8, `only ${inside.length} samples were taken while the main thread was blocked`);
+  // Each sample once.
+  const times = records.filter((r) => r.type === "sample").map((r) => r.t);
+  assert.deepEqual([...new Set(times)], times);
 });

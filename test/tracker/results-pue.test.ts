@@ -92,7 +92,9 @@ test("CarbonTracker.create() lets the event loop run while the sampler worker st
   const tracker = await CarbonTracker.create({
     epochs: 1,
     stdout: () => {},
-    env: OFFLINE,
+    // An NVML library named: detection waits for the worker (file-based hardware alone is read
+    // on this thread at once, with nothing to wait for).
+    env: { ...OFFLINE, CARBONTRACKER_NVML_LIBRARY: "/nonexistent/libnvidia-ml.so.1" },
     simCpu: "cpu",
     simCpuTdp: 10,
   });

@@ -1,8 +1,9 @@
 """Where the engine is: our TypeScript tracker, run as ``carbontracker engine`` in a Node process.
 
-Looked up, in order: ``CARBONTRACKER_ENGINE`` (the ``carbontracker`` executable, or its
-``dist/src/cli/main.js`` run with ``CARBONTRACKER_NODE`` or the ``node`` on PATH); the npm package
-this folder ships in; the npm package this copy was pip-installed from; ``carbontracker`` on PATH.
+Looked up, in order: ``CARBONTRACKER_ENGINE`` (the ``carbontracker`` executable, or a script of
+it, ``dist/bundle/cli.cjs`` or ``dist/src/cli/main.js``, run with ``CARBONTRACKER_NODE`` or the
+``node`` on PATH); the npm package this folder ships in; the npm package this copy was
+pip-installed from; ``carbontracker`` on PATH. The bundled CLI starts fastest.
 """
 
 import json
@@ -21,8 +22,12 @@ INSTALL = (
 )
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-# clients/python/carbontracker -> the npm package's root -> its CLI.
-_SIBLING = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(_HERE))), "dist", "src", "cli", "main.js")
+# clients/python/carbontracker -> the npm package's root -> its CLI (the bundle, else tsc's output).
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(_HERE)))
+_SIBLINGS = (
+    os.path.join(_ROOT, "dist", "bundle", "cli.cjs"),
+    os.path.join(_ROOT, "dist", "src", "cli", "main.js"),
+)
 
 
 def _origin():
@@ -37,7 +42,7 @@ def _origin():
 def _command_for(path):
     if not os.path.isfile(path):
         return None
-    if path.endswith((".js", ".mjs")):
+    if path.endswith((".js", ".mjs", ".cjs")):
         node = os.environ.get(NODE_ENV) or shutil.which("node")
         return [node, path] if node else None
     return [path] if os.access(path, os.X_OK) else None
@@ -50,11 +55,11 @@ def engine_command():
         command = _command_for(named)
         if command is None:
             raise EngineNotFoundError(
-                "%s=%s is not the carbontracker executable or a main.js that node can run. "
+                "%s=%s is not the carbontracker executable or a script of it (cli.cjs, main.js) that node can run. "
                 "Point it at one, or unset it and install the engine: %s." % (ENGINE_ENV, named, INSTALL)
             )
         return command
-    for candidate in (_SIBLING, _origin()):
+    for candidate in _SIBLINGS + (_origin(),):
         command = candidate and _command_for(candidate)
         if command:
             return command

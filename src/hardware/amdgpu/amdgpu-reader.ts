@@ -1,9 +1,10 @@
 // AMD GPUs through the amdgpu driver's hwmon files, no ROCm tools needed: an energy counter
 // (energy1_input, µJ) where the kernel offers one, else power1_average / power1_input (µW)
 // sampled on every read and integrated over time.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { microjoulesToJoules } from "../../units/index.js";
+import { openTextFile, type TextFile } from "../read-text.js";
 import type { Backend, DeviceDescription, DeviceReading, PowerReader, ReaderNotice } from "../types.js";
 import { discoverAmdgpuCards, type AmdgpuCard, type AmdgpuSource } from "./discover-cards.js";
 import { selectVisibleDevices } from "./visible-devices.js";
@@ -26,10 +27,19 @@ interface CardState {
   lost: boolean;
   /** A read failed and the failure was reported; cleared when reads work again. */
   failing: boolean;
+  /** The hwmon files read on every sample, kept open by name. */
+  files: Map<string, TextFile>;
 }
 
-function readNumber(path: string): number {
-  const text = readFileSync(path, "utf8").trim();
+/** The number in one of the card's hwmon files, the file kept open for the next read. */
+function readNumber(state: CardState, name: string): number {
+  let file = state.files.get(name);
+  if (!file) {
+    file = openTextFile(join(state.card.hwmonDir, name));
+    state.files.set(name, file);
+  }
+  const path = file.path;
+  const text = file.read().trim();
   const value = Number(text);
   if (text.length === 0 || !Number.isFinite(value)) throw new Error(`${path} holds '${text}', not a number`);
   return value;
@@ -66,17 +76,18 @@ export class AmdgpuReader implements PowerReader {
         lastMs: nowMs,
         lost: false,
         failing: false,
+        files: new Map(),
       };
       try {
         if (state.source.kind === "counter") {
-          state.lastCounterUj = readNumber(join(card.hwmonDir, state.source.file));
-          if (state.source.powerFile)
-            state.powerW = readNumber(join(card.hwmonDir, state.source.powerFile)) / 1e6;
+          state.lastCounterUj = readNumber(state, state.source.file);
+          if (state.source.powerFile) state.powerW = readNumber(state, state.source.powerFile) / 1e6;
         } else {
-          state.powerW = readNumber(join(card.hwmonDir, state.source.file)) / 1e6;
+          state.powerW = readNumber(state, state.source.file) / 1e6;
         }
         this.states.push(state);
       } catch (error) {
+        closeFiles(state);
         this.unreadable.push(`${card.card}: ${errorText(error)}`);
       }
     }
@@ -118,7 +129,7 @@ export class AmdgpuReader implements PowerReader {
     const dir = state.card.hwmonDir;
     try {
       if (state.source.kind === "counter") {
-        const counterUj = readNumber(join(dir, state.source.file));
+        const counterUj = readNumber(state, state.source.file);
         const deltaUj = state.lastCounterUj === null ? 0 : counterUj - state.lastCounterUj;
         if (deltaUj >= 0) {
           state.energyJ += microjoulesToJoules(deltaUj);
@@ -131,11 +142,11 @@ export class AmdgpuReader implements PowerReader {
         }
         state.lastCounterUj = counterUj;
         if (state.source.powerFile && state.sampledEnergyJ !== undefined) {
-          state.powerW = readNumber(join(dir, state.source.powerFile)) / 1e6;
+          state.powerW = readNumber(state, state.source.powerFile) / 1e6;
           state.sampledEnergyJ += state.powerW * dtS;
         }
       } else {
-        const powerW = readNumber(join(dir, state.source.file)) / 1e6;
+        const powerW = readNumber(state, state.source.file) / 1e6;
         // power1_average is already the average over the recent window; power1_input is an
         // instant, so its interval takes the mean of both ends.
         const meanW =
@@ -156,6 +167,7 @@ export class AmdgpuReader implements PowerReader {
       const at = new Date(nowMs).toISOString();
       if (!existsSync(dir)) {
         state.lost = true;
+        closeFiles(state);
         this.notices.push({
           level: "warning",
           message: `${state.device} (${state.card.card}) vanished at ${at} (${dir} is gone): its energy stays at ${state.energyJ.toFixed(3)} J; other GPUs are still measured.`,
@@ -180,7 +192,14 @@ export class AmdgpuReader implements PowerReader {
     return drained;
   }
 
-  close(): void {}
+  close(): void {
+    for (const state of this.states) closeFiles(state);
+  }
+}
+
+function closeFiles(state: CardState): void {
+  for (const file of state.files.values()) file.close();
+  state.files.clear();
 }
 
 /** The amdgpu backend: every visible amdgpu card under CARBONTRACKER_DRM_ROOT with a power or energy file. */

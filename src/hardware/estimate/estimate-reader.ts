@@ -3,7 +3,7 @@
 // `estimate`, and its start-up line says which model, on which figures, in one sentence.
 import { HardwareReadError } from "../../errors/index.js";
 import type { Backend, DeviceReading, PowerReader } from "../types.js";
-import { readProcStat, type CpuTimes } from "./proc-stat.js";
+import { openProcStat, readProcStat, type CpuTimes, type ProcStatFile } from "./proc-stat.js";
 import { readCpuinfo } from "./cpuinfo.js";
 import { chooseCpuPowerModel, modelDetails, type CpuPowerModel } from "./cpu-power-model.js";
 import { detectVm, DMI_DEFAULT_ROOT } from "./vm-detect.js";
@@ -22,6 +22,8 @@ export class EstimateCpuReader implements PowerReader {
   private lastMs: number;
   private energyJ = 0;
   private lastPowerW: number | null = null;
+  /** /proc/stat, kept open between reads. */
+  private readonly stat: ProcStatFile;
 
   constructor(
     private readonly procRoot: string,
@@ -30,7 +32,8 @@ export class EstimateCpuReader implements PowerReader {
     private readonly details: Record<string, unknown> = {},
     nowMs: number = Date.now(),
   ) {
-    this.last = readProcStat(procRoot);
+    this.stat = openProcStat(procRoot);
+    this.last = this.stat.read();
     this.lastMs = nowMs;
   }
 
@@ -49,7 +52,7 @@ export class EstimateCpuReader implements PowerReader {
   read(nowMs: number): DeviceReading[] {
     let now: CpuTimes;
     try {
-      now = readProcStat(this.procRoot);
+      now = this.stat.read();
     } catch (error) {
       throw new HardwareReadError("estimate", `cannot read ${this.procRoot}/stat: ${String(error)}`, {
         cause: error,
@@ -68,7 +71,9 @@ export class EstimateCpuReader implements PowerReader {
     return [{ device: this.deviceName, energyJ: this.energyJ, powerW: this.lastPowerW }];
   }
 
-  close(): void {}
+  close(): void {
+    this.stat.close();
+  }
 }
 
 const DOCTOR = "run 'carbontracker doctor' to see why no counter is readable.";

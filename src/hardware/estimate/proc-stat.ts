@@ -1,6 +1,6 @@
 // Reads CPU time counters from /proc/stat (under CARBONTRACKER_PROC_ROOT): the basis of the
 // utilisation estimate when no energy counter is readable.
-import { readTextNonBlocking } from "../read-text.js";
+import { openTextFile, readTextNonBlocking } from "../read-text.js";
 import { join } from "node:path";
 
 /** Aggregate CPU jiffies: busy and total, over all logical CPUs. */
@@ -30,4 +30,34 @@ export function parseProcStat(text: string): CpuTimes {
 /** Reads and parses `<procRoot>/stat`. */
 export function readProcStat(procRoot: string): CpuTimes {
   return parseProcStat(readTextNonBlocking(join(procRoot, "stat")));
+}
+
+/** Bytes read for the aggregate line (its ten counters fit in a quarter of this). */
+const HEAD_BYTES = 1024;
+
+/** `<procRoot>/stat` kept open: each read is one pread of the first line, the only one parsed. */
+export interface ProcStatFile {
+  /** The counters now; logicalCpus is the count seen on the first read. Throws as readProcStat does. */
+  read(): CpuTimes;
+  close(): void;
+}
+
+/** Opens `<procRoot>/stat` for repeated reads (see ProcStatFile). */
+export function openProcStat(procRoot: string): ProcStatFile {
+  const path = join(procRoot, "stat");
+  const file = openTextFile(path, { headBytes: HEAD_BYTES });
+  let logicalCpus: number | undefined;
+  return {
+    read() {
+      if (logicalCpus === undefined) {
+        const times = parseProcStat(readTextNonBlocking(path));
+        logicalCpus = times.logicalCpus;
+        return times;
+      }
+      const text = file.read();
+      const end = text.indexOf("\n");
+      return { ...parseProcStat(end === -1 ? text : text.slice(0, end)), logicalCpus };
+    },
+    close: () => file.close(),
+  };
 }

@@ -4,15 +4,24 @@
 import type { Backend, DetectionContext, OpenResult, ReaderNotice, SkipReason } from "../types.js";
 import { readInventory } from "./gpu-inventory.js";
 import { selectGpus, type SelectedGpu } from "./gpu-selection.js";
-import { acquireNvml, type NvmlApi } from "./nvml-library.js";
+import { acquireNvml, unloadableNvmlReason, type NvmlApi } from "./nvml-library.js";
 import { NvmlReader, type GpuChannelInit } from "./nvml-reader.js";
 
 /** The library name the NVIDIA driver installs (not the CUDA toolkit). */
 export const DEFAULT_NVML_LIBRARY = "libnvidia-ml.so.1";
 
+/** How to get the library, said with every skip for a library that does not load. */
+const INSTALL_FIX =
+  "Install the NVIDIA driver (it ships libnvidia-ml.so.1), or set CARBONTRACKER_NVML_LIBRARY to the library's path.";
+
 /** Injected world of the backend: the clock (Unix ms) that starts the integrals. */
 export interface NvmlBackendOptions {
   now?: () => number;
+}
+
+/** The library to load: CARBONTRACKER_NVML_LIBRARY, else the driver's soname. */
+function libraryOf(context: DetectionContext): string {
+  return context.env.CARBONTRACKER_NVML_LIBRARY || DEFAULT_NVML_LIBRARY;
 }
 
 function skip(reason: string, fix?: string): SkipReason {
@@ -77,16 +86,8 @@ function channelFor(
 }
 
 async function openNvml(context: DetectionContext, nowMs: () => number): Promise<OpenResult> {
-  const path = context.env.CARBONTRACKER_NVML_LIBRARY || DEFAULT_NVML_LIBRARY;
-  const acquired = await acquireNvml(path);
-  if (!acquired.ok) {
-    return {
-      skip: skip(
-        acquired.reason,
-        "Install the NVIDIA driver (it ships libnvidia-ml.so.1), or set CARBONTRACKER_NVML_LIBRARY to the library's path.",
-      ),
-    };
-  }
+  const acquired = await acquireNvml(libraryOf(context));
+  if (!acquired.ok) return { skip: skip(acquired.reason, INSTALL_FIX) };
   const { session } = acquired;
   const api = session.api;
   try {
@@ -144,7 +145,15 @@ async function openNvml(context: DetectionContext, nowMs: () => number): Promise
 /** Builds the NVML backend with an injected clock (tests); `nvmlBackend` uses Date.now. */
 export function createNvmlBackend(options: NvmlBackendOptions = {}): Backend {
   const now = options.now ?? Date.now;
-  return { id: "nvml", component: "gpu", open: (context) => openNvml(context, now) };
+  return {
+    id: "nvml",
+    component: "gpu",
+    // A library the loader cannot find is a skip at once, so detection need not wait (see detectReadersNow).
+    open: (context) => {
+      const unloadable = unloadableNvmlReason(libraryOf(context));
+      return unloadable ? { skip: skip(unloadable, INSTALL_FIX) } : openNvml(context, now);
+    },
+  };
 }
 
 /** NVIDIA GPUs through NVML, first in line for the GPU component after the simulated GPU. */

@@ -9,6 +9,7 @@ import {
   nvmlReturnName,
 } from "./nvml-codes.js";
 import { decodeProcessInfos, PROCESS_INFO_STRIDES, type GpuProcess } from "./process-info.js";
+import { sharedLibraryMayLoad } from "./library-search.js";
 
 type KoffiModule = typeof import("koffi");
 type NativeFunction = (...args: unknown[]) => unknown;
@@ -193,10 +194,21 @@ function errorText(error: unknown): string {
 }
 
 /**
+ * Why NVML cannot load from `path`, when the dynamic loader certainly cannot find it (told
+ * without loading koffi, in the words koffi would use); undefined when it may load.
+ */
+export function unloadableNvmlReason(path: string): string | undefined {
+  if (loaded.has(path) || sharedLibraryMayLoad(path, { env: process.env })) return undefined;
+  return `cannot load the NVML library ${path}: Failed to load shared library: cannot open shared object file: No such file or directory`;
+}
+
+/**
  * Loads NVML from `path` (once per path) and initialises it unless a reader already did.
  * Never throws: a missing koffi, library or driver comes back as a reason.
  */
 export async function acquireNvml(path: string): Promise<AcquireResult> {
+  const unloadable = unloadableNvmlReason(path);
+  if (unloadable) return { ok: false, reason: unloadable };
   let koffi: KoffiModule;
   try {
     koffiModule ??= import("koffi");

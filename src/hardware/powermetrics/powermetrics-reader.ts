@@ -8,6 +8,7 @@ import type {
   DetectionContext,
   DeviceDescription,
   DeviceReading,
+  OpenResult,
   PowerReader,
 } from "../types.js";
 import { buildSpawnSpec, DEFAULT_POWERMETRICS_PATH, sudoersLine } from "./command.js";
@@ -127,7 +128,8 @@ export function createPowermetricsBackend(
   return {
     id,
     component,
-    async open(context) {
+    // Not macOS and not configured: a skip at once, so detection need not wait (see detectReadersNow).
+    open(context) {
       const configured = context.env.CARBONTRACKER_POWERMETRICS;
       const platform = options.platform ?? process.platform;
       if (configured === undefined && platform !== "darwin") {
@@ -135,55 +137,59 @@ export function createPowermetricsBackend(
           `powermetrics exists only on macOS (this is ${platform}); set CARBONTRACKER_POWERMETRICS to a powermetrics command to use one anyway`,
         );
       }
-      const command = configured ?? "powermetrics";
-      const path =
-        findCommand(command, context.env.PATH) ??
-        (configured === undefined ? findCommand(DEFAULT_POWERMETRICS_PATH, undefined) : null);
-      if (path === null) {
-        return skip(
-          `powermetrics command '${command}' was not found${command.includes("/") ? "" : " on PATH"} or is not executable (CARBONTRACKER_POWERMETRICS)`,
-        );
-      }
-      const intervalMs = Math.max(
-        MIN_SAMPLE_INTERVAL_MS,
-        options.sampleIntervalMs ?? askedIntervalMs(context) ?? DEFAULT_SAMPLE_INTERVAL_MS,
-      );
-      const uid = options.uid ?? process.getuid?.() ?? -1;
-      const spec = buildSpawnSpec(path, intervalMs, uid === 0);
-      const outcome = await acquireSession({
-        spec,
-        env: context.env,
-        intervalMs,
-        firstSampleTimeoutMs: options.firstSampleTimeoutMs ?? intervalMs + 5000,
-      });
-      if ("failure" in outcome) {
-        const { failure } = outcome;
-        const line = failure.permission
-          ? sudoersLine(options.username ?? currentUser(context.env), path)
-          : undefined;
-        const reason = line
-          ? `${failure.reason}. powermetrics must run as root and sudo -n would not run it without a password. Allow exactly this command with 'sudo visudo -f /etc/sudoers.d/carbontracker-powermetrics' and the line: ${line}`
-          : failure.reason;
-        // One warning per failure, whichever of the CPU and GPU backends met it first.
-        const notices = failure.repeated
-          ? []
-          : [{ level: "warning" as const, message: `Apple silicon power is not measured: ${reason}` }];
-        return { ...skip(reason, line), notices };
-      }
-      const session = outcome.session;
-      const printed = session.integrator.devices();
-      const main = POWERMETRICS_DEVICES[component][0] ?? "CPU";
-      if (!printed.includes(main)) {
-        releaseSession(session);
-        return skip(
-          `${session.display} printed no '${main} Power' line (printed: ${printed.join(", ") || "none"}); an Intel Mac reports package power only`,
-        );
-      }
-      return {
-        reader: new PowermetricsReader(component, POWERMETRICS_DEVICES[component], session, intervalMs),
-      };
+      return openSession(context, configured);
     },
   };
+
+  async function openSession(context: DetectionContext, configured: string | undefined): Promise<OpenResult> {
+    const command = configured ?? "powermetrics";
+    const path =
+      findCommand(command, context.env.PATH) ??
+      (configured === undefined ? findCommand(DEFAULT_POWERMETRICS_PATH, undefined) : null);
+    if (path === null) {
+      return skip(
+        `powermetrics command '${command}' was not found${command.includes("/") ? "" : " on PATH"} or is not executable (CARBONTRACKER_POWERMETRICS)`,
+      );
+    }
+    const intervalMs = Math.max(
+      MIN_SAMPLE_INTERVAL_MS,
+      options.sampleIntervalMs ?? askedIntervalMs(context) ?? DEFAULT_SAMPLE_INTERVAL_MS,
+    );
+    const uid = options.uid ?? process.getuid?.() ?? -1;
+    const spec = buildSpawnSpec(path, intervalMs, uid === 0);
+    const outcome = await acquireSession({
+      spec,
+      env: context.env,
+      intervalMs,
+      firstSampleTimeoutMs: options.firstSampleTimeoutMs ?? intervalMs + 5000,
+    });
+    if ("failure" in outcome) {
+      const { failure } = outcome;
+      const line = failure.permission
+        ? sudoersLine(options.username ?? currentUser(context.env), path)
+        : undefined;
+      const reason = line
+        ? `${failure.reason}. powermetrics must run as root and sudo -n would not run it without a password. Allow exactly this command with 'sudo visudo -f /etc/sudoers.d/carbontracker-powermetrics' and the line: ${line}`
+        : failure.reason;
+      // One warning per failure, whichever of the CPU and GPU backends met it first.
+      const notices = failure.repeated
+        ? []
+        : [{ level: "warning" as const, message: `Apple silicon power is not measured: ${reason}` }];
+      return { ...skip(reason, line), notices };
+    }
+    const session = outcome.session;
+    const printed = session.integrator.devices();
+    const main = POWERMETRICS_DEVICES[component][0] ?? "CPU";
+    if (!printed.includes(main)) {
+      releaseSession(session);
+      return skip(
+        `${session.display} printed no '${main} Power' line (printed: ${printed.join(", ") || "none"}); an Intel Mac reports package power only`,
+      );
+    }
+    return {
+      reader: new PowermetricsReader(component, POWERMETRICS_DEVICES[component], session, intervalMs),
+    };
+  }
 }
 
 /** The CPU backend: powermetrics' "CPU Power" (or an Intel Mac's package power) as device "CPU". */

@@ -1,7 +1,7 @@
 // The only door from the RAPL backend to the file system, injectable so tests can stand in for
 // the kernel (a permission-denied energy_uj even when the tests run as root).
 import { readdirSync } from "node:fs";
-import { readTextNonBlocking } from "../read-text.js";
+import { openTextFile, readTextNonBlocking, type TextFile } from "../read-text.js";
 
 /** File access the RAPL backend needs; every method is synchronous and throws Node-style errors (`code`). */
 export interface PowercapFiles {
@@ -9,13 +9,21 @@ export interface PowercapFiles {
   readText(path: string): string;
   /** Entry names in a directory (symlinks to directories included). */
   list(path: string): string[];
+  /** A counter file kept open between reads; without it, every read goes through readText. */
+  open?(path: string): TextFile;
 }
 
 /** Reads the real file system. */
 export const nodePowercapFiles: PowercapFiles = {
   readText: readTextNonBlocking,
   list: (path) => readdirSync(path),
+  open: openTextFile,
 };
+
+/** The counter file at `path`, kept open where `files` can (read through readText otherwise). */
+export function openCounterFile(files: PowercapFiles, path: string): TextFile {
+  return files.open?.(path) ?? { path, read: () => files.readText(path), close: () => {} };
+}
 
 /** The `code` of a Node file-system error (`EACCES`, `ENOENT`, ...), or undefined. */
 export function errorCode(error: unknown): string | undefined {

@@ -74,6 +74,13 @@ function readName(files: PowercapFiles, dir: string): string | undefined {
 
 function compareZones(a: PowercapZone, b: PowercapZone): number {
   return (
-    a.controlType.localeCompare(b.controlType) || a.index - b.index || (a.subIndex ?? -1) - (b.subIndex ?? -1)
+    compareControlTypes(a.controlType, b.controlType) ||
+    a.index - b.index ||
+    (a.subIndex ?? -1) - (b.subIndex ?? -1)
   );
+}
+
+/** Orders control type names (ASCII) without localeCompare, whose first call loads ICU's collator (ms and MBs). */
+export function compareControlTypes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

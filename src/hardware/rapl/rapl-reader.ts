@@ -5,7 +5,8 @@ import { join } from "node:path";
 import type { DeviceDescription, DeviceReading, PowerReader, ReaderNotice } from "../types.js";
 import { microjoulesToJoules } from "../../units/index.js";
 import { counterDeltaUj, parseMicrojoules } from "./counter-delta.js";
-import { errorCode, nodePowercapFiles, type PowercapFiles } from "./powercap-files.js";
+import type { TextFile } from "../read-text.js";
+import { errorCode, nodePowercapFiles, openCounterFile, type PowercapFiles } from "./powercap-files.js";
 import { ASSUMED_RANGE_UJ, safeReadIntervalMs, type PeakPower } from "./read-interval.js";
 import type { MeasuredZone } from "./zone-selection.js";
 
@@ -31,6 +32,8 @@ export interface RaplDeviceSpec {
 interface DeviceState {
   spec: RaplDeviceSpec;
   energyPath: string;
+  /** energy_uj, kept open between reads. */
+  energyFile: TextFile;
   lastUj: number;
   totalUj: number;
   powerW: number | null;
@@ -55,24 +58,24 @@ export class RaplReader implements PowerReader {
    * @param openedAtMs Unix ms of the initial counter values
    * @param files file access (the real file system by default)
    */
-  constructor(
-    specs: RaplDeviceSpec[],
-    openedAtMs: number,
-    private readonly files: PowercapFiles = nodePowercapFiles,
-  ) {
-    this.states = specs.map((spec) => ({
-      spec,
-      energyPath: join(spec.zone.zone.path, "energy_uj"),
-      lastUj: spec.initialUj,
-      totalUj: 0,
-      powerW: null,
-      powerRef: { uj: 0, ms: openedAtMs },
-      lastChangeMs: openedAtMs,
-      lastReadMs: openedAtMs,
-      status: "ok",
-      warnedBackwards: false,
-      warnedStuck: false,
-    }));
+  constructor(specs: RaplDeviceSpec[], openedAtMs: number, files: PowercapFiles = nodePowercapFiles) {
+    this.states = specs.map((spec) => {
+      const energyPath = join(spec.zone.zone.path, "energy_uj");
+      return {
+        spec,
+        energyPath,
+        energyFile: openCounterFile(files, energyPath),
+        lastUj: spec.initialUj,
+        totalUj: 0,
+        powerW: null,
+        powerRef: { uj: 0, ms: openedAtMs },
+        lastChangeMs: openedAtMs,
+        lastReadMs: openedAtMs,
+        status: "ok",
+        warnedBackwards: false,
+        warnedStuck: false,
+      };
+    });
   }
 
   devices(): DeviceDescription[] {
@@ -118,20 +121,22 @@ export class RaplReader implements PowerReader {
     return drained;
   }
 
-  close(): void {}
+  close(): void {
+    for (const state of this.states) state.energyFile.close();
+  }
 
   private readOne(state: DeviceState, nowMs: number): void {
     const { device } = state.spec.zone;
-    const at = new Date(nowMs).toISOString();
     let nowUj: number | undefined;
     let failure: unknown;
     try {
-      nowUj = parseMicrojoules(this.files.readText(state.energyPath));
+      nowUj = parseMicrojoules(state.energyFile.read());
       if (nowUj === undefined) failure = new Error("not a count of microjoules");
     } catch (error) {
       failure = error;
     }
     if (nowUj === undefined) {
+      const at = new Date(nowMs).toISOString();
       const kept = `${device} keeps the ${microjoulesToJoules(state.totalUj).toFixed(3)} J measured so far`;
       if (GONE_CODES.has(errorCode(failure) ?? "")) {
         state.status = "lost";
@@ -152,7 +157,7 @@ export class RaplReader implements PowerReader {
       state.status = "ok";
       this.notices.push({
         level: "info",
-        message: `${state.energyPath} (${device}) reads again since ${at}.`,
+        message: `${state.energyPath} (${device}) reads again since ${new Date(nowMs).toISOString()}.`,
       });
     }
     // Twice the peak power over the time since the last good read bounds a real wrap's energy.
@@ -166,7 +171,7 @@ export class RaplReader implements PowerReader {
         state.warnedBackwards = true;
         this.notices.push({
           level: "warning",
-          message: `${state.energyPath} (${device}) went back at ${at} and its max_energy_range_uj is unknown: the energy of that interval is left out.`,
+          message: `${state.energyPath} (${device}) went back at ${new Date(nowMs).toISOString()} and its max_energy_range_uj is unknown: the energy of that interval is left out.`,
         });
       }
       return;

@@ -1,7 +1,7 @@
 // Decides which RAPL zones are measured so that nothing is counted twice: packages and DRAM are
 // summed (DRAM sits outside the socket); core and uncore are inside their package; psys contains
 // packages and DRAM; an intel-rapl-mmio zone repeats the package of the same name.
-import { parentZoneId, type PowercapZone } from "./powercap-zones.js";
+import { compareControlTypes, parentZoneId, type PowercapZone } from "./powercap-zones.js";
 
 /** What a measured zone stands for. */
 export type RaplDomain = "package" | "dram" | "psys";
@@ -85,7 +85,7 @@ export function selectZones(zones: PowercapZone[], options: ZoneSelectionOptions
     (a, b) =>
       a.zone.index - b.zone.index ||
       rank(a.domain) - rank(b.domain) ||
-      a.zone.controlType.localeCompare(b.zone.controlType) ||
+      compareControlTypes(a.zone.controlType, b.zone.controlType) ||
       (a.zone.subIndex ?? -1) - (b.zone.subIndex ?? -1),
   );
   return { measured, leftOut };

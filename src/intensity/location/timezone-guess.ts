@@ -1,6 +1,6 @@
 // Offline, or when every lookup fails, the system time zone still says roughly where we are.
 // It is only a guess (a laptop may keep its home zone abroad) and is always reported as one.
-import { readFileSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 
 /** The tz database's zone → country table, where the system has one (Linux, macOS). */
 const ZONE_TAB = "/usr/share/zoneinfo/zone.tab";
@@ -86,13 +86,91 @@ const EMBEDDED: Record<string, string> = {
   "Africa/Nairobi": "KE",
 };
 
-/** The system's IANA time zone (honours TZ), or undefined. */
-export function systemTimeZone(): string | undefined {
+/** Names ICU gives some zone.tab zones (its CLDR ids); every other zone.tab name it keeps. */
+const ICU_NAMES: Record<string, string> = {
+  "Africa/Asmara": "Africa/Asmera",
+  "America/Argentina/Buenos_Aires": "America/Buenos_Aires",
+  "America/Argentina/Catamarca": "America/Catamarca",
+  "America/Argentina/Cordoba": "America/Cordoba",
+  "America/Argentina/Jujuy": "America/Jujuy",
+  "America/Argentina/Mendoza": "America/Mendoza",
+  "America/Atikokan": "America/Coral_Harbour",
+  "America/Indiana/Indianapolis": "America/Indianapolis",
+  "America/Kentucky/Louisville": "America/Louisville",
+  "America/Nuuk": "America/Godthab",
+  "Asia/Ho_Chi_Minh": "Asia/Saigon",
+  "Asia/Kathmandu": "Asia/Katmandu",
+  "Asia/Kolkata": "Asia/Calcutta",
+  "Asia/Yangon": "Asia/Rangoon",
+  "Atlantic/Faroe": "Atlantic/Faeroe",
+  "Europe/Kyiv": "Europe/Kiev",
+  "Pacific/Chuuk": "Pacific/Truk",
+  "Pacific/Kanton": "Pacific/Enderbury",
+  "Pacific/Pohnpei": "Pacific/Ponape",
+};
+
+/** Names of UTC that ICU reports as "UTC". */
+const UTC_NAMES = new Set(
+  ["UTC", "UCT", "Universal", "Zulu", "GMT", "GMT0", "GMT+0", "GMT-0", "Greenwich"].flatMap((n) => [
+    n,
+    `Etc/${n}`,
+  ]),
+);
+
+/**
+ * The zone named by TZ or the /etc/localtime link, as ICU names it, when that is certain (a UTC
+ * name or a zone.tab zone); undefined otherwise.
+ */
+function linkedTimeZone(env: Record<string, string | undefined>, localtime: string, zoneTabPath: string) {
+  let name: string | undefined;
+  if (env.TZ !== undefined) {
+    name = env.TZ.replace(/^:/, "");
+  } else {
+    try {
+      const target = readlinkSync(localtime);
+      const at = target.lastIndexOf("zoneinfo/");
+      if (at >= 0) name = target.slice(at + "zoneinfo/".length);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!name) return undefined;
+  if (UTC_NAMES.has(name)) return "UTC";
+  if (ICU_NAMES[name]) return ICU_NAMES[name];
+  return zoneTab(zoneTabPath)?.has(name) ? name : undefined;
+}
+
+/**
+ * The system's IANA time zone (honours TZ), or undefined: read from TZ or the /etc/localtime
+ * link where that is certain, else asked of ICU through Intl (whose first use costs some 15 ms
+ * of CPU and 9 MB of memory).
+ */
+export function systemTimeZone(
+  env: Record<string, string | undefined> = process.env,
+  localtime = "/etc/localtime",
+  zoneTabPath = ZONE_TAB,
+): string | undefined {
+  const linked = linkedTimeZone(env, localtime, zoneTabPath);
+  if (linked) return linked;
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
   } catch {
     return undefined;
   }
+}
+
+const zoneTabs = new Map<string, Map<string, string> | undefined>();
+
+/** The parsed zone.tab at `path` (read once), or undefined where there is none. */
+function zoneTab(path: string): Map<string, string> | undefined {
+  if (!zoneTabs.has(path)) {
+    try {
+      zoneTabs.set(path, parseZoneTab(readFileSync(path, "utf8")));
+    } catch {
+      zoneTabs.set(path, undefined);
+    }
+  }
+  return zoneTabs.get(path);
 }
 
 /** Parses zone.tab lines (`CC<TAB>coords<TAB>Zone/Name`) into zone → country. */
@@ -113,11 +191,6 @@ export function parseZoneTab(text: string): Map<string, string> {
  */
 export function countryOfTimeZone(timeZone: string, zoneTabPath = ZONE_TAB): string | undefined {
   if (!timeZone || timeZone === "UTC" || timeZone.startsWith("Etc/")) return undefined;
-  try {
-    const fromSystem = parseZoneTab(readFileSync(zoneTabPath, "utf8")).get(timeZone);
-    if (fromSystem) return fromSystem;
-  } catch {
-    // No zone.tab here: the embedded table answers.
-  }
-  return EMBEDDED[timeZone];
+  // No zone.tab here: the embedded table answers.
+  return zoneTab(zoneTabPath)?.get(timeZone) ?? EMBEDDED[timeZone];
 }

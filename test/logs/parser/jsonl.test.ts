@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CarbonTracker } from "../../../src/tracker/carbon-tracker.js";
+import { CarbonTracker } from "../../../src/library/carbon-tracker.js";
 import { readLogs, totalConsumption } from "../../../src/logs/parser/index.js";
 import type { TrackerRecord } from "../../../src/logs/schema.js";
 import { tempFolder } from "./helpers.js";

@@ -1,6 +1,7 @@
 // The library's tracker: composes a run from the options (the console, the text logs and the
 // JSONL as sinks of its events; the intensity provider; the sampler in a worker thread, so a
-// training step that blocks the event loop is still measured) and hands the calls to it.
+// training step that blocks the event loop is still measured, with file-based hardware read on
+// the caller's thread until the worker has started) and hands the calls to it.
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { componentsAfterElection, slurmStartFields } from "../cluster/rank-components.js";
 import { slurmIdentity } from "../cluster/slurm-identity.js";
@@ -12,13 +13,16 @@ import { ConsoleSink } from "../logs/sinks/console-sink.js";
 import { JsonlSink } from "../logs/sinks/jsonl-sink.js";
 import { LogFiles } from "../logs/sinks/log-files.js";
 import { TextLogSink } from "../logs/sinks/text-log-sink.js";
-import type { Sampler } from "../sampling/sampler.js";
+import { BACKENDS } from "../hardware/registry.js";
+import type { Snapshot } from "../sampling/reader-set.js";
+import type { Sampler, SamplerConfig } from "../sampling/sampler.js";
+import { startBackgroundSampler } from "../sampling/sampler-choice.js";
 import { WorkerSampler } from "../sampling/worker-sampler.js";
-import type { EventSink, Notice } from "./events.js";
-import { detectionContext, resolveOptions, type ResolvedOptions, type TrackerOptions } from "./options.js";
-import type { EpochResult, RunResult } from "./results.js";
-import { readStdinLine } from "./stdin-line.js";
-import { TrackerRun, type EndReason } from "./tracker-run.js";
+import type { EventSink, Notice } from "../tracker/events.js";
+import { detectionContext, resolveOptions, type ResolvedOptions, type TrackerOptions } from "../tracker/options.js";
+import type { EpochResult, RunResult } from "../tracker/results.js";
+import { readStdinLine } from "../tracker/stdin-line.js";
+import { TrackerRun, type EndReason } from "../tracker/tracker-run.js";
 
 /** Wiring the CLI (or a test) may supply instead of the defaults. */
 export interface TrackerInternals {
@@ -38,6 +42,18 @@ export interface TrackerInternals {
   onUserStop?: () => void;
   /** What the start record names as the run's command (the CLI: the wrapped command); default: the script. */
   command?: string[];
+  /**
+   * A reading `sampler` took before this tracker was built (the CLI reads it, starts its command
+   * at once and builds the tracker while it runs): the run starts there, and the first
+   * epochStart() starts at it instead of reading again, so that epoch's energy is exact.
+   */
+  baseline?: Snapshot;
+}
+
+/** The library's own sampler (see startBackgroundSampler); the registry's backends are handed in here. */
+function librarySampler(config: SamplerConfig): Sampler {
+  // Samples reach the run through the listener it adds.
+  return startBackgroundSampler(config, () => undefined, BACKENDS);
 }
 
 /** Passes every record of the event stream to a record sink. */
@@ -73,14 +89,15 @@ export class CarbonTracker {
   private readonly run: TrackerRun;
 
   /**
-   * Starts tracking at once: detects hardware, opens the logs, starts sampling. Detection in the
-   * sampler worker is waited for synchronously (up to 20 s on a hung driver); use
-   * `CarbonTracker.create()` to wait without blocking the event loop.
+   * Starts tracking at once: detects hardware, opens the logs, starts sampling. File-based
+   * hardware (RAPL, /proc, hwmon) is detected on this thread at once; where a driver call may be
+   * made (NVML, powermetrics), detection in the sampler worker is waited for synchronously (up to
+   * 20 s on a hung driver): use `CarbonTracker.create()` to wait without blocking the event loop.
    */
   constructor(options: TrackerOptions, internals: TrackerInternals = {}) {
     this.options = resolveOptions(options);
     const o = this.options;
-    const start = new Date();
+    const start = new Date(internals.baseline?.tMs ?? Date.now());
     // Named after the tracked process (a Python program driving the engine), as the original names them.
     const files = o.logDir
       ? runFiles(o.logDir, o.logFilePrefix, o.pid, Math.floor(Math.random() * 1_000_000), start)
@@ -111,14 +128,16 @@ export class CarbonTracker {
       readAnswer: internals.readAnswer ?? readStdinLine,
       onUserStop: internals.onUserStop,
       command: internals.command ?? process.argv.slice(1, 2),
+      baseline: internals.baseline,
     });
     this.run.begin(
       () =>
         internals.sampler ??
-        new WorkerSampler(
-          { components: measured, updateIntervalMs: o.updateInterval * 1000, context: detectionContext(o) },
-          () => undefined,
-        ),
+        librarySampler({
+          components: measured,
+          updateIntervalMs: o.updateInterval * 1000,
+          context: detectionContext(o),
+        }),
     );
   }
 
@@ -130,18 +149,18 @@ export class CarbonTracker {
     if (internals.sampler) return new CarbonTracker(options, internals);
     const o = resolveOptions(options);
     const election = internals.election ?? electSharedDeviceMeasurer(o.env);
-    const sampler = new WorkerSampler(
-      {
-        components: componentsAfterElection(o.components, election),
-        updateIntervalMs: o.updateInterval * 1000,
-        context: detectionContext(o),
-      },
-      () => undefined,
-    );
-    try {
-      await sampler.ready();
-    } catch {
-      // The constructor reports it (ignoreErrors decides whether it throws).
+    const sampler = librarySampler({
+      components: componentsAfterElection(o.components, election),
+      updateIntervalMs: o.updateInterval * 1000,
+      context: detectionContext(o),
+    });
+    // A sampler reading on this thread first has nothing to wait for.
+    if (sampler instanceof WorkerSampler) {
+      try {
+        await sampler.ready();
+      } catch {
+        // The constructor reports it (ignoreErrors decides whether it throws).
+      }
     }
     return new CarbonTracker(options, { ...internals, sampler, election });
   }

@@ -1,0 +1,98 @@
+// What the start-up and steady-state benches read off a process: CPU of all its threads and
+// their wake-ups (/proc/<pid>/task/*/schedstat), peak RSS (VmHWM), and for a whole run the
+// kernel's own rusage through a tiny C runner (rusage-run.c, built with the system compiler).
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { compiledC } from "../../test/helpers/compile-c.js";
+
+const RUNNER_SOURCE = fileURLToPath(new URL("./rusage-run.c", import.meta.url));
+
+/** Median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** CPU time (ns) and times scheduled in, summed over every live thread of `pid`. */
+export interface ThreadCpu {
+  cpuNs: number;
+  runs: number;
+  threads: number;
+}
+
+/** Sums /proc/<pid>/task/*\/schedstat: on-CPU ns (field 1) and timeslices run (field 3). */
+export function threadCpu(pid: number): ThreadCpu {
+  let cpuNs = 0;
+  let runs = 0;
+  let threads = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const [onCpu, , slices] = readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ");
+      cpuNs += Number(onCpu);
+      runs += Number(slices);
+      threads += 1;
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return { cpuNs, runs, threads };
+}
+
+/** Peak resident set size of a live process (KB, VmHWM). */
+export function peakRssKb(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) : NaN;
+}
+
+/** Builds rusage-run once per source version (cached in the temp folder); its path. */
+export function rusageRunner(): string {
+  return compiledC(RUNNER_SOURCE, "carbontracker-rusage-run", "rusage-run");
+}
+
+/** One measured run: what the kernel counted and what the command printed. */
+export interface MeasuredRun {
+  /** Unix ns just before the fork. */
+  launchNs: bigint;
+  /** User + system CPU (ms). */
+  cpuMs: number;
+  maxRssKb: number;
+  status: number;
+  stdout: string;
+}
+
+/** Runs `argv` under rusage-run and returns its figures. */
+export function measuredRun(runner: string, argv: string[], env: NodeJS.ProcessEnv): Promise<MeasuredRun> {
+  const outFile = join(mkdtempSync(join(tmpdir(), "ct-bench-rusage-")), "rusage.json");
+  const child = spawn(runner, [outFile, ...argv], { env, stdio: ["ignore", "pipe", "ignore"] });
+  let stdout = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) {
+        reject(new Error(`rusage-run exited ${code} for ${argv.join(" ")}`));
+        return;
+      }
+      const text = readFileSync(outFile, "utf8");
+      const raw = JSON.parse(text) as {
+        utime_us: number;
+        stime_us: number;
+        maxrss_kb: number;
+        status: number;
+      };
+      resolve({
+        launchNs: BigInt(/"launch_ns":(\d+)/.exec(text)?.[1] ?? "0"),
+        cpuMs: (raw.utime_us + raw.stime_us) / 1000,
+        maxRssKb: raw.maxrss_kb,
+        status: raw.status,
+        stdout,
+      });
+    });
+  });
+}

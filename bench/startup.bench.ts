@@ -1,0 +1,117 @@
+// Start-up cost of the CLI against bare Node, runs alternated so both see the same machine load:
+// launch -> wrapped child running (the child prints its own start time), total CPU and peak RSS
+// of a run whose command ends at once, and for the library the time from `new CarbonTracker()`
+// to the first `epochStart()` having returned. A fake RAPL tree at 100 W stands for the CPU.
+// Targets (issue 16): launch <= bare Node + 25 ms; CPU <= 1.5x bare Node; library <= 50 ms.
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { benchDir, benchEnv, CLI, fakeRapl100W, LIBRARY } from "./helpers/bench-world.js";
+import { measuredRun, median, rusageRunner, type MeasuredRun } from "./helpers/process-meter.js";
+
+const ROUNDS = Number(process.env.STARTUP_BENCH_ROUNDS ?? 21);
+const LIBRARY_ROUNDS = Number(process.env.STARTUP_BENCH_LIBRARY_ROUNDS ?? 11);
+
+/** Bare Node doing the least a wrapper does: start, spawn the command, wait for it. */
+const BARE_WRAPPER =
+  "require('node:child_process').spawnSync(process.argv[1], process.argv.slice(2), { stdio: 'inherit' })";
+
+function ours(command: string[]): string[] {
+  return [process.execPath, CLI, "--log_dir", benchDir(), ...command];
+}
+
+function bare(command: string[]): string[] {
+  return [process.execPath, "-e", BARE_WRAPPER, ...command];
+}
+
+/** Milliseconds from the fork of the wrapper to its child printing `date +%s%N`. */
+function launchMs(run: MeasuredRun): number {
+  const childNs = BigInt(/^(\d{19})$/m.exec(run.stdout)?.[1] ?? "0");
+  if (childNs === 0n) throw new Error(`the child printed no start time: ${JSON.stringify(run.stdout)}`);
+  return Number(childNs - run.launchNs) / 1e6;
+}
+
+function describe(values: number[], unit: string, digits = 1): string {
+  return `median ${median(values).toFixed(digits)} ${unit} (min ${Math.min(...values).toFixed(digits)}, max ${Math.max(...values).toFixed(digits)})`;
+}
+
+/** The library: import time, and new CarbonTracker() -> first epochStart() returned, in a fresh process. */
+function libraryStart(env: NodeJS.ProcessEnv): { importMs: number; readyMs: number } {
+  const script = `
+    const t0 = performance.now();
+    const { CarbonTracker } = await import(${JSON.stringify(pathToFileURL(LIBRARY).href)});
+    const t1 = performance.now();
+    const tracker = new CarbonTracker({ epochs: 1, logDir: ${JSON.stringify(benchDir())}, verbose: 0 });
+    tracker.epochStart();
+    const t2 = performance.now();
+    await tracker.stop();
+    console.log(JSON.stringify({ importMs: t1 - t0, readyMs: t2 - t1 }));`;
+  // A file, not --eval: the library's sampler worker inherits execArgv, where --input-type is refused.
+  const file = join(benchDir(), "library-start.mjs");
+  writeFileSync(file, script);
+  const result = spawnSync(process.execPath, [file], { env, encoding: "utf8" });
+  const line = result.stdout.split("\n").find((l) => l.startsWith('{"importMs"'));
+  if (!line) throw new Error(`library start printed no figures:\n${result.stdout}\n${result.stderr}`);
+  return JSON.parse(line) as { importMs: number; readyMs: number };
+}
+
+/** Prints launch, CPU, RSS and library figures, ours beside bare Node. */
+export async function run(): Promise<void> {
+  const runner = rusageRunner();
+  const rapl = await fakeRapl100W();
+  try {
+    const env = benchEnv({ CARBONTRACKER_POWERCAP_ROOT: rapl.root });
+    // One unmeasured run of each warms the file cache.
+    await measuredRun(runner, ours(["true"]), env);
+    await measuredRun(runner, bare(["true"]), env);
+    const launch = { ours: [] as number[], bare: [] as number[], diff: [] as number[] };
+    const cpu = { ours: [] as number[], bare: [] as number[] };
+    const rss = { ours: [] as number[], bare: [] as number[] };
+    for (let i = 0; i < ROUNDS; i++) {
+      const first = i % 2 === 0;
+      const a = await measuredRun(runner, (first ? ours : bare)(["date", "+%s%N"]), env);
+      const b = await measuredRun(runner, (first ? bare : ours)(["date", "+%s%N"]), env);
+      const [o, n] = first ? [a, b] : [b, a];
+      launch.ours.push(launchMs(o));
+      launch.bare.push(launchMs(n));
+      launch.diff.push(launchMs(o) - launchMs(n));
+      const c = await measuredRun(runner, (first ? ours : bare)(["true"]), env);
+      const d = await measuredRun(runner, (first ? bare : ours)(["true"]), env);
+      const [oc, nc] = first ? [c, d] : [d, c];
+      cpu.ours.push(oc.cpuMs);
+      cpu.bare.push(nc.cpuMs);
+      rss.ours.push(oc.maxRssKb / 1024);
+      rss.bare.push(nc.maxRssKb / 1024);
+    }
+    console.log(`launch -> child running, n=${ROUNDS} alternated pairs:`);
+    console.log(`  carbontracker date:        ${describe(launch.ours, "ms")}`);
+    console.log(`  bare node spawnSync(date): ${describe(launch.bare, "ms")}`);
+    console.log(
+      `  difference: ${(median(launch.ours) - median(launch.bare)).toFixed(1)} ms between medians, median of pairs ${median(launch.diff).toFixed(1)} ms (target <= 25 ms)`,
+    );
+    console.log(`total CPU (user + system) of a run whose command ends at once, n=${ROUNDS}:`);
+    console.log(`  carbontracker true:        ${describe(cpu.ours, "ms")}`);
+    console.log(`  bare node spawnSync(true): ${describe(cpu.bare, "ms")}`);
+    console.log(`  ratio of medians: ${(median(cpu.ours) / median(cpu.bare)).toFixed(2)}x (target <= 1.5x)`);
+    console.log(
+      `peak RSS of that run: carbontracker ${describe(rss.ours, "MB")}; bare node ${describe(rss.bare, "MB")} (target <= 55 MB)`,
+    );
+    const library = Array.from({ length: LIBRARY_ROUNDS }, () => libraryStart(env));
+    console.log(`library, fresh process each, n=${LIBRARY_ROUNDS}:`);
+    console.log(
+      `  import:                                   ${describe(
+        library.map((l) => l.importMs),
+        "ms",
+      )}`,
+    );
+    console.log(
+      `  new CarbonTracker() -> epochStart() done: ${describe(
+        library.map((l) => l.readyMs),
+        "ms",
+      )} (target <= 50 ms)`,
+    );
+  } finally {
+    await rapl.stop();
+  }
+}

@@ -1,0 +1,174 @@
+// Steady-state cost of tracking: the CLI wraps a sleeping command at the default 1 s sampling,
+// once per backend (RAPL on a fake powercap tree at 100 W rewritten in place as sysfs is, the
+// /proc/stat estimate, NVML on the fake library), all at once. The CPU of all their threads is
+// read from /proc/<pid>/task/*/schedstat over two windows of >= 30 s: the first after a 5 s
+// warm-up (V8's memory reducer still runs its few start-up collections there) and the next one
+// (steady). Beside them run the machine's floors, bare Node processes waking once a second: an
+// empty timer, an Atomics.wait loop, and a minimal sampler (pread /proc/stat, parse its first line,
+// append a JSON line, one write per 10 samples). With strace, the system calls of a few samples
+// are counted afterwards: files opened and writes per sample.
+// Target (issue 16): <= 0.1 ms CPU per tracked second with each backend.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createFakeNvml } from "../test/helpers/fake-nvml.js";
+import { benchDir, benchEnv, CLI, fakeRapl100W } from "./helpers/bench-world.js";
+import { peakRssKb, threadCpu, type ThreadCpu } from "./helpers/process-meter.js";
+
+const WARMUP_S = Number(process.env.STEADY_BENCH_WARMUP_S ?? 5);
+const WINDOW_S = Number(process.env.STEADY_BENCH_WINDOW_S ?? 30);
+const STRACE_S = Number(process.env.STEADY_BENCH_STRACE_S ?? 5);
+
+/** The least a Node sampler can do each second: read, parse, record. */
+const MINIMAL_SAMPLER = `
+const fs = require("fs");
+const out = fs.openSync(process.argv[1], "a");
+const fd = fs.openSync("/proc/stat", "r");
+const buf = Buffer.allocUnsafe(1024);
+let last, energy = 0, pending = "", n = 0;
+setInterval(() => {
+  const text = buf.toString("latin1", 0, fs.readSync(fd, buf, 0, buf.length, 0));
+  const f = text.slice(0, text.indexOf("\\n")).trim().split(/\\s+/).slice(1).map(Number);
+  const busy = f[0] + f[1] + f[2] + f[5] + f[6] + f[7], total = busy + f[3] + f[4];
+  if (last) energy += (15 * (busy - last.busy)) / Math.max(1, total - last.total);
+  last = { busy, total };
+  pending += JSON.stringify({ type: "sample", t: Date.now(), component: "cpu", device: "cpu", power_w: 1, energy_j: energy, provenance: "estimate" }) + "\\n";
+  if (++n % 10 === 0) { fs.writeSync(out, pending); pending = ""; }
+}, 1000);`;
+
+interface Tracked {
+  label: string;
+  child: ChildProcess;
+  /** A reference process (not ours): shown as the floor. */
+  reference: boolean;
+  marks: ThreadCpu[];
+  peakKb?: number;
+}
+
+function hasStrace(): boolean {
+  return spawnSync("strace", ["-V"], { stdio: "ignore" }).status === 0;
+}
+
+/** Counts the system calls of `pid` (all threads) for `seconds`: calls by name. */
+async function straceCounts(pid: number, seconds: number): Promise<Map<string, number>> {
+  const out = join(benchDir("ct-bench-strace-"), "summary.txt");
+  const strace = spawn("strace", ["-f", "-qq", "-c", "-o", out, "-p", String(pid)], { stdio: "ignore" });
+  await sleep(seconds * 1000);
+  strace.kill("SIGINT");
+  await new Promise((resolve) => strace.on("exit", resolve));
+  const counts = new Map<string, number>();
+  for (const line of readFileSync(out, "utf8").split("\n")) {
+    const fields = line.trim().split(/\s+/);
+    const name = fields.at(-1);
+    if (fields.length < 5 || !name || name === "syscall" || name === "total" || /^-+$/.test(name)) continue;
+    // % time, seconds, usecs/call, calls, [errors], syscall
+    counts.set(name, Number(fields[3]));
+  }
+  return counts;
+}
+
+function sum(counts: Map<string, number>, names: string[]): number {
+  return names.reduce((total, name) => total + (counts.get(name) ?? 0), 0);
+}
+
+function printWindow(all: Tracked[], from: number, title: string): void {
+  console.log(title);
+  for (const t of all) {
+    const [start, end] = [t.marks[from] as ThreadCpu, t.marks[from + 1] as ThreadCpu];
+    const msPerS = (end.cpuNs - start.cpuNs) / 1e6 / WINDOW_S;
+    const wakes = (end.runs - start.runs) / WINDOW_S;
+    console.log(
+      `  ${t.reference ? "(floor) " : ""}${t.label}: ${msPerS.toFixed(3)} ms CPU per tracked second, ${wakes.toFixed(2)} wake-ups/s${t.reference ? "" : " (target <= 0.1 ms/s)"}`,
+    );
+  }
+}
+
+/** Prints ms of CPU and wake-ups per tracked second for each backend, beside bare Node's floors. */
+export async function run(): Promise<void> {
+  const rapl = await fakeRapl100W();
+  const nvml = createFakeNvml({
+    gpus: [
+      {
+        name: "NVIDIA H100 80GB HBM3",
+        uuid: "GPU-11111111-0000-0000-0000-000000000000",
+        energyMj: 5_000_000,
+        powerMw: 250_000,
+        limitMw: 700_000,
+      },
+    ],
+  });
+  const total = WARMUP_S + 2 * WINDOW_S + 3 * (STRACE_S + 3) + 10;
+  const cli = (label: string, extra: Record<string, string>, components: string): Tracked => ({
+    label,
+    reference: false,
+    marks: [],
+    child: spawn(
+      process.execPath,
+      [CLI, "--log_dir", benchDir(), "--components", components, "sleep", String(total)],
+      { env: benchEnv(extra), stdio: "ignore" },
+    ),
+  });
+  const reference = (label: string, script: string, args: string[] = []): Tracked => ({
+    label,
+    reference: true,
+    marks: [],
+    child: spawn(process.execPath, ["-e", script, ...args], { stdio: "ignore" }),
+  });
+  const all: Tracked[] = [
+    cli("rapl (fake powercap tree, 100 W)", { CARBONTRACKER_POWERCAP_ROOT: rapl.root }, "cpu"),
+    cli("estimate (/proc/stat)", { CARBONTRACKER_POWERCAP_ROOT: benchDir("ct-bench-no-powercap-") }, "cpu"),
+    cli(
+      "nvml (fake library, 1 GPU)",
+      { CARBONTRACKER_NVML_LIBRARY: nvml.library, FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG ?? "" },
+      "gpu",
+    ),
+    reference("bare node, an empty 1 s setInterval", "setInterval(() => {}, 1000)"),
+    reference(
+      "bare node, a 1 s Atomics.wait loop",
+      "const a = new Int32Array(new SharedArrayBuffer(4)); for (;;) Atomics.wait(a, 0, 0, 1000);",
+    ),
+    reference("bare node, a minimal sampler (read, parse, append a line) every 1 s", MINIMAL_SAMPLER, [
+      join(benchDir(), "samples.jsonl"),
+    ]),
+  ];
+  const mark = () => {
+    for (const t of all) t.marks.push(threadCpu(t.child.pid as number));
+  };
+  try {
+    await sleep(WARMUP_S * 1000);
+    mark();
+    await sleep(WINDOW_S * 1000);
+    mark();
+    await sleep(WINDOW_S * 1000);
+    mark();
+    for (const t of all) t.peakKb = peakRssKb(t.child.pid as number);
+    printWindow(all, 0, `first ${WINDOW_S} s after a ${WARMUP_S} s warm-up (all threads, schedstat):`);
+    printWindow(all, 1, `the next ${WINDOW_S} s (steady):`);
+    console.log("peak RSS:");
+    for (const t of all) console.log(`  ${t.label}: ${((t.peakKb ?? 0) / 1024).toFixed(1)} MB`);
+    if (!hasStrace()) {
+      console.log("system calls per sample: skipped (no strace on this machine)");
+      return;
+    }
+    console.log(`system calls per sample (strace -f -c over ${STRACE_S} s, 1 sample/s):`);
+    for (const t of all.filter((x) => !x.reference)) {
+      const counts = await straceCounts(t.child.pid as number, STRACE_S);
+      const per = (n: number) => (n / STRACE_S).toFixed(1);
+      const totalCalls = [...counts.values()].reduce((a, b) => a + b, 0);
+      console.log(
+        `  ${t.label}: opens ${per(sum(counts, ["open", "openat"]))}, reads ${per(sum(counts, ["read", "pread64"]))}, writes ${per(sum(counts, ["write", "writev", "pwrite64"]))}, all ${per(totalCalls)}`,
+      );
+    }
+  } finally {
+    for (const t of all) t.child.kill("SIGTERM");
+    await Promise.all(
+      all.map(
+        (t) =>
+          new Promise((resolve) => (t.child.exitCode !== null ? resolve(0) : t.child.on("exit", resolve))),
+      ),
+    );
+    await rapl.stop();
+    nvml.cleanup();
+  }
+}

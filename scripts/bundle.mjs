@@ -1,0 +1,154 @@
+// Bundles the CLI into dist/bundle (run by `npm run build` after tsc), for a start-up close to
+// bare Node's:
+// - one CommonJS bundle (cli-main.cjs) instead of a hundred ES modules resolved one by one;
+// - a V8 code cache for it (cli-main.cjs.cache), made by one offline run of the built CLI, which
+//   the entry (cli.cjs, src/cli/launcher.cjs) hands to V8 so the bundle is not parsed again;
+// - the subcommands (agent, plan, doctor, dashboard, engine, --parse, --report) in bundles of their own, required
+//   when run; they use the CLI's error classes, handed over on a global symbol (a shared file
+//   would cost every run a module resolution), so `instanceof` holds across bundles;
+// - packages required when first used, never at start-up: koffi (NVML), pdfkit (report),
+//   prom-client (agent);
+// - the package version written in (src/version.ts finds package.json at run time otherwise).
+// The sampler thread is an ES module bundle (sampler-thread.js), also started by the library.
+// The library itself (dist/src) stays tsc's output.
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { build } from "esbuild";
+
+const OUT = "dist/bundle";
+const SUBCOMMANDS = {
+  "agent-command": "src/cli/agent-command.ts",
+  "plan-command": "src/cli/plan-command.ts",
+  "doctor-command": "src/cli/doctor-command.ts",
+  "parse-command": "src/reports/parse-command.ts",
+  "run-report-command": "src/cli/run-report-command.ts",
+  "dashboard-command": "src/cli/dashboard-command.ts",
+  "engine-command": "src/cli/engine-command.ts",
+};
+const SUBCOMMAND_IMPORT = new RegExp(`/(${Object.keys(SUBCOMMANDS).join("|")})\\.js$`);
+const ERRORS_IMPORT = /\/errors\/index\.js$/;
+const ERRORS_SOURCE = resolve("src/errors/index.ts");
+/** Where the CLI bundle leaves its error classes for the subcommand bundles. */
+const ERRORS_GLOBAL = 'globalThis[Symbol.for("carbontracker.errors")]';
+/** Packages required at first use (from a dynamic import or the module that needs them). */
+const LAZY_PACKAGES = /^(koffi|pdfkit|prom-client)$/;
+
+/**
+ * Resolves the subcommands and lazy packages to a tiny CommonJS module that requires them, so the
+ * bundle holds no import() (which a vm.Script could only run through an experimental loader)
+ * and loads them only when the code needing them first runs. `errors`: "share" has the error
+ * module leave its classes on ERRORS_GLOBAL (the CLI), "take" reads them there (subcommands).
+ */
+const links = (errors) => ({
+  name: "bundle-links",
+  setup(builder) {
+    const lazy = (path) => ({ path, namespace: "lazy-require" });
+    builder.onResolve({ filter: SUBCOMMAND_IMPORT }, (args) =>
+      args.kind === "dynamic-import" ? lazy(`./${basename(args.path, ".js")}.cjs`) : undefined,
+    );
+    builder.onResolve({ filter: LAZY_PACKAGES }, (args) =>
+      args.namespace === "lazy-require" ? undefined : lazy(args.path),
+    );
+    builder.onResolve({ filter: /.*/, namespace: "lazy-require" }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+    builder.onLoad({ filter: /.*/, namespace: "lazy-require" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+    builder.onResolve({ filter: ERRORS_IMPORT }, (args) =>
+      args.namespace === "errors" ? undefined : { path: "errors", namespace: "errors" },
+    );
+    builder.onLoad({ filter: /.*/, namespace: "errors" }, () => ({
+      contents:
+        errors === "share"
+          ? `import * as all from ${JSON.stringify(ERRORS_SOURCE)}; export * from ${JSON.stringify(ERRORS_SOURCE)}; ${ERRORS_GLOBAL} = all;`
+          : `module.exports = ${ERRORS_GLOBAL};`,
+      loader: "js",
+      resolveDir: process.cwd(),
+    }));
+  },
+});
+
+/** src/version.ts as the version it would find: package.json's. */
+const bakedVersion = {
+  name: "baked-version",
+  setup(builder) {
+    const { version } = JSON.parse(readFileSync("package.json", "utf8"));
+    builder.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => ({
+      contents: `export const VERSION = ${JSON.stringify(version)};`,
+      loader: "ts",
+    }));
+  },
+};
+
+const common = {
+  outdir: OUT,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  logLevel: "warning",
+};
+const commonJs = {
+  ...common,
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
+  // import.meta.url, worked out only where it is read (most runs never do).
+  define: { "import.meta.url": "__carbontrackerModule.url" },
+  banner: {
+    js: "var __carbontrackerModule = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
+  },
+};
+
+rmSync(OUT, { recursive: true, force: true });
+await build({
+  ...commonJs,
+  entryPoints: { "cli-main": "src/cli/main.ts" },
+  plugins: [links("share"), bakedVersion],
+});
+await build({ ...commonJs, entryPoints: SUBCOMMANDS, plugins: [links("take"), bakedVersion] });
+await build({
+  ...common,
+  format: "esm",
+  entryPoints: { "sampler-thread": "src/threads/sampler-thread.ts" },
+  external: ["koffi"],
+  plugins: [bakedVersion],
+});
+for (const name of ["cli-main", ...Object.keys(SUBCOMMANDS)]) {
+  const file = join(OUT, `${name}.cjs`);
+  const text = readFileSync(file, "utf8");
+  if (/\bimport\(/.test(text)) {
+    throw new Error(`${file} calls import(): send that import through the bundle-links plugin.`);
+  }
+  // main.ts's hashbang, kept by esbuild, as a comment: the launcher wraps the text in a function.
+  if (text.startsWith("#!")) writeFileSync(file, `//${text.slice(2)}`);
+}
+copyFileSync("src/cli/launcher.cjs", join(OUT, "cli.cjs"));
+chmodSync(join(OUT, "cli.cjs"), 0o755);
+
+// The code cache: one offline run of the built CLI wrapping `true`, in temp folders.
+const scratch = mkdtempSync(join(tmpdir(), "carbontracker-build-"));
+const warmUp = spawnSync(
+  process.execPath,
+  [join(OUT, "cli.cjs"), "--log_dir", join(scratch, "logs"), "true"],
+  {
+    stdio: "ignore",
+    env: {
+      PATH: process.env.PATH,
+      HOME: scratch,
+      CARBONTRACKER_OFFLINE: "1",
+      CARBONTRACKER_CACHE_DIR: join(scratch, "cache"),
+      CARBONTRACKER_CODE_CACHE_OUT: join(OUT, "cli-main.cjs.cache"),
+    },
+  },
+);
+rmSync(scratch, { recursive: true, force: true });
+if (warmUp.status !== 0) {
+  console.warn(
+    `bundle: the warm-up run exited ${warmUp.status ?? warmUp.signal}; the CLI starts without a code cache.`,
+  );
+}

@@ -1,0 +1,78 @@
+// The library's sampler with file backends: readings start on the caller's thread at once and
+// move to the sampler worker once it is ready, the counters going on exactly across the move;
+// a backend that may hang in a driver call is only ever read in the worker.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { realpathSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BACKENDS } from "../../src/hardware/registry.js";
+import type { Snapshot } from "../../src/sampling/reader-set.js";
+import type { SamplerConfig } from "../../src/sampling/sampler.js";
+import { startBackgroundSampler } from "../../src/sampling/sampler-choice.js";
+import { WorkerSampler } from "../../src/sampling/worker-sampler.js";
+import { FakePowercap, singlePackageLayout } from "../helpers/fake-powercap.js";
+import { descriptorsOn } from "../helpers/open-descriptors.js";
+
+const config = (env: Record<string, string>): SamplerConfig => ({
+  components: ["cpu"],
+  updateIntervalMs: 100,
+  context: { env, pid: process.pid, devicesByPid: false },
+});
+
+test("RAPL: the first reading is taken here at once, the worker takes over, the energy stays exact", async () => {
+  const fake = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 60 }), undefined, {
+    inPlace: true,
+    tickMs: 5,
+  }).start();
+  const counter = realpathSync(join(fake.root, "intel-rapl:0", "energy_uj"));
+  const seen: Snapshot[] = [];
+  const sampler = startBackgroundSampler(
+    config({ CARBONTRACKER_POWERCAP_ROOT: fake.root }),
+    () => undefined,
+    BACKENDS,
+  );
+  sampler.addListener?.((s) => seen.push(s));
+  try {
+    const t0 = fake.now();
+    const first = sampler.readNow();
+    await sleep(1200);
+    const t1 = fake.now();
+    const last = sampler.readNow();
+    const injected = fake.injectedJ("intel-rapl:0", t0, t1);
+    const measured = (last.readings[0]?.energyJ ?? 0) - (first.readings[0]?.energyJ ?? 0);
+    assert.ok(injected > 60, `${injected} J injected`);
+    assert.ok(
+      Math.abs(measured - injected) <= injected * 1e-6,
+      `measured ${measured} J, injected ${injected} J`,
+    );
+    // Only the worker's reader holds the counter now (this thread's closed at the handoff).
+    assert.equal(descriptorsOn(counter).length, 2, "the fake's writer and the worker's reader");
+    const energies = seen.map((s) => s.readings[0]?.energyJ ?? 0);
+    assert.ok(energies.length >= 5, `${energies.length} samples`);
+    assert.deepEqual(
+      [...energies].sort((a, b) => a - b),
+      energies,
+      "energy never goes back across the move",
+    );
+  } finally {
+    sampler.close();
+    fake.dispose();
+  }
+});
+
+test("a backend that may hang in a driver call (NVML named) is read in the worker from the start", () => {
+  const sampler = startBackgroundSampler(
+    {
+      ...config({ CARBONTRACKER_NVML_LIBRARY: "/nonexistent/libnvidia-ml.so.1" }),
+      components: ["gpu", "cpu"],
+    },
+    () => undefined,
+    BACKENDS,
+  );
+  try {
+    assert.ok(sampler instanceof WorkerSampler);
+  } finally {
+    sampler.close();
+  }
+});

@@ -1,0 +1,48 @@
+// The sampler worker hands its background samples over in batches, so the tracker's thread
+// wakes once per batch rather than once per sample; a boundary read still delivers every sample
+// taken so far, in order, before it returns. A live view asks for each sample as it is taken.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Snapshot } from "../../src/sampling/reader-set.js";
+import type { SamplerConfig } from "../../src/sampling/sampler.js";
+import { WorkerSampler } from "../../src/sampling/worker-sampler.js";
+
+const config = (extra: Partial<SamplerConfig> = {}): SamplerConfig => ({
+  components: ["cpu"],
+  updateIntervalMs: 50,
+  context: { env: {}, pid: process.pid, devicesByPid: false, simCpu: "Sim CPU", simCpuTdp: 100 },
+  ...extra,
+});
+
+test("samples come in a batch with the next boundary read, oldest first, none after it", async () => {
+  const seen: Snapshot[] = [];
+  const sampler = new WorkerSampler(config(), (s) => seen.push(s));
+  try {
+    sampler.readNow();
+    await sleep(600);
+    assert.equal(seen.length, 0, "no sample is handed over before its batch is due");
+    const boundary = sampler.readNow();
+    assert.ok(seen.length >= 4, `only ${seen.length} samples in 600 ms at 50 ms`);
+    const times = seen.map((s) => s.tMs);
+    assert.deepEqual(
+      [...times].sort((a, b) => a - b),
+      times,
+    );
+    assert.ok((times.at(-1) as number) <= boundary.tMs);
+  } finally {
+    sampler.close();
+  }
+});
+
+test("sampleBatchMs 0 (a live view): each sample arrives as it is taken", async () => {
+  const seen: Snapshot[] = [];
+  const sampler = new WorkerSampler(config({ sampleBatchMs: 0 }), (s) => seen.push(s));
+  try {
+    sampler.readNow();
+    await sleep(600);
+    assert.ok(seen.length >= 4, `only ${seen.length} samples arrived in 600 ms at 50 ms`);
+  } finally {
+    sampler.close();
+  }
+});
