@@ -1,6 +1,6 @@
 // What a person waits for when they start `carbontracker dashboard` on a big folder: from the
 // command starting to its first page served, to a first page full of rows, and to every run
-// read. Used by dashboard.bench.ts; the dashboard runs as the real CLI from dist/.
+// read. Used by dashboard.bench.ts; the dashboard runs as the installed bin (dist/bundle/cli.cjs).
 import { spawn } from "node:child_process";
 import { get } from "node:http";
 import { resolve } from "node:path";
@@ -54,7 +54,7 @@ export async function coldStart(dir: string, fullRows: number): Promise<ColdStar
   const since = () => performance.now() - started;
   const child = spawn(
     process.execPath,
-    [resolve("dist/src/cli/main.js"), "dashboard", "--log-dir", dir, "--listen", "127.0.0.1:0"],
+    [resolve("dist/bundle/cli.cjs"), "dashboard", "--log-dir", dir, "--listen", "127.0.0.1:0"],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   let out = "";

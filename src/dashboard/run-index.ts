@@ -195,16 +195,11 @@ export class RunIndex {
 
   private keepJobs(jobs: readonly AgentJob[]): void {
     this.changes++;
-    for (const job of jobs)
-      this.jobs
-        .set(job.file, this.jobs.get(job.file) ?? [])
-        .get(job.file)
-        ?.push(job);
+    for (const job of jobs) listOf(this.jobs, job.file).push(job);
   }
 
   private keepIssues(issues: readonly ParseIssue[]): void {
-    for (const issue of issues)
-      this.issues.set(issue.file, (this.issues.get(issue.file) ?? []).concat(issue));
+    for (const issue of issues) listOf(this.issues, issue.file).push(issue);
   }
 
   private put(run: ParsedRun, notify: boolean, owner?: string | null): IndexedRun {
