@@ -7,9 +7,9 @@ import { fileURLToPath } from "node:url";
 import { IPC_ENV } from "../ipc/protocol.js";
 
 /** Environment variable naming the engine: the `carbontracker` executable or its main.js. */
-export const ENGINE_ENV = "CARBONTRACKER_ENGINE";
+const ENGINE_ENV = "CARBONTRACKER_ENGINE";
 /** Environment variable naming the node that runs an engine given as a .js file. */
-export const NODE_ENV = "CARBONTRACKER_NODE";
+const NODE_ENV = "CARBONTRACKER_NODE";
 
 /** The shipped clients/python folder (found upwards from this file: src/cli or dist/src/cli). */
 export function pythonClientDir(): string | undefined {
@@ -23,7 +23,7 @@ export function pythonClientDir(): string | undefined {
 }
 
 /** This CLI's entry point (the bundle dist/bundle/cli.cjs, else dist/src/cli/main.js), when it exists. */
-export function cliEntry(): string | undefined {
+function cliEntry(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
   // The bundle starts fastest; tsc's output where there is none (tests running the sources).
   return [

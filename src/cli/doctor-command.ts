@@ -35,7 +35,7 @@ export interface DoctorSeams {
 }
 
 /** Exit code when doctor itself failed (bad flags, a fix that could not be applied). */
-export const DOCTOR_ERROR = 2;
+const DOCTOR_ERROR = 2;
 
 interface DoctorFlags {
   json: boolean;

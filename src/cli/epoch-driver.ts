@@ -30,7 +30,7 @@ export interface EpochDriverHooks {
 }
 
 /** Said when a command ran to its end without marking an epoch (with --epochs). */
-export const NO_EPOCH_MARKED =
+const NO_EPOCH_MARKED =
   'CarbonTracker: The command marked no epoch: the whole run is counted as one, without a prediction. Mark epochs with carbontracker_ipc, carbontracker/ipc or CarbonTracker(...) in the program (see README, "Epochs from any language").\n';
 
 /** Drives a tracker from the wrapped program's marks. */

@@ -17,7 +17,7 @@ const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
  * /proc/self/stat: pgrp == tpgid). Then a Ctrl-C reaches the child (same group) from the
  * terminal itself, and forwarding it too would interrupt the child's own clean-up a second time.
  */
-export function inTerminalForeground(stat = () => readFileSync("/proc/self/stat", "utf8")): boolean {
+function inTerminalForeground(stat = () => readFileSync("/proc/self/stat", "utf8")): boolean {
   try {
     const text = stat();
     const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
@@ -39,7 +39,7 @@ export class SpawnFailure extends Error {
 }
 
 /** Exit code of a child that ended with `code` or was killed by `signal`. */
-export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;
   if (signal) return 128 + (constants.signals[signal] ?? 0);
   return 1;

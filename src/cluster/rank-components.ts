@@ -16,7 +16,7 @@ export function componentsAfterElection(
  * Fields to add to the `start` record's `slurm` object, saying who measured what:
  * `shared_devices` is `measured` or `left_to_other`, `shared_devices_reason` the election's sentence.
  */
-export function electionFields(election: SharedDeviceElection): Record<string, unknown> {
+function electionFields(election: SharedDeviceElection): Record<string, unknown> {
   return {
     shared_devices: election.measuresSharedDevices ? "measured" : "left_to_other",
     shared_devices_reason: election.reason,

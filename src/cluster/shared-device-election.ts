@@ -49,7 +49,7 @@ const alive = (pid: number): boolean => {
 const safe = (text: string): string => text.replace(/[^A-Za-z0-9_.-]/g, "_");
 
 /** The node-local folder of election locks: CARBONTRACKER_LOCK_DIR, else TMPDIR, else /tmp. */
-export function lockDirectory(env: Record<string, string | undefined>): string {
+function lockDirectory(env: Record<string, string | undefined>): string {
   return env.CARBONTRACKER_LOCK_DIR ?? join(env.TMPDIR ?? "/tmp", "carbontracker-locks");
 }
 

@@ -12,7 +12,7 @@ import { groupId } from "./system-accounts.js";
 export type CommandRunner = (argv: string[]) => { status: number | null; stderr: string };
 
 /** Runs the real command, without a shell. */
-export const spawnRunner: CommandRunner = (argv) => {
+const spawnRunner: CommandRunner = (argv) => {
   const result = spawnSync(argv[0] as string, argv.slice(1), { encoding: "utf8" });
   if (result.error) return { status: null, stderr: result.error.message };
   return { status: result.status, stderr: result.stderr };

@@ -11,13 +11,13 @@ import { groupId } from "./system-accounts.js";
 export const DEFAULT_FIX_GROUP = "carbontracker";
 
 /** The udev rule file --fix writes (below the fix root). */
-export const UDEV_RULE_PATH = "/etc/udev/rules.d/99-carbontracker-rapl.rules";
+const UDEV_RULE_PATH = "/etc/udev/rules.d/99-carbontracker-rapl.rules";
 
 /** The systemd-tmpfiles file --fix --method tmpfiles writes (below the fix root). */
-export const TMPFILES_PATH = "/etc/tmpfiles.d/carbontracker-rapl.conf";
+const TMPFILES_PATH = "/etc/tmpfiles.d/carbontracker-rapl.conf";
 
 /** Where the kernel's powercap class folder is (below the fix root). */
-export const POWERCAP_CLASS_PATH = "/sys/class/powercap";
+const POWERCAP_CLASS_PATH = "/sys/class/powercap";
 
 /** How the rule persists across reboots. */
 export type FixMethod = "udev" | "tmpfiles";
@@ -66,7 +66,7 @@ function header(group: string): string[] {
 }
 
 /** The udev rule: on every RAPL zone's appearance, give the group read access to its counter. */
-export function udevRule(group: string): string {
+function udevRule(group: string): string {
   return [
     ...header(group),
     `ACTION=="add", SUBSYSTEM=="powercap", KERNEL=="intel-rapl*:*", RUN+="/bin/chgrp ${group} /sys%p/energy_uj", RUN+="/bin/chmod g+r /sys%p/energy_uj"`,
@@ -75,7 +75,7 @@ export function udevRule(group: string): string {
 }
 
 /** The systemd-tmpfiles lines: the same, applied at boot by systemd-tmpfiles-setup. */
-export function tmpfilesRule(group: string): string {
+function tmpfilesRule(group: string): string {
   return [
     ...header(group),
     `z ${POWERCAP_CLASS_PATH}/intel-rapl:*/energy_uj 0440 root ${group} -`,
@@ -163,7 +163,7 @@ export function planUnfix(options: FixPlanOptions): FixPlan {
 }
 
 /** Quotes a word for a POSIX shell where needed. */
-export function shellWord(word: string): string {
+function shellWord(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 

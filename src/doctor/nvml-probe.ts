@@ -5,7 +5,7 @@ import { basename } from "node:path";
 import type { DoctorCheck } from "./report-model.js";
 
 /** The library the NVIDIA driver installs. */
-export const DEFAULT_NVML_LIBRARY = "libnvidia-ml.so.1";
+const DEFAULT_NVML_LIBRARY = "libnvidia-ml.so.1";
 
 /** What loading the library showed. */
 export interface NvmlProbe {

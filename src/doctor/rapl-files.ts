@@ -7,7 +7,7 @@ import type { DoctorCheck } from "./report-model.js";
 import { groupName, userName } from "./system-accounts.js";
 
 /** A RAPL zone directory name: `intel-rapl:0`, `intel-rapl:0:1`, `intel-rapl-mmio:0`. */
-export const RAPL_ZONE_ENTRY = /^intel-rapl(?:-mmio)?:\d+(?::\d+)*$/;
+const RAPL_ZONE_ENTRY = /^intel-rapl(?:-mmio)?:\d+(?::\d+)*$/;
 
 /** One energy_uj file as found. */
 export interface EnergyFile {
@@ -23,7 +23,7 @@ export interface EnergyFile {
 }
 
 /** `-r--r-----` for a mode's permission bits. */
-export function modeString(mode: number): string {
+function modeString(mode: number): string {
   const bits = "rwxrwxrwx";
   let out = "-";
   for (let i = 0; i < 9; i++) out += mode & (1 << (8 - i)) ? bits[i] : "-";

@@ -2,7 +2,7 @@
 import type { DoctorReport } from "./report-model.js";
 
 /** Version of the JSON shape; bumped only when a field changes meaning or goes away. */
-export const DOCTOR_JSON_VERSION = 1;
+const DOCTOR_JSON_VERSION = 1;
 
 /** Renders the report as one JSON document (pretty-printed, newline-terminated). */
 export function renderDoctorJson(report: DoctorReport): string {

@@ -49,7 +49,7 @@ function realBackends(backends: Record<Component, Backend[]>): Record<Component,
 }
 
 /** The weakest provenance among the devices, or `none` without devices. */
-export function weakestProvenance(devices: readonly DoctorDevice[]): MeasuredAs {
+function weakestProvenance(devices: readonly DoctorDevice[]): MeasuredAs {
   let worst: MeasuredAs = "none";
   for (const { provenance } of devices) {
     if (worst === "none" || WEAKNESS[provenance] > WEAKNESS[worst]) worst = provenance;

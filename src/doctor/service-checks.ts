@@ -11,9 +11,7 @@ import { locationFromOverrides } from "../intensity/location/overrides.js";
 import type { LocationDiagnosis, ServiceCheck } from "./report-model.js";
 
 /** The services doctor asks, with the URL each is reached at. */
-export function configuredServices(
-  env: Record<string, string | undefined>,
-): { service: string; url: string }[] {
+function configuredServices(env: Record<string, string | undefined>): { service: string; url: string }[] {
   const urls = serviceUrls(env);
   return [
     { service: "geolocation", url: urls.geolocation },

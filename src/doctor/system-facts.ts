@@ -16,7 +16,7 @@ export interface ContainerHints {
 const CGROUP_HINT = /(docker|kubepods|containerd|libpod|lxc|podman|crio)/;
 
 /** Reads `<procRoot>/version`: the kernel's own line, or undefined when unreadable. */
-export function kernelVersion(procRoot: string): string | undefined {
+function kernelVersion(procRoot: string): string | undefined {
   try {
     return readFileSync(join(procRoot, "version"), "utf8").trim() || undefined;
   } catch {
@@ -25,7 +25,7 @@ export function kernelVersion(procRoot: string): string | undefined {
 }
 
 /** Looks for /.dockerenv, /run/.containerenv, a container cgroup of PID 1 and $container. */
-export function containerHints(
+function containerHints(
   systemRoot: string,
   procRoot: string,
   env: Record<string, string | undefined>,
@@ -46,7 +46,7 @@ export function containerHints(
 }
 
 /** Whether this is a virtual machine, with the evidence (what the CPU estimate models). */
-export function virtualMachineCheck(procRoot: string, env: Record<string, string | undefined>): DoctorCheck {
+function virtualMachineCheck(procRoot: string, env: Record<string, string | undefined>): DoctorCheck {
   const info = readCpuinfo(procRoot);
   if (!info) {
     return {

@@ -4,7 +4,7 @@
 import type { CarbonTracker } from "../library/carbon-tracker.js";
 
 /** The part of a tf.LayersModel the callback uses: the flag that ends fit() after this epoch. */
-export interface StoppableModel {
+interface StoppableModel {
   stopTraining: boolean;
 }
 

@@ -3,7 +3,7 @@
 import type { Provenance } from "./types.js";
 
 /** Every provenance, strongest first. */
-export const PROVENANCES: readonly Provenance[] = ["counter", "sampled", "estimate", "simulated"];
+const PROVENANCES: readonly Provenance[] = ["counter", "sampled", "estimate", "simulated"];
 
 /** How a provenance obtains energy, as a phrase ("energy from <phrase>"). */
 export const PROVENANCE_METHOD: Record<Provenance, string> = {
@@ -12,11 +12,6 @@ export const PROVENANCE_METHOD: Record<Provenance, string> = {
   estimate: "estimates from TDP x utilisation (not measurements)",
   simulated: "simulated power (not measurements)",
 };
-
-/** Whether figures of this provenance are measurements of the hardware. */
-export function isMeasurement(provenance: Provenance): boolean {
-  return provenance === "counter" || provenance === "sampled";
-}
 
 /** A provenance named in a log, or undefined when the text is not one. */
 export function asProvenance(text: unknown): Provenance | undefined {

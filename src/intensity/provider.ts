@@ -5,8 +5,6 @@
 import type { IntensityReading, Location } from "./types.js";
 import type { MessageLevel } from "./http/http-get.js";
 
-export type { MessageLevel } from "./http/http-get.js";
-
 /** Options the intensity side needs; all but env and apiKeys are optional. */
 export interface IntensityProviderOptions {
   /** ISO alpha-2 country override (else CARBONTRACKER_COUNTRY). */

@@ -19,7 +19,12 @@ import type { Sampler, SamplerConfig } from "../sampling/sampler.js";
 import { startBackgroundSampler } from "../sampling/sampler-choice.js";
 import { WorkerSampler } from "../sampling/worker-sampler.js";
 import type { EventSink, Notice } from "../tracker/events.js";
-import { detectionContext, resolveOptions, type ResolvedOptions, type TrackerOptions } from "../tracker/options.js";
+import {
+  detectionContext,
+  resolveOptions,
+  type ResolvedOptions,
+  type TrackerOptions,
+} from "../tracker/options.js";
 import type { EpochResult, RunResult } from "../tracker/results.js";
 import { readStdinLine } from "../tracker/stdin-line.js";
 import { TrackerRun, type EndReason } from "../tracker/tracker-run.js";

@@ -11,13 +11,13 @@ import { unmeasuredNote } from "./provenance-note.js";
 const FETCH_EVERY_S = 900;
 
 /** One line of the output channel, shown on the console from `minVerbose` on. */
-export interface OutputLine {
+interface OutputLine {
   text: string;
   minVerbose: number;
 }
 
 /** An err-log line; WARNING and ERROR lines go to the console too. */
-export interface ErrLine {
+interface ErrLine {
   level: "DEBUG" | "WARNING" | "ERROR";
   text: string;
 }

@@ -2,7 +2,7 @@
 // empty for missing and non-finite numbers; lists joined with ";".
 
 /** One CSV field. */
-export function csvField(value: unknown): string {
+function csvField(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number" && !Number.isFinite(value)) return "";
   const text = Array.isArray(value) ? value.join(";") : String(value);

@@ -11,7 +11,7 @@ import { facilityKwh } from "../units/index.js";
 export type GroupBy = "job" | "node" | "user";
 
 /** One device (or a whole run without device figures) counted in a group, and who measured it. */
-export interface CountedSource {
+interface CountedSource {
   node: string;
   component: string;
   device: string;
@@ -23,7 +23,7 @@ export interface CountedSource {
 }
 
 /** A measurement left out because the same device over the same time was already counted. */
-export interface DroppedDuplicate {
+interface DroppedDuplicate {
   node: string;
   device: string;
   measuredBy: string;

@@ -20,7 +20,7 @@ export interface OriginalComponent {
 }
 
 /** A consumption block as the original's `parse_all_logs` gives it. */
-export interface OriginalConsumption {
+interface OriginalConsumption {
   epochs: number | null;
   "duration (s)": number | null;
   "energy (kWh)": number;
@@ -29,7 +29,7 @@ export interface OriginalConsumption {
 }
 
 /** One entry of the original's `parse_all_logs`. */
-export interface OriginalEntry {
+interface OriginalEntry {
   output_filename: string | null;
   standard_filename: string | null;
   components: Record<string, OriginalComponent>;
@@ -68,7 +68,7 @@ function originalConsumption(c: Consumption | null): OriginalConsumption | null 
 }
 
 /** A run as an entry of the original's `parse_all_logs` (paths as our parser found them). */
-export function originalEntry(run: ParsedRun): OriginalEntry {
+function originalEntry(run: ParsedRun): OriginalEntry {
   return {
     output_filename: run.files.output ?? null,
     standard_filename: run.files.standard ?? run.files.jsonl ?? null,

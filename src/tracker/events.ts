@@ -18,7 +18,7 @@ export interface Notice {
 }
 
 /** The run started: the version and PUE lines of the standard log. */
-export interface RunStartedEvent {
+interface RunStartedEvent {
   type: "run-started";
   version: string;
   pue: number;
@@ -27,12 +27,12 @@ export interface RunStartedEvent {
 }
 
 /** A message from the run, a reader, the intensity side or the cluster election. */
-export interface NoticeEvent extends Notice {
+interface NoticeEvent extends Notice {
   type: "notice";
 }
 
 /** The devices that will be measured, by component in the order measured. */
-export interface DevicesFoundEvent {
+interface DevicesFoundEvent {
   type: "devices-found";
   devices: DeviceDescription[];
   /** Components that were asked for, in order. */
@@ -43,7 +43,7 @@ export interface DevicesFoundEvent {
  * The embedded figure in force (`initial`: a warning, as the original words it, given when no
  * live reading came within a few seconds) or a newer reading.
  */
-export interface IntensityEvent {
+interface IntensityEvent {
   type: "intensity";
   reading: IntensityReading;
   initial: boolean;
@@ -52,12 +52,12 @@ export interface IntensityEvent {
 }
 
 /** Sampling runs: the original's "Monitoring thread started." */
-export interface MonitoringStartedEvent {
+interface MonitoringStartedEvent {
   type: "monitoring-started";
 }
 
 /** An epoch finished and was counted. */
-export interface EpochFinishedEvent {
+interface EpochFinishedEvent {
   type: "epoch-finished";
   epoch: EpochResult;
   /** Components in the order the original lists their average power. */
@@ -65,7 +65,7 @@ export interface EpochFinishedEvent {
 }
 
 /** An epoch was cut short by stop(): logged, not counted. */
-export interface EpochCutEvent {
+interface EpochCutEvent {
   type: "epoch-cut";
   epoch: number;
   durationS: number;
@@ -93,7 +93,7 @@ export interface AdviceEvent {
 }
 
 /** The predicted total after `epochsBeforePred` epochs. */
-export interface PredictionEvent {
+interface PredictionEvent {
   type: "prediction";
   prediction: PredictionResult;
   /** Epochs the range was drawn from. */
@@ -107,13 +107,13 @@ export interface PromptEvent {
 }
 
 /** Training was interrupted before every monitored epoch finished. */
-export interface InterruptedEvent {
+interface InterruptedEvent {
   type: "interrupted";
   monitorEpochs: number;
 }
 
 /** The measured consumption, when monitoring ends. */
-export interface ActualEvent {
+interface ActualEvent {
   type: "actual";
   actual: ConsumptionResult;
   /** The title without an epoch count (the CLI wrapping one command). */
@@ -126,12 +126,12 @@ export interface ActualEvent {
 }
 
 /** Monitoring ended: the original's last lines. */
-export interface MonitoringEndedEvent {
+interface MonitoringEndedEvent {
   type: "monitoring-ended";
 }
 
 /** A JSONL record (the precise account; exporters read these too). */
-export interface RecordEvent {
+interface RecordEvent {
   type: "record";
   record: TrackerRecord;
 }

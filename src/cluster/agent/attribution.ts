@@ -20,7 +20,7 @@ export interface JobDelta {
 }
 
 /** A job's energy per device over the interval (J). */
-export type JobShares = Map<string, Map<string, number>>;
+type JobShares = Map<string, Map<string, number>>;
 
 /** The split of one interval. */
 export interface Attribution {

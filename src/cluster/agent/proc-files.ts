@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Clock ticks per second of /proc times (USER_HZ; 100 on every Linux architecture in use). */
-export const USER_HZ = 100;
+const USER_HZ = 100;
 
 /** CPU time of a process (user + system, s) and its start time (ticks since boot), or undefined when gone. */
 export function processCpu(procRoot: string, pid: number): { cpuS: number; startTicks: string } | undefined {

@@ -10,7 +10,7 @@ import { discoverAmdgpuCards, type AmdgpuCard, type AmdgpuSource } from "./disco
 import { selectVisibleDevices } from "./visible-devices.js";
 
 /** Default DRM sysfs root (CARBONTRACKER_DRM_ROOT overrides it). */
-export const DEFAULT_DRM_ROOT = "/sys/class/drm";
+const DEFAULT_DRM_ROOT = "/sys/class/drm";
 
 interface CardState {
   card: AmdgpuCard;

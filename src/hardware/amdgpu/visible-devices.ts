@@ -3,7 +3,7 @@
 // indexes into what ROCr left visible, as the two runtimes stack.
 
 /** The variables that select AMD GPUs, outermost first. */
-export const AMD_VISIBILITY_VARIABLES = ["ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES"] as const;
+const AMD_VISIBILITY_VARIABLES = ["ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES"] as const;
 
 /** What a selection kept, and what it said about it. */
 export interface Selection<T> {

@@ -3,12 +3,6 @@
 // the longest time the counter stood still between reads is a lower bound on its update period.
 import type { ReaderNotice } from "../types.js";
 
-/**
- * Averaging window of nvmlDeviceGetPowerUsage on Ampere and newer (except GA100), in ms
- * (shared/reference/nvml.md §7.2): a window shorter than this sees power partly from before it.
- */
-export const NVML_POWER_AVERAGING_MS = 1000;
-
 /** Watches one counter and keeps the longest span it was seen unchanged (ms). */
 export class CounterStillness {
   private value: bigint | undefined;

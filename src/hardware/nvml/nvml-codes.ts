@@ -3,22 +3,10 @@
 
 /** Success. */
 export const NVML_SUCCESS = 0;
-/** nvmlInit was not called, or nvmlShutdown already ran. */
-export const NVML_ERROR_UNINITIALIZED = 1;
-/** Bad index or malformed string. */
-export const NVML_ERROR_INVALID_ARGUMENT = 2;
-/** The device does not support the query (pre-Volta energy, consumer-board power). */
-export const NVML_ERROR_NOT_SUPPORTED = 3;
 /** The process may not use this device. */
 export const NVML_ERROR_NO_PERMISSION = 4;
-/** No device matches (a UUID, an empty MIG slot). */
-export const NVML_ERROR_NOT_FOUND = 6;
 /** The caller's buffer is too small; the needed size was written back. */
 export const NVML_ERROR_INSUFFICIENT_SIZE = 7;
-/** The driver is not loaded. */
-export const NVML_ERROR_DRIVER_NOT_LOADED = 9;
-/** The GPU fell off the bus or otherwise disappeared. */
-export const NVML_ERROR_GPU_IS_LOST = 15;
 /** The library lacks the symbol (older driver); produced by our binding, not by NVML. */
 export const NVML_ERROR_FUNCTION_NOT_FOUND = 13;
 

@@ -18,7 +18,7 @@ type NativeFunction = (...args: unknown[]) => unknown;
 export type NvmlHandle = unknown;
 
 /** An NVML answer: the value, or the return code that replaced it. */
-export type NvmlResult<T> = { ok: true; value: T } | { ok: false; rc: number };
+type NvmlResult<T> = { ok: true; value: T } | { ok: false; rc: number };
 
 /** The NVML calls carbontracker makes, each returning its nvmlReturn_t. */
 export interface NvmlApi {

@@ -9,7 +9,7 @@ import type { NvmlSession } from "./nvml-library.js";
 import { PowerIntegrator } from "./power-integrator.js";
 
 /** How a GPU's energy is measured: its counter (mJ) or its sampled power (mW). */
-export type GpuEnergyMode = "counter" | "sampled";
+type GpuEnergyMode = "counter" | "sampled";
 
 /** A GPU ready to be read: checked at open, with its baseline counter value. */
 export interface GpuChannelInit {

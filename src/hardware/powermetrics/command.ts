@@ -5,7 +5,7 @@
 export const DEFAULT_POWERMETRICS_PATH = "/usr/bin/powermetrics";
 
 /** Samplers that print the CPU, GPU and ANE power lines on Apple silicon (and package power on Intel Macs). */
-export const POWERMETRICS_SAMPLERS = "cpu_power,gpu_power";
+const POWERMETRICS_SAMPLERS = "cpu_power,gpu_power";
 
 /** A process to spawn, without a shell. */
 export interface SpawnSpec {

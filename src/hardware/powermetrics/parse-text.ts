@@ -19,7 +19,7 @@ const SOC_POWER_MW = /^(CPU|GPU|ANE) Power:\s*(\d+(?:\.\d+)?)\s*mW\b/;
 const INTEL_PACKAGE_W = /^Intel energy model derived package power \(CPUs\+GT\+SA\):\s*(\d+(?:\.\d+)?)\s*W\b/;
 
 /** Source label of the Intel-Mac package line, kept in device details. */
-export const INTEL_PACKAGE_SOURCE = "Intel energy model derived package power (CPUs+GT+SA)";
+const INTEL_PACKAGE_SOURCE = "Intel energy model derived package power (CPUs+GT+SA)";
 
 /** Parses one line of `powermetrics` text output (either format version); null for lines we ignore. */
 export function parsePowermetricsLine(rawLine: string): PowermetricsLine | null {

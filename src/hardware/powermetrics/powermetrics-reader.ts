@@ -18,13 +18,13 @@ import type { PowermetricsSession } from "./session.js";
 import { acquireSession, releaseSession } from "./shared-session.js";
 
 /** Sample interval when the run does not say (ms): the original's `-i 1000`. */
-export const DEFAULT_SAMPLE_INTERVAL_MS = 1000;
+const DEFAULT_SAMPLE_INTERVAL_MS = 1000;
 
 /** Shortest powermetrics interval we ask for (ms); shorter costs the machine more than it tells. */
-export const MIN_SAMPLE_INTERVAL_MS = 100;
+const MIN_SAMPLE_INTERVAL_MS = 100;
 
 /** Devices per component, named as the original names them. */
-export const POWERMETRICS_DEVICES: Record<Component, readonly PowermetricsDevice[]> = {
+const POWERMETRICS_DEVICES: Record<Component, readonly PowermetricsDevice[]> = {
   cpu: ["CPU"],
   gpu: ["GPU", "ANE"],
 };
@@ -44,7 +44,7 @@ export interface PowermetricsBackendOptions {
 }
 
 /** A component's devices read from the shared powermetrics stream, as energy since open. */
-export class PowermetricsReader implements PowerReader {
+class PowermetricsReader implements PowerReader {
   readonly backend = "powermetrics";
   private readonly baselineJ = new Map<string, number>();
   private readonly lastJ = new Map<string, number>();

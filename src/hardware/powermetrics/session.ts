@@ -7,7 +7,7 @@ import { LineSplitter, parsePowermetricsLine } from "./parse-text.js";
 import { SampleIntegrator } from "./sample-integrator.js";
 
 /** How many times a powermetrics process that died mid-run is started again. */
-export const MAX_RESTARTS = 1;
+const MAX_RESTARTS = 1;
 
 /** Quiet time after a power line that ends the first sample when no second header came yet (ms). */
 const FIRST_SAMPLE_SETTLE_MS = 250;

@@ -6,7 +6,7 @@ export const UDEV_RULE =
   'ACTION=="add", SUBSYSTEM=="powercap", KERNEL=="intel-rapl*:*", RUN+="/bin/chmod o+r /sys%p/energy_uj"';
 
 /** Where the persistent fix puts its rule. */
-export const UDEV_RULE_FILE = "/etc/udev/rules.d/99-carbontracker-rapl.rules";
+const UDEV_RULE_FILE = "/etc/udev/rules.d/99-carbontracker-rapl.rules";
 
 /** The skip reason and the two fixes for unreadable energy counters. */
 export function permissionDeniedMessage(files: readonly string[]): { reason: string; fix: string } {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { PowercapFiles } from "./powercap-files.js";
 
 /** Control types whose zones carry RAPL energy counters (AMD Zen uses `intel-rapl` too). */
-export const RAPL_CONTROL_TYPES = ["intel-rapl", "intel-rapl-mmio"] as const;
+const RAPL_CONTROL_TYPES = ["intel-rapl", "intel-rapl-mmio"] as const;
 
 const ZONE_ENTRY = /^(intel-rapl(?:-mmio)?):(\d+)(?::(\d+))?$/;
 

@@ -12,7 +12,7 @@ import { RaplReader, type RaplDeviceSpec } from "./rapl-reader.js";
 import { selectZones, type ZoneSelection } from "./zone-selection.js";
 
 /** Where Linux exposes powercap zones; CARBONTRACKER_POWERCAP_ROOT overrides it (containers, tests). */
-export const DEFAULT_POWERCAP_ROOT = "/sys/class/powercap";
+const DEFAULT_POWERCAP_ROOT = "/sys/class/powercap";
 
 /** Options of the RAPL backend, each with the real default. */
 export interface RaplOptions {

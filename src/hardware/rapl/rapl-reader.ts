@@ -14,7 +14,7 @@ import type { MeasuredZone } from "./zone-selection.js";
 const MIN_POWER_WINDOW_MS = 100;
 
 /** A counter that has not moved for this long is reported once: a package never draws 0 W (ms). */
-export const STUCK_COUNTER_WARNING_MS = 30_000;
+const STUCK_COUNTER_WARNING_MS = 30_000;
 
 /** Error codes that mean the zone itself is gone (module unloaded, CPU hot-unplugged). */
 const GONE_CODES = new Set(["ENOENT", "ENODEV", "ENXIO"]);

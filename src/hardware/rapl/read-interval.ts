@@ -13,7 +13,7 @@ import type { PowercapZone } from "./powercap-zones.js";
 export const DEFAULT_PEAK_POWER_W = 1000;
 
 /** Factor on the highest constraint found (short-term and peak limits may be exceeded briefly). */
-export const CONSTRAINT_HEADROOM = 2;
+const CONSTRAINT_HEADROOM = 2;
 
 /** Fraction of the wrap time used as the read interval (room for a late timer on a busy machine). */
 export const WRAP_SAFETY_FRACTION = 0.5;
@@ -33,7 +33,7 @@ export interface PeakPower {
 const CONSTRAINT_FILE = /^constraint_\d+_(max_power_uw|power_limit_uw)$/;
 
 /** The highest `constraint_*_{max_power,power_limit}_uw` of a zone (W), or undefined if none is > 0. */
-export function highestConstraint(
+function highestConstraint(
   zone: PowercapZone,
   files: PowercapFiles,
 ): { watts: number; file: string } | undefined {

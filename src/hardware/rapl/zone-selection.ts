@@ -4,7 +4,7 @@
 import { compareControlTypes, parentZoneId, type PowercapZone } from "./powercap-zones.js";
 
 /** What a measured zone stands for. */
-export type RaplDomain = "package" | "dram" | "psys";
+type RaplDomain = "package" | "dram" | "psys";
 
 /** A zone that becomes a device. */
 export interface MeasuredZone {
@@ -15,7 +15,7 @@ export interface MeasuredZone {
 }
 
 /** A zone that is not measured, and why. */
-export interface LeftOutZone {
+interface LeftOutZone {
   zone: PowercapZone;
   why: string;
 }
@@ -37,7 +37,7 @@ export interface ZoneSelectionOptions {
 }
 
 /** The domain a zone name stands for; `inside` for parts of a package. */
-export function classifyZoneName(name: string | undefined): RaplDomain | "inside" | "unknown" {
+function classifyZoneName(name: string | undefined): RaplDomain | "inside" | "unknown" {
   if (name === undefined) return "unknown";
   if (name.startsWith("package")) return "package";
   if (name === "dram") return "dram";

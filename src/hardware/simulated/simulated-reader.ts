@@ -3,10 +3,10 @@
 import type { Backend, Component, DeviceReading, PowerReader } from "../types.js";
 
 /** Default utilisation when none is given (the original's 0.5). */
-export const DEFAULT_SIMULATED_UTILISATION = 0.5;
+const DEFAULT_SIMULATED_UTILISATION = 0.5;
 
 /** A device drawing constant power, for users without hardware access and for tests. */
-export class SimulatedReader implements PowerReader {
+class SimulatedReader implements PowerReader {
   readonly backend = "simulated";
   private readonly openedAtMs: number;
 

@@ -5,7 +5,7 @@ import { httpGet, parseJson, statusError, type HttpConfig } from "../http/http-g
 import type { IntensitySource, Location } from "../types.js";
 
 /** Source id used in readings and the JSONL. */
-export const ENERGIDATASERVICE_ID = "energidataservice";
+const ENERGIDATASERVICE_ID = "energidataservice";
 
 /** Default API base (DESIGN.md seam CARBONTRACKER_ENERGIDATASERVICE_URL). */
 export const ENERGIDATASERVICE_DEFAULT_URL = "https://api.energidataservice.dk";

@@ -12,7 +12,7 @@ import {
 import type { IntensityReading, IntensitySource, Location } from "../types.js";
 
 /** Source id used in readings and the JSONL. */
-export const ELECTRICITYMAPS_ID = "electricitymaps";
+const ELECTRICITYMAPS_ID = "electricitymaps";
 
 /** Default API base (DESIGN.md seam CARBONTRACKER_ELECTRICITYMAPS_URL). */
 export const ELECTRICITYMAPS_DEFAULT_URL = "https://api.electricitymaps.com/v3";

@@ -5,7 +5,7 @@ import { httpGet, parseJson, statusError, type HttpConfig } from "../http/http-g
 import type { IntensityReading, IntensitySource, Location } from "../types.js";
 
 /** Source id used in readings and the JSONL. */
-export const CARBONINTENSITY_UK_ID = "carbonintensity-uk";
+const CARBONINTENSITY_UK_ID = "carbonintensity-uk";
 
 /** Default API base (DESIGN.md seam CARBONTRACKER_CARBONINTENSITY_UK_URL). */
 export const CARBONINTENSITY_UK_DEFAULT_URL = "https://api.carbonintensity.org.uk";
@@ -38,7 +38,7 @@ export function outwardCode(postcode: string): string {
 }
 
 /** The API's time format: `YYYY-MM-DDThh:mmZ`, UTC, minute precision. */
-export function ukTime(ms: number): string {
+function ukTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16)}Z`;
 }
 

@@ -44,7 +44,7 @@ export interface HttpRequest {
 }
 
 /** Whether an HTTP status is worth retrying after a pause. */
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 

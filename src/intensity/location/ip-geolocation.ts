@@ -10,7 +10,7 @@ export const GEOLOCATION_DEFAULT_URL = "https://ipinfo.io/json";
 const SOURCE = "ip-geolocation";
 
 /** `"City, Region, CC"`, as geocoder builds its address (fewer parts when some are missing). */
-export function addressOf(city?: string, region?: string, country?: string): string {
+function addressOf(city?: string, region?: string, country?: string): string {
   if (city) return [city, region, country].filter(Boolean).join(", ");
   if (region) return [region, country].filter(Boolean).join(", ");
   return country ?? "";

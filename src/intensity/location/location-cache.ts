@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Location } from "../types.js";
 
 /** How long a cached location is trusted, in seconds. */
-export const LOCATION_CACHE_TTL_S = 86_400;
+const LOCATION_CACHE_TTL_S = 86_400;
 
 /** The cache folder: CARBONTRACKER_CACHE_DIR, else ~/.cache/carbontracker. */
 export function defaultCacheDir(env: Record<string, string | undefined>): string {

@@ -26,10 +26,10 @@ export interface LocationContext {
 }
 
 /** The location "the world": nothing known. */
-export const UNKNOWN_LOCATION: Location = { description: "Unknown", method: "unknown" };
+const UNKNOWN_LOCATION: Location = { description: "Unknown", method: "unknown" };
 
 /** A location guessed from the time zone, or undefined when the zone names no country. */
-export function timeZoneGuess(timeZone: string | undefined): Location | undefined {
+function timeZoneGuess(timeZone: string | undefined): Location | undefined {
   const country = timeZone ? countryOfTimeZone(timeZone) : undefined;
   if (!country || !timeZone) return undefined;
   return {

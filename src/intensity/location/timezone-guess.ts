@@ -174,7 +174,7 @@ function zoneTab(path: string): Map<string, string> | undefined {
 }
 
 /** Parses zone.tab lines (`CC<TAB>coords<TAB>Zone/Name`) into zone → country. */
-export function parseZoneTab(text: string): Map<string, string> {
+function parseZoneTab(text: string): Map<string, string> {
   const table = new Map<string, string>();
   for (const line of text.split("\n")) {
     if (line.startsWith("#")) continue;

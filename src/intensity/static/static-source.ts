@@ -1,13 +1,13 @@
 // The embedded default: annual averages per zone or country, then a cited world figure. Never
 // touches the network, so it is what CARBONTRACKER_OFFLINE=1 and any failure fall back to.
 import { lookupAnnualIntensity, WORLD_AVERAGE, type AnnualIntensity } from "../../data/grid-intensity.js";
-import type { IntensityReading, IntensitySource, Location } from "../types.js";
+import type { IntensityReading, Location } from "../types.js";
 
 /** Figures older than this many years get a warning. */
-export const STALE_AFTER_YEARS = 2;
+const STALE_AFTER_YEARS = 2;
 
 /** Picks the annual figure for a location: zone first, then country, then the world. */
-export function annualIntensityFor(location: Location): AnnualIntensity {
+function annualIntensityFor(location: Location): AnnualIntensity {
   for (const place of [location.zone, location.country]) {
     if (place) {
       const found = lookupAnnualIntensity(place);
@@ -56,10 +56,3 @@ export function staleWarning(reading: IntensityReading, nowMs: number): string |
   if (age <= STALE_AFTER_YEARS) return undefined;
   return `The carbon intensity used (${reading.gPerKwh.toFixed(2)} gCO2eq/kWh for ${reading.location}) is an average for ${reading.year}, ${age} years old: the grid has likely changed since.`;
 }
-
-/** The embedded annual-average source. */
-export const staticSource: IntensitySource = {
-  id: "static",
-  supports: () => true,
-  current: (location) => Promise.resolve(staticReading(location, Date.now())),
-};

@@ -3,7 +3,7 @@
 import type { ConsumptionTotals } from "./types.js";
 
 /** Where the sentence sends readers: the original's own address, kept as it prints it. */
-export const CARBONTRACKER_URL = "https://github.com/lfwa/carbontracker";
+const CARBONTRACKER_URL = "https://github.com/lfwa/carbontracker";
 
 function fixed(value: number, decimals: number): string {
   if (Number.isNaN(value)) return "nan";

@@ -19,7 +19,7 @@ const FOUND = "The following components were found:";
 const SLURM_FILE = /(?:^|[^a-z])(?:job|slurm)[._-](\d+)(?:_(\d+))?/i;
 
 /** Text of a notebook's outputs, or null when the text is not a notebook. */
-export function notebookText(text: string): string | null {
+function notebookText(text: string): string | null {
   if (!/^\s*\{/.test(text) || !text.includes('"cells"')) return null;
   let notebook: unknown;
   try {
@@ -44,7 +44,7 @@ export function notebookText(text: string): string | null {
 }
 
 /** SLURM job id written in a capture's file name (`job.122945.out`, `slurm-123_4.out`). */
-export function slurmFromFileName(file: string): SlurmIdentity | null {
+function slurmFromFileName(file: string): SlurmIdentity | null {
   const m = SLURM_FILE.exec(basename(file));
   if (!m) return null;
   return m[2] ? { job_id: m[1] as string, array_task_id: m[2] } : { job_id: m[1] as string };

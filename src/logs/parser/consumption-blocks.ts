@@ -30,11 +30,6 @@ const EQUIVALENT = new RegExp(`^(${NUMBER})\\s+([^\\d\\s+\\-.].*)$`, "i");
 const MAX_FOREIGN_LINES = 3;
 const MAX_EQUIVALENTS = 20;
 
-/** True when the line opens a consumption block. */
-export function isBlockTitle(line: string): boolean {
-  return HEADER.test(line);
-}
-
 /** Every consumption block in the lines, in order. */
 export function scanConsumptionBlocks(lines: readonly string[]): BlockScan {
   const blocks: FoundBlock[] = [];

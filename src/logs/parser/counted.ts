@@ -101,7 +101,7 @@ export function decideCounted(input: CountedInput): { counted: CountedConsumptio
 }
 
 /** A run that contributes nothing. */
-export function none(reason: string): CountedConsumption {
+function none(reason: string): CountedConsumption {
   return {
     basis: "none",
     reason,

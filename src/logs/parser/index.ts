@@ -12,9 +12,9 @@ import type { ComponentMeasurements, ConsumptionTotals, ParseIssue, ParsedRun } 
 
 // The shapes and lower-level readers, for tools that work on runs themselves (reports, exporters).
 export type * from "./types.js";
-export { readLogs, type ReadLogsOptions } from "./read-logs.js";
+export { readLogs } from "./read-logs.js";
 export { totalConsumption } from "./totals.js";
-export { aggregateSentence, CARBONTRACKER_URL } from "./aggregate-sentence.js";
+export { aggregateSentence } from "./aggregate-sentence.js";
 export { parseConsoleCapture } from "./console-capture.js";
 export { buildTextRun } from "./text-run.js";
 export { buildJsonlRun } from "./jsonl-run.js";

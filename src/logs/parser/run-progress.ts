@@ -5,7 +5,7 @@ import { facilityKwh } from "../../units/index.js";
 import type { Consumption, ParsedRun } from "./types.js";
 
 /** One device at its newest sample. */
-export interface DeviceProgress {
+interface DeviceProgress {
   component: string;
   device: string;
   /** Power of the newest reading (W); null where the device reports none. */

@@ -11,7 +11,7 @@ const TIMESTAMP = /^\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/;
 const DURATION = /(?:(\d+)\s+days?,\s*)?(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/;
 
 /** Longest line the text parsers look at; longer ones (a runaway progress bar) are cut. */
-export const MAX_LINE_CHARS = 16_384;
+const MAX_LINE_CHARS = 16_384;
 
 /**
  * Splits text into lines; `\r\n`, lone `\r` (progress bars) and NULs are line breaks or dropped.
@@ -50,11 +50,4 @@ export function parseDuration(text: string): number | null {
   if (!m) return null;
   const days = m[1] ? Number(m[1]) : 0;
   return days * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
-}
-
-/** Sum that keeps float order (the original adds in file order). */
-export function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const v of values) total += v;
-  return total;
 }

@@ -27,7 +27,7 @@ export interface TextRunInput {
 const FALLBACK_PUE = 1.58;
 
 /** g CO2eq per kWh and equivalents per g that a block implies (what the run itself used). */
-export function ratiosOf(blocks: readonly (Consumption | null)[]): {
+function ratiosOf(blocks: readonly (Consumption | null)[]): {
   gPerKwh: number | null;
   perGram: Record<string, number> | null;
 } {
