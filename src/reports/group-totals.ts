@@ -240,17 +240,20 @@ export function groupTotals(
   // Every run belongs to its group, also one with nothing to count (it stays visible).
   runs.forEach((run, origin) => group({ ...runIdentity(run), origin }));
   // Added in the runs' own order, so a group of whole runs sums exactly as the ungrouped total.
+  // One source per group, node, device and measurer: found by key, not by searching the list.
+  const sources = new Map<string, CountedSource>();
   for (const c of [...kept].sort((a, b) => a.origin - b.origin)) {
     const total = group(c);
     total.energyKwh += c.energyKwh;
     total.co2eqG += c.co2eqG;
-    const same = total.sources.find(
-      (s) => s.node === c.node && s.device === c.device && s.measuredBy === c.measuredBy,
-    );
+    const key = `${total.key}\u0000${c.node}\u0000${c.device}\u0000${c.measuredBy}`;
+    const same = sources.get(key);
     if (same) same.energyKwh += c.energyKwh;
     else {
       const { node, component, device, energyKwh, provenance } = c;
-      total.sources.push({ node, component, device, energyKwh, provenance, measuredBy: c.measuredBy });
+      const source = { node, component, device, energyKwh, provenance, measuredBy: c.measuredBy };
+      sources.set(key, source);
+      total.sources.push(source);
     }
   }
   for (const c of dropped) {

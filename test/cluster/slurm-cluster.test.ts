@@ -214,7 +214,8 @@ test(
       assert.deepEqual(jobs.map((j) => j.job_id).sort(), [a.jobId, b.jobId].sort(), out);
       for (const j of jobs) {
         assert.equal(j.attribution, "listpids");
-        assert.ok(j.energy_j > 0 && j.cpu_time_s > 1, JSON.stringify(j));
+        // Busy for 3 s each; on a loaded machine a job may get well under a second of CPU.
+        assert.ok(j.energy_j > 0 && j.cpu_time_s > 0.2, JSON.stringify(j));
       }
       const node = records.find((r) => r.type === "node");
       const sum = jobs.reduce((s, j) => s + j.energy_j, 0) + node.unattributed_energy_j;
