@@ -1,7 +1,9 @@
 // Whether the NVML library can be loaded and which version it is: facts the NVML backend does
-// not report (it says only whether it opened). Loads the same CARBONTRACKER_NVML_LIBRARY seam.
+// not report (it says only whether it opened). Loads the library through the backend's own
+// binding (one NVML loader in the product), from the same CARBONTRACKER_NVML_LIBRARY seam.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { acquireNvml } from "../hardware/nvml/nvml-library.js";
 import type { DoctorCheck } from "./report-model.js";
 
 /** The library the NVIDIA driver installs. */
@@ -22,13 +24,6 @@ export interface NvmlProbe {
   problem?: string;
 }
 
-type NativeFunction = (...args: unknown[]) => unknown;
-
-function cString(buffer: Buffer): string {
-  const end = buffer.indexOf(0);
-  return buffer.toString("latin1", 0, end === -1 ? buffer.length : end);
-}
-
 /** The mapped file of a loaded library whose name starts like `library`'s. */
 function mappedFile(library: string): string | undefined {
   try {
@@ -42,58 +37,29 @@ function mappedFile(library: string): string | undefined {
   }
 }
 
-/** Loads the library, initialises NVML once and asks its versions; never throws. */
+/** Loads the library through the NVML backend's binding and asks its versions; never throws. */
 export async function probeNvml(env: Record<string, string | undefined>): Promise<NvmlProbe> {
   const library = env.CARBONTRACKER_NVML_LIBRARY || DEFAULT_NVML_LIBRARY;
-  let koffi: typeof import("koffi");
+  const acquired = await acquireNvml(library);
+  if (!acquired.ok) {
+    if (acquired.stage !== "init") return { library, loaded: false, problem: acquired.reason };
+    return { library, loaded: true, ...withFile(library), problem: acquired.reason };
+  }
+  const probe: NvmlProbe = { library, loaded: true, ...withFile(library) };
   try {
-    koffi = await import("koffi");
-  } catch (error) {
-    return { library, loaded: false, problem: `the koffi FFI module is unavailable (${String(error)})` };
-  }
-  let lib: ReturnType<typeof koffi.load>;
-  try {
-    lib = koffi.load(library);
-  } catch (error) {
-    return { library, loaded: false, problem: error instanceof Error ? error.message : String(error) };
-  }
-  const probe: NvmlProbe = { library, loaded: true };
-  const file = mappedFile(library);
-  if (file !== undefined) probe.file = file;
-  const bytesOut = koffi.out(koffi.pointer("uint8"));
-  const bind = (name: string, args: unknown[]): NativeFunction | undefined => {
-    try {
-      return lib.func(name, "int", args as never) as NativeFunction;
-    } catch {
-      return undefined;
-    }
-  };
-  const init = bind("nvmlInit_v2", []);
-  const shutdown = bind("nvmlShutdown", []);
-  if (!init || !shutdown) {
-    probe.problem = "the library has no nvmlInit_v2/nvmlShutdown: it is not NVML";
-    return probe;
-  }
-  const rc = Number(init());
-  if (rc !== 0) {
-    probe.problem = `nvmlInit_v2 returned ${rc}`;
-    return probe;
-  }
-  try {
-    const text = (name: string): string | undefined => {
-      const fn = bind(name, [bytesOut, "uint32"]);
-      if (!fn) return undefined;
-      const buffer = Buffer.alloc(96);
-      return Number(fn(buffer, buffer.length)) === 0 ? cString(buffer) : undefined;
-    };
-    const nvmlVersion = text("nvmlSystemGetNVMLVersion");
-    const driverVersion = text("nvmlSystemGetDriverVersion");
-    if (nvmlVersion !== undefined) probe.nvmlVersion = nvmlVersion;
-    if (driverVersion !== undefined) probe.driverVersion = driverVersion;
+    const nvml = acquired.session.api.nvmlVersion();
+    const driver = acquired.session.api.driverVersion();
+    if (nvml.ok) probe.nvmlVersion = nvml.value;
+    if (driver.ok) probe.driverVersion = driver.value;
   } finally {
-    shutdown();
+    acquired.session.release();
   }
   return probe;
+}
+
+function withFile(library: string): { file?: string } {
+  const file = mappedFile(library);
+  return file === undefined ? {} : { file };
 }
 
 /** The NVML line of the GPU section. */

@@ -43,6 +43,8 @@ export interface NvmlApi {
   maxMigDeviceCount(handle: NvmlHandle): NvmlResult<number>;
   migHandleByIndex(handle: NvmlHandle, index: number): NvmlResult<NvmlHandle>;
   driverVersion(): NvmlResult<string>;
+  /** The NVML library's own version (`12.550.54.15`). */
+  nvmlVersion(): NvmlResult<string>;
 }
 
 /** A reference to the initialised library; release() once when done. */
@@ -51,8 +53,9 @@ export interface NvmlSession {
   release(): void;
 }
 
-/** The outcome of acquiring NVML: a session, or why not (library missing, init failed). */
-export type AcquireResult = { ok: true; session: NvmlSession } | { ok: false; reason: string };
+/** The outcome of acquiring NVML: a session, or why not and at which step (koffi, the library, nvmlInit). */
+export type AcquireResult =
+  { ok: true; session: NvmlSession } | { ok: false; reason: string; stage: "koffi" | "load" | "init" };
 
 /** NVML_DEVICE_NAME_V2_BUFFER_SIZE / NVML_DEVICE_UUID_V2_BUFFER_SIZE (bytes). */
 const TEXT_BUFFER = 96;
@@ -120,6 +123,7 @@ function bind(koffi: KoffiModule, path: string): Loaded {
   const maxMig = optional("nvmlDeviceGetMaxMigDeviceCount", [device, uintOut]);
   const migByIndex = optional("nvmlDeviceGetMigDeviceHandleByIndex", [device, "uint32", deviceOut]);
   const driver = optional("nvmlSystemGetDriverVersion", [bytesOut, "uint32"]);
+  const version = optional("nvmlSystemGetNVMLVersion", [bytesOut, "uint32"]);
 
   const scalar = <T>(call: (cell: unknown[]) => unknown, convert: (value: unknown) => T): NvmlResult<T> => {
     const cell: unknown[] = [0];
@@ -185,6 +189,7 @@ function bind(koffi: KoffiModule, path: string): Loaded {
     maxMigDeviceCount: (handle) => scalar((c) => maxMig(handle, c), Number),
     migHandleByIndex: (handle, index) => handleOf((c) => migByIndex(handle, index, c)),
     driverVersion: () => text((b) => driver(b, DRIVER_BUFFER), DRIVER_BUFFER),
+    nvmlVersion: () => text((b) => version(b, DRIVER_BUFFER), DRIVER_BUFFER),
   };
   return { api, init: () => Number(init()), shutdown: () => Number(shutdown()), refs: 0 };
 }
@@ -208,28 +213,36 @@ export function unloadableNvmlReason(path: string): string | undefined {
  */
 export async function acquireNvml(path: string): Promise<AcquireResult> {
   const unloadable = unloadableNvmlReason(path);
-  if (unloadable) return { ok: false, reason: unloadable };
+  if (unloadable) return { ok: false, reason: unloadable, stage: "load" };
   let koffi: KoffiModule;
   try {
     koffiModule ??= import("koffi");
     koffi = await koffiModule;
   } catch (error) {
     koffiModule = undefined;
-    return { ok: false, reason: `the koffi FFI package cannot be loaded (${errorText(error)})` };
+    return {
+      ok: false,
+      reason: `the koffi FFI package cannot be loaded (${errorText(error)})`,
+      stage: "koffi",
+    };
   }
   let entry = loaded.get(path);
   if (!entry) {
     try {
       entry = bind(koffi, path);
     } catch (error) {
-      return { ok: false, reason: `cannot load the NVML library ${path}: ${errorText(error)}` };
+      return {
+        ok: false,
+        reason: `cannot load the NVML library ${path}: ${errorText(error)}`,
+        stage: "load",
+      };
     }
     loaded.set(path, entry);
   }
   if (entry.refs === 0) {
     const rc = entry.init();
     if (rc !== NVML_SUCCESS) {
-      return { ok: false, reason: `nvmlInit_v2 in ${path} failed: ${entry.api.describe(rc)}` };
+      return { ok: false, reason: `nvmlInit_v2 in ${path} failed: ${entry.api.describe(rc)}`, stage: "init" };
     }
   }
   entry.refs += 1;
