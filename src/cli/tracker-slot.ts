@@ -8,14 +8,13 @@
 import { rmSync } from "node:fs";
 import { TrackerStateError } from "../errors/index.js";
 import { CarbonTracker } from "../library/carbon-tracker.js";
-import { detectionContext, resolveOptions, type TrackerOptions } from "../tracker/options.js";
+import { resolveOptions, samplerConfig, type TrackerOptions } from "../tracker/options.js";
 import type { ReaderNotice } from "../hardware/types.js";
 import type { RecordSink } from "../logs/schema.js";
 import { InThreadSampler, type Sampler, type SamplerConfig } from "../sampling/sampler.js";
 import { WorkerSampler } from "../sampling/worker-sampler.js";
 import type { Snapshot } from "../sampling/reader-set.js";
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
-import { componentsAfterElection } from "../cluster/rank-components.js";
 import { BACKENDS } from "../hardware/registry.js";
 import { mayBlockInDriver } from "../sampling/sampler-choice.js";
 
@@ -110,7 +109,7 @@ export class TrackerSlot {
     const election = electSharedDeviceMeasurer(env);
     let shared: SharedSampler | undefined;
     try {
-      shared = await openShared(samplerConfig(options, election), hooks, env);
+      shared = await openShared(configOf(options, election), hooks, env);
       return new TrackerSlot(shared, election, hooks, options);
     } catch (error) {
       shared?.sampler.close();
@@ -137,7 +136,7 @@ export class TrackerSlot {
     const resolved = resolveOptions({ ...this.firstOptions });
     if (!resolved.componentsExplicit || resolved.ignoreErrors) return false;
     const devices = this.shared.sampler.description().devices;
-    return samplerConfig(this.firstOptions, this.election).components.some(
+    return configOf(this.firstOptions, this.election).components.some(
       (component) => !devices.some((d) => d.component === component),
     );
   }
@@ -165,7 +164,7 @@ export class TrackerSlot {
     const old = this.tracker;
     const nextRun = old.finished;
     if (!nextRun && sameOptions(old, options)) return;
-    const config = samplerConfig(options, this.election);
+    const config = configOf(options, this.election);
     const key = JSON.stringify(config);
     let shared = this.shared;
     if (key !== shared.key) shared = await openShared(config, this.hooks, this.hooks.env ?? process.env);
@@ -242,13 +241,8 @@ function sameOptions(tracker: CarbonTracker, options: SlotTrackerOptions): boole
 }
 
 /** What the sampler of `options` reads; equal configs can share one sampler. */
-function samplerConfig(options: SlotTrackerOptions, election: SharedDeviceElection): SamplerConfig {
-  const resolved = resolveOptions({ ...options });
-  return {
-    components: componentsAfterElection(resolved.components, election),
-    updateIntervalMs: resolved.updateInterval * 1000,
-    context: detectionContext(resolved),
-  };
+function configOf(options: SlotTrackerOptions, election: SharedDeviceElection): SamplerConfig {
+  return samplerConfig(resolveOptions({ ...options }), election);
 }
 
 async function openShared(

@@ -3,7 +3,7 @@
 // training step that blocks the event loop is still measured, with file-based hardware read on
 // the caller's thread until the worker has started) and hands the calls to it.
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
-import { componentsAfterElection, slurmStartFields } from "../cluster/rank-components.js";
+import { slurmStartFields } from "../cluster/rank-components.js";
 import { slurmIdentity } from "../cluster/slurm-identity.js";
 import { createIntensityProvider } from "../intensity/live-provider.js";
 import type { IntensityProvider } from "../intensity/provider.js";
@@ -20,8 +20,8 @@ import { startBackgroundSampler } from "../sampling/sampler-choice.js";
 import { WorkerSampler } from "../sampling/worker-sampler.js";
 import type { EventSink, Notice } from "../tracker/events.js";
 import {
-  detectionContext,
   resolveOptions,
+  samplerConfig,
   type ResolvedOptions,
   type TrackerOptions,
 } from "../tracker/options.js";
@@ -109,7 +109,7 @@ export class CarbonTracker {
       : undefined;
     const sinks = [...defaultSinks(o, files), ...(internals.sinks ?? []).map(recordsTo)];
     const election = internals.election ?? electSharedDeviceMeasurer(o.env);
-    const measured = componentsAfterElection(o.components, election);
+    const config = samplerConfig(o, election);
     const identity = slurmIdentity(o.env);
     const intensity = (notice: (notice: Notice) => void): IntensityProvider =>
       internals.intensity ??
@@ -125,7 +125,7 @@ export class CarbonTracker {
       sinks,
       intensity,
       election,
-      measured,
+      measured: config.components,
       slurm: identity ? slurmStartFields(identity, election) : undefined,
       logFiles: files,
       publicOptions: publicOptions(o),
@@ -135,15 +135,7 @@ export class CarbonTracker {
       command: internals.command ?? process.argv.slice(1, 2),
       baseline: internals.baseline,
     });
-    this.run.begin(
-      () =>
-        internals.sampler ??
-        librarySampler({
-          components: measured,
-          updateIntervalMs: o.updateInterval * 1000,
-          context: detectionContext(o),
-        }),
-    );
+    this.run.begin(() => internals.sampler ?? librarySampler(config));
   }
 
   /**
@@ -154,11 +146,7 @@ export class CarbonTracker {
     if (internals.sampler) return new CarbonTracker(options, internals);
     const o = resolveOptions(options);
     const election = internals.election ?? electSharedDeviceMeasurer(o.env);
-    const sampler = librarySampler({
-      components: componentsAfterElection(o.components, election),
-      updateIntervalMs: o.updateInterval * 1000,
-      context: detectionContext(o),
-    });
+    const sampler = librarySampler(samplerConfig(o, election));
     // A sampler reading on this thread first has nothing to wait for.
     if (sampler instanceof WorkerSampler) {
       try {

@@ -223,7 +223,11 @@ export function groupTotals(
   const { kept, dropped } = dropRepeatedMeasurements([...tracker, ...agent]);
   const groups = new Map<string, GroupTotal>();
   const origins = new Map<string, Set<number>>();
+  // A run (or agent record) has one job, node and user: its group is found once, then remembered.
+  const totalOf = new Map<number, GroupTotal>();
   const group = (c: { job: string; node: string; user: string; origin: number }): GroupTotal => {
+    const known = totalOf.get(c.origin);
+    if (known) return known;
     const key = by === "job" ? c.job : by === "node" ? c.node : c.user;
     const total = groups.get(key) ?? emptyGroup(key);
     groups.set(key, total);
@@ -235,6 +239,7 @@ export function groupTotals(
       if (!list.includes(value)) list.push(value);
     }
     origins.set(key, (origins.get(key) ?? new Set()).add(c.origin));
+    totalOf.set(c.origin, total);
     return total;
   };
   // Every run belongs to its group, also one with nothing to count (it stays visible).

@@ -6,7 +6,7 @@ import { readLogs } from "../logs/parser/read-logs.js";
 import { totalConsumption } from "../logs/parser/totals.js";
 import { formatGroups, groupRecord, groupsSentence, groupsToCsv } from "./group-format.js";
 import { groupTotals, runIdentity, type GroupBy } from "./group-totals.js";
-import { runsToCsv, runsToJson } from "./run-table.js";
+import { runRecord, runsToCsv, runsToJson } from "./run-table.js";
 import { formatStatement } from "./statement.js";
 
 /** What `--parse` was asked for. */
@@ -75,7 +75,7 @@ export async function runParseCommand(options: ParseCommandOptions, io: ParseCom
   const groups = groupTotals(runs, agentJobs, by);
   if (options.json) {
     const key = (run: (typeof runs)[number]) => runIdentity(run)[by];
-    const perRun = JSON.parse(runsToJson(runs, key)) as unknown[];
+    const perRun = runs.map((run) => runRecord(run, key(run)));
     io.stdout(
       `${JSON.stringify({ groups: groups.map((g) => groupRecord(g, by)), runs: perRun }, null, 2)}\n`,
     );

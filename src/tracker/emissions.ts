@@ -5,7 +5,7 @@
 // does. Each window's energy is spread over its time and weighted by what covered it, when asked
 // (so a reading that arrives late still counts for the time it covers).
 import type { IntensityReading } from "../intensity/types.js";
-import { joulesToKwh, type GramsCo2e, type GramsPerKwh, type Joules } from "../units/index.js";
+import { joulesToKwh, type GramsPerKwh, type Joules } from "../units/index.js";
 
 /** One intensity source's part in a run: its energy share and the mean figure it applied. */
 export interface IntensityShare {
@@ -110,11 +110,6 @@ export class IntensityTimeline {
     for (const span of this.spans(startMs, endMs))
       weighted += span.reading.gPerKwh * (span.toMs - span.fromMs);
     return weighted / (endMs - startMs);
-  }
-
-  /** Grams CO2eq of energy (before PUE) used evenly over [startMs, endMs], with PUE applied. */
-  grams(energyJ: Joules, startMs: number, endMs: number, pue: number): GramsCo2e {
-    return joulesToKwh(energyJ) * pue * this.meanOver(startMs, endMs);
   }
 
   /** Records a window's energy, weighted later by whatever covers its time (readings may still arrive). */

@@ -2,6 +2,9 @@
 // Every message names the option and says what a valid value looks like.
 import { InvalidOptionError } from "../errors/index.js";
 import type { Component, DetectionContext } from "../hardware/types.js";
+import { componentsAfterElection } from "../cluster/rank-components.js";
+import type { SharedDeviceElection } from "../cluster/shared-device-election.js";
+import type { SamplerConfig } from "../sampling/sampler.js";
 import { defaultOf, type TrackerOptions } from "./option-schema.js";
 
 export type { TrackerOptions } from "./option-schema.js";
@@ -229,7 +232,7 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
 }
 
 /** What the hardware backends need from the options (serialisable: it goes to the sampler worker). */
-export function detectionContext(o: ResolvedOptions): DetectionContext {
+function detectionContext(o: ResolvedOptions): DetectionContext {
   return {
     env: { ...o.env },
     pid: o.pid,
@@ -242,5 +245,14 @@ export function detectionContext(o: ResolvedOptions): DetectionContext {
     simGpuUtil: o.simGpuUtil,
     cpuTdp: o.cpuTdp,
     updateIntervalMs: o.updateInterval * 1000,
+  };
+}
+
+/** What a run's sampler reads: the components left after the SLURM election, at the run's interval. */
+export function samplerConfig(o: ResolvedOptions, election: SharedDeviceElection): SamplerConfig {
+  return {
+    components: componentsAfterElection(o.components, election),
+    updateIntervalMs: o.updateInterval * 1000,
+    context: detectionContext(o),
   };
 }
