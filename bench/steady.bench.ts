@@ -3,9 +3,10 @@
 // /proc/stat estimate, NVML on the fake library), all at once. The CPU of all their threads is
 // read from /proc/<pid>/task/*/schedstat over two windows of >= 30 s: the first after a 5 s
 // warm-up (V8's memory reducer still runs its few start-up collections there) and the next one
-// (steady). Beside them run the machine's floors, bare Node processes waking once a second: an
-// empty timer, an Atomics.wait loop, and a minimal sampler (pread /proc/stat, parse its first line,
-// append a JSON line, one write per 10 samples). With strace, the system calls of a few samples
+// (steady). Beside them run the machine's floors, processes waking once a second: a C loop
+// (nanosleep, one pread of /proc/stat: what a wake-up costs here with no runtime), and bare Node
+// with an empty timer, an Atomics.wait loop, and a minimal sampler (pread /proc/stat, parse its
+// first line, append a JSON line, one write per 10 samples). With strace, the system calls of a few samples
 // are counted afterwards: files opened and writes per sample.
 // Target (issue 16): <= 0.1 ms CPU per tracked second with each backend.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -14,7 +15,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createFakeNvml } from "../test/helpers/fake-nvml.js";
 import { benchDir, benchEnv, CLI, fakeRapl100W } from "./helpers/bench-world.js";
-import { peakRssKb, threadCpu, type ThreadCpu } from "./helpers/process-meter.js";
+import { peakRssKb, sleepReadLoop, threadCpu, type ThreadCpu } from "./helpers/process-meter.js";
 
 const WARMUP_S = Number(process.env.STEADY_BENCH_WARMUP_S ?? 5);
 const WINDOW_S = Number(process.env.STEADY_BENCH_WINDOW_S ?? 30);
@@ -116,6 +117,12 @@ export async function run(): Promise<void> {
     child: spawn(process.execPath, ["-e", script, ...args], { stdio: "ignore" }),
   });
   const all: Tracked[] = [
+    {
+      label: "C, nanosleep 1 s + one pread of /proc/stat",
+      reference: true,
+      marks: [],
+      child: spawn(sleepReadLoop(), [], { stdio: "ignore" }),
+    },
     cli("rapl (fake powercap tree, 100 W)", { CARBONTRACKER_POWERCAP_ROOT: rapl.root }, "cpu"),
     cli("estimate (/proc/stat)", { CARBONTRACKER_POWERCAP_ROOT: benchDir("ct-bench-no-powercap-") }, "cpu"),
     cli(

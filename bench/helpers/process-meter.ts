@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { compiledC } from "../../test/helpers/compile-c.js";
 
 const RUNNER_SOURCE = fileURLToPath(new URL("./rusage-run.c", import.meta.url));
+const SLEEP_READ_SOURCE = fileURLToPath(new URL("./sleep-read-loop.c", import.meta.url));
 
 /** Median of a non-empty list. */
 export function median(values: readonly number[]): number {
@@ -53,6 +54,11 @@ export function peakRssKb(pid: number): number {
 /** Builds rusage-run once per source version (cached in the temp folder); its path. */
 export function rusageRunner(): string {
   return compiledC(RUNNER_SOURCE, "carbontracker-rusage-run", "rusage-run");
+}
+
+/** Builds sleep-read-loop (the C floor of the steady bench) once per source version; its path. */
+export function sleepReadLoop(): string {
+  return compiledC(SLEEP_READ_SOURCE, "carbontracker-sleep-read-loop", "sleep-read-loop");
 }
 
 /** One measured run: what the kernel counted and what the command printed. */

@@ -11,9 +11,17 @@ const ENGINE_ENV = "CARBONTRACKER_ENGINE";
 /** Environment variable naming the node that runs an engine given as a .js file. */
 const NODE_ENV = "CARBONTRACKER_NODE";
 
+/**
+ * This file's folder. import.meta.dirname (Node >= 20.11; the bundle defines it as __dirname)
+ * spares start-up the URL conversions.
+ */
+function here(): string {
+  return (import.meta.dirname as string | undefined) ?? dirname(fileURLToPath(import.meta.url));
+}
+
 /** The shipped clients/python folder (found upwards from this file: src/cli or dist/src/cli). */
 export function pythonClientDir(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
+  let dir = here();
   for (let i = 0; i < 5; i++) {
     const candidate = join(dir, "clients", "python");
     if (existsSync(join(candidate, "carbontracker", "__init__.py"))) return candidate;
@@ -24,13 +32,13 @@ export function pythonClientDir(): string | undefined {
 
 /** This CLI's entry point (the bundle dist/bundle/cli.cjs, else dist/src/cli/main.js), when it exists. */
 function cliEntry(): string | undefined {
-  const here = dirname(fileURLToPath(import.meta.url));
+  const dir = here();
   // The bundle starts fastest; tsc's output where there is none (tests running the sources).
   return [
-    join(here, "cli.cjs"),
-    join(here, "..", "..", "bundle", "cli.cjs"),
-    join(here, "main.js"),
-    join(here, "..", "src", "cli", "main.js"),
+    join(dir, "cli.cjs"),
+    join(dir, "..", "..", "bundle", "cli.cjs"),
+    join(dir, "main.js"),
+    join(dir, "..", "src", "cli", "main.js"),
   ].find((path) => existsSync(path));
 }
 

@@ -18,7 +18,8 @@ try {
   cachedData = undefined;
 }
 // The wrapper of Node's CommonJS loader, on the bundle's first line so its line numbers hold.
-const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`;
+// latin1: the build leaves the bundle all ASCII, so no UTF-8 decoding is needed.
+const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "latin1")}\n})`;
 const script = new Script(source, { filename: file, cachedData });
 const cacheOut = process.env.CARBONTRACKER_CODE_CACHE_OUT;
 if (cacheOut) process.once("exit", () => writeFileSync(cacheOut, script.createCachedData()));

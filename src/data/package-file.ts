@@ -10,7 +10,8 @@ let root: string | undefined;
 /** The package's root folder; throws when the package is broken (no package.json above). */
 export function packageRoot(): string {
   if (root) return root;
-  let dir = dirname(fileURLToPath(import.meta.url));
+  // import.meta.dirname: Node >= 20.11 (the CLI bundle defines it as __dirname).
+  let dir = (import.meta.dirname as string | undefined) ?? dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, "package.json");
     if (existsSync(candidate)) {

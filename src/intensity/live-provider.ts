@@ -49,7 +49,8 @@ export function createIntensityProvider(options: IntensityProviderOptions): Inte
     retryDelayS: options.retryDelayS ?? DEFAULT_RETRY_DELAY_S,
   };
   const overrides = locationFromOverrides(options, env, (text) => onMessage("warning", text));
-  const controller = new AbortController();
+  // Aborts the requests in flight at stop(); offline there are none (and no AbortController to load).
+  const controller = offline ? undefined : new AbortController();
   const sources: IntensitySource[] = offline
     ? []
     : [
@@ -81,7 +82,7 @@ export function createIntensityProvider(options: IntensityProviderOptions): Inte
       timeZone,
       now: Date.now,
       onMessage,
-      signal: controller.signal,
+      signal: controller?.signal,
     }).then((found) => (location = found)));
 
   /** The first live source that answers, else the embedded figure. */
@@ -90,7 +91,7 @@ export function createIntensityProvider(options: IntensityProviderOptions): Inte
       if (stopped) break;
       if (!source.supports(where)) continue;
       try {
-        const reading = await source.current(where, controller.signal);
+        const reading = await source.current(where, controller?.signal);
         if (failing.delete(source.id)) onMessage("info", `${source.id} answers again.`);
         return reading;
       } catch (error) {
@@ -134,7 +135,7 @@ export function createIntensityProvider(options: IntensityProviderOptions): Inte
       for (const source of sources) {
         if (stopped || !source.forecast || !source.supports(where)) continue;
         try {
-          const periods = await source.forecast(where, fromMs, toMs, controller.signal);
+          const periods = await source.forecast(where, fromMs, toMs, controller?.signal);
           if (periods.length > 0) {
             forecastCache = { atMs: Date.now(), fromMs, toMs, periods };
             return periods;
@@ -177,7 +178,7 @@ export function createIntensityProvider(options: IntensityProviderOptions): Inte
     stop() {
       stopped = true;
       if (timer) clearInterval(timer);
-      controller.abort();
+      controller?.abort();
     },
 
     forecastPeriods: periodsFor,
