@@ -5,25 +5,36 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-let root: string | undefined;
+/** The fields of carbontracker's package.json the code reads. */
+export interface PackageManifest {
+  name: string;
+  version?: string;
+}
 
-/** The package's root folder; throws when the package is broken (no package.json above). */
-export function packageRoot(): string {
-  if (root) return root;
+let found: { root: string; manifest: PackageManifest } | undefined;
+
+/** carbontracker's package.json, found (and read) once; throws when the package is broken. */
+function findPackage(): { root: string; manifest: PackageManifest } {
+  if (found) return found;
   // import.meta.dirname: Node >= 20.11 (the CLI bundle defines it as __dirname).
   let dir = (import.meta.dirname as string | undefined) ?? dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, "package.json");
     if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, "utf8")) as { name?: string };
-      if (pkg.name === "carbontracker") return (root = dir);
+      const manifest = JSON.parse(readFileSync(candidate, "utf8")) as PackageManifest;
+      if (manifest.name === "carbontracker") return (found = { root: dir, manifest });
     }
     dir = dirname(dir);
   }
   throw new Error(`carbontracker's package.json not found above ${fileURLToPath(import.meta.url)}`);
 }
 
+/** The package's package.json (parsed once); throws when the package is broken. */
+export function packageManifest(): PackageManifest {
+  return findPackage().manifest;
+}
+
 /** The absolute path of a file shipped in the package (`data/cpu-models/...`). */
 export function packageFile(relative: string): string {
-  return join(packageRoot(), relative);
+  return join(findPackage().root, relative);
 }

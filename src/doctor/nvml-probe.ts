@@ -3,11 +3,9 @@
 // binding (one NVML loader in the product), from the same CARBONTRACKER_NVML_LIBRARY seam.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { NVML_INSTALL_FIX, nvmlLibraryOf } from "../hardware/nvml/nvml-backend.js";
 import { acquireNvml } from "../hardware/nvml/nvml-library.js";
 import type { DoctorCheck } from "./report-model.js";
-
-/** The library the NVIDIA driver installs. */
-const DEFAULT_NVML_LIBRARY = "libnvidia-ml.so.1";
 
 /** What loading the library showed. */
 export interface NvmlProbe {
@@ -39,7 +37,7 @@ function mappedFile(library: string): string | undefined {
 
 /** Loads the library through the NVML backend's binding and asks its versions; never throws. */
 export async function probeNvml(env: Record<string, string | undefined>): Promise<NvmlProbe> {
-  const library = env.CARBONTRACKER_NVML_LIBRARY || DEFAULT_NVML_LIBRARY;
+  const library = nvmlLibraryOf(env);
   const acquired = await acquireNvml(library);
   if (!acquired.ok) {
     if (acquired.stage !== "init") return { library, loaded: false, problem: acquired.reason };
@@ -71,7 +69,7 @@ export function nvmlCheck(probe: NvmlProbe, inContainer: boolean): DoctorCheck {
       detail: `${probe.library} not found (${probe.problem ?? "load failed"})`,
       fix: inContainer
         ? "In a container, pass the GPUs and driver in: docker run --gpus all ... (NVIDIA Container Toolkit), or set CARBONTRACKER_NVML_LIBRARY to the library's path."
-        : "Install the NVIDIA driver (it ships libnvidia-ml.so.1), or set CARBONTRACKER_NVML_LIBRARY to the library's path.",
+        : NVML_INSTALL_FIX,
     };
   }
   const parts = [

@@ -52,7 +52,6 @@ const ready: Promise<ReaderSet | Error> = detectReaders(
 // Says when detection is done, for a thread that samples on its own until then (HandoffSampler).
 void ready.then(() => {
   Atomics.store(control, CONTROL.ready, 1);
-  Atomics.notify(control, CONTROL.ready);
   const message: WorkerSampleMessage = { type: "ready" };
   init.samples.postMessage(message);
 });

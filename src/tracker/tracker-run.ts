@@ -20,6 +20,7 @@ import { readerNotice, reportDevices } from "./device-report.js";
 import { IntensityTimeline } from "./emissions.js";
 import { windowEnergy, type CrossCheck } from "./epoch-window.js";
 import type { EventSink, Notice, TrackerEvent } from "./events.js";
+import { defaultOf } from "./option-schema.js";
 import type { ResolvedOptions } from "./options.js";
 import { predictRun } from "./prediction-report.js";
 import type { EpochResult, PredictionResult, RunResult } from "./results.js";
@@ -37,6 +38,7 @@ import { consumptionOf, energyByComponent } from "./run-totals.js";
 /** How far ahead forecasts are fetched for the prediction (ms). */
 const FORECAST_HORIZON_MS = 72 * 3600 * 1000;
 
+/** Where the default PUE comes from (said beside it when the run uses the default). */
 const PUE_SOURCE = "Daniel Bizo, 2023, Uptime Institute Global Data Center Survey";
 
 /** An epoch's figures with its counters' cross-checks against sampled power. */
@@ -104,7 +106,7 @@ export class TrackerRun {
       type: "run-started",
       version: VERSION,
       pue: this.o.pue,
-      pueSource: this.o.pue === 1.58 ? PUE_SOURCE : undefined,
+      pueSource: this.o.pue === defaultOf("pue") ? PUE_SOURCE : undefined,
     });
     if (parts.slurm) this.notice({ level: "info", text: parts.election.reason });
     this.intensity = parts.intensity((notice) => this.notice(notice));

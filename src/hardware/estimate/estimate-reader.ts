@@ -31,9 +31,11 @@ export class EstimateCpuReader implements PowerReader {
     private readonly deviceName: string,
     private readonly details: Record<string, unknown> = {},
     nowMs: number = Date.now(),
+    /** The counters just read by whoever opened this reader (the first reading), if any. */
+    first?: CpuTimes,
   ) {
-    this.stat = openProcStat(procRoot);
-    this.last = this.stat.read();
+    this.stat = openProcStat(procRoot, first?.logicalCpus);
+    this.last = first ?? this.stat.read();
     this.lastMs = nowMs;
   }
 
@@ -117,7 +119,14 @@ export const estimateCpuBackend: Backend = {
       vm: info ? detectVm(info, dmiRoot) : { vm: false, evidence: `${procRoot}/cpuinfo is unreadable` },
       ...(context.cpuTdp !== undefined ? { cpuTdp: context.cpuTdp } : {}),
     });
-    const reader = new EstimateCpuReader(procRoot, model, model.deviceName, modelDetails(model, procRoot));
+    const reader = new EstimateCpuReader(
+      procRoot,
+      model,
+      model.deviceName,
+      modelDetails(model, procRoot),
+      Date.now(),
+      times,
+    );
     return { reader, notices: [{ level: "warning", message: estimateNotice(model, procRoot) }] };
   },
 };

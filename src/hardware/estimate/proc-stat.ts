@@ -42,11 +42,14 @@ export interface ProcStatFile {
   close(): void;
 }
 
-/** Opens `<procRoot>/stat` for repeated reads (see ProcStatFile). */
-export function openProcStat(procRoot: string): ProcStatFile {
+/**
+ * Opens `<procRoot>/stat` for repeated reads (see ProcStatFile). `knownLogicalCpus` (from a
+ * whole read already made) spares the first read the whole file.
+ */
+export function openProcStat(procRoot: string, knownLogicalCpus?: number): ProcStatFile {
   const path = join(procRoot, "stat");
   const file = openTextFile(path, { headBytes: HEAD_BYTES });
-  let logicalCpus: number | undefined;
+  let logicalCpus = knownLogicalCpus;
   return {
     read() {
       if (logicalCpus === undefined) {

@@ -10,8 +10,8 @@ import { NvmlReader, type GpuChannelInit } from "./nvml-reader.js";
 /** The library name the NVIDIA driver installs (not the CUDA toolkit). */
 export const DEFAULT_NVML_LIBRARY = "libnvidia-ml.so.1";
 
-/** How to get the library, said with every skip for a library that does not load. */
-const INSTALL_FIX =
+/** How to get the library, said with every skip for a library that does not load (and by doctor). */
+export const NVML_INSTALL_FIX =
   "Install the NVIDIA driver (it ships libnvidia-ml.so.1), or set CARBONTRACKER_NVML_LIBRARY to the library's path.";
 
 /** Injected world of the backend: the clock (Unix ms) that starts the integrals. */
@@ -20,8 +20,8 @@ export interface NvmlBackendOptions {
 }
 
 /** The library to load: CARBONTRACKER_NVML_LIBRARY, else the driver's soname. */
-function libraryOf(context: DetectionContext): string {
-  return context.env.CARBONTRACKER_NVML_LIBRARY || DEFAULT_NVML_LIBRARY;
+export function nvmlLibraryOf(env: Record<string, string | undefined>): string {
+  return env.CARBONTRACKER_NVML_LIBRARY || DEFAULT_NVML_LIBRARY;
 }
 
 function skip(reason: string, fix?: string): SkipReason {
@@ -86,8 +86,8 @@ function channelFor(
 }
 
 async function openNvml(context: DetectionContext, nowMs: () => number): Promise<OpenResult> {
-  const acquired = await acquireNvml(libraryOf(context));
-  if (!acquired.ok) return { skip: skip(acquired.reason, INSTALL_FIX) };
+  const acquired = await acquireNvml(nvmlLibraryOf(context.env));
+  if (!acquired.ok) return { skip: skip(acquired.reason, NVML_INSTALL_FIX) };
   const { session } = acquired;
   const api = session.api;
   try {
@@ -150,8 +150,8 @@ export function createNvmlBackend(options: NvmlBackendOptions = {}): Backend {
     component: "gpu",
     // A library the loader cannot find is a skip at once, so detection need not wait (see detectReadersNow).
     open: (context) => {
-      const unloadable = unloadableNvmlReason(libraryOf(context));
-      return unloadable ? { skip: skip(unloadable, INSTALL_FIX) } : openNvml(context, now);
+      const unloadable = unloadableNvmlReason(nvmlLibraryOf(context.env));
+      return unloadable ? { skip: skip(unloadable, NVML_INSTALL_FIX) } : openNvml(context, now);
     },
   };
 }

@@ -31,7 +31,6 @@ export interface RaplDeviceSpec {
 
 interface DeviceState {
   spec: RaplDeviceSpec;
-  energyPath: string;
   /** energy_uj, kept open between reads. */
   energyFile: TextFile;
   lastUj: number;
@@ -63,7 +62,6 @@ export class RaplReader implements PowerReader {
       const energyPath = join(spec.zone.zone.path, "energy_uj");
       return {
         spec,
-        energyPath,
         energyFile: openCounterFile(files, energyPath),
         lastUj: spec.initialUj,
         totalUj: 0,
@@ -142,13 +140,13 @@ export class RaplReader implements PowerReader {
         state.status = "lost";
         this.notices.push({
           level: "warning",
-          message: `RAPL zone ${state.spec.zone.zone.id} (${device}) vanished at ${at}: ${state.energyPath} is gone. ${kept}; the other devices go on.`,
+          message: `RAPL zone ${state.spec.zone.zone.id} (${device}) vanished at ${at}: ${state.energyFile.path} is gone. ${kept}; the other devices go on.`,
         });
       } else if (state.status === "ok") {
         state.status = "failing";
         this.notices.push({
           level: "warning",
-          message: `Reading ${state.energyPath} (${device}) failed at ${at}: ${describe(failure)}. ${kept} until it reads again.`,
+          message: `Reading ${state.energyFile.path} (${device}) failed at ${at}: ${describe(failure)}. ${kept} until it reads again.`,
         });
       }
       return;
@@ -157,7 +155,7 @@ export class RaplReader implements PowerReader {
       state.status = "ok";
       this.notices.push({
         level: "info",
-        message: `${state.energyPath} (${device}) reads again since ${new Date(nowMs).toISOString()}.`,
+        message: `${state.energyFile.path} (${device}) reads again since ${new Date(nowMs).toISOString()}.`,
       });
     }
     // Twice the peak power over the time since the last good read bounds a real wrap's energy.
@@ -171,7 +169,7 @@ export class RaplReader implements PowerReader {
         state.warnedBackwards = true;
         this.notices.push({
           level: "warning",
-          message: `${state.energyPath} (${device}) went back at ${new Date(nowMs).toISOString()} and its max_energy_range_uj is unknown: the energy of that interval is left out.`,
+          message: `${state.energyFile.path} (${device}) went back at ${new Date(nowMs).toISOString()} and its max_energy_range_uj is unknown: the energy of that interval is left out.`,
         });
       }
       return;
@@ -187,7 +185,7 @@ export class RaplReader implements PowerReader {
       state.warnedStuck = true;
       this.notices.push({
         level: "warning",
-        message: `${state.energyPath} (${device}) has not changed for ${Math.round((nowMs - state.lastChangeMs) / 1000)} s: this RAPL counter may not be implemented here (virtual machine?), so ${device} may read 0 J.`,
+        message: `${state.energyFile.path} (${device}) has not changed for ${Math.round((nowMs - state.lastChangeMs) / 1000)} s: this RAPL counter may not be implemented here (virtual machine?), so ${device} may read 0 J.`,
       });
     }
   }

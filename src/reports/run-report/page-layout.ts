@@ -2,7 +2,7 @@
 // (HTML) and the PDF renderers draw the very same page.
 import { formatDuration } from "../../units/index.js";
 import { VERSION } from "../../version.js";
-import { energyUnit, massUnit, withUnit, type DisplayUnit } from "../figures.js";
+import { energyUnit, massUnit, significant, withUnit, type DisplayUnit } from "../figures.js";
 import type { Point, ReportModel } from "./report-model.js";
 
 /** A4 in PostScript points. */
@@ -58,8 +58,7 @@ function ticks(min: number, max: number, count = 4): number[] {
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
   const out: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step)
-    out.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(significant(v));
   return out;
 }
 
@@ -284,9 +283,14 @@ function lines(
   return true;
 }
 
+/** The unit the epochs' energies read best in (their largest decides): the chart's and the table's. */
+export function epochEnergyUnit(model: ReportModel): DisplayUnit {
+  return energyUnit(Math.max(0, ...model.epochs.map((e) => e.energyKwh)));
+}
+
 /** Energy per epoch as bars (before PUE), or a note when no epoch finished. */
 export function drawEpochEnergy(out: Primitive[], box: Box, model: ReportModel): void {
-  const epochUnit = energyUnit(Math.max(0, ...model.epochs.map((e) => e.energyKwh)));
+  const epochUnit = epochEnergyUnit(model);
   const epochTitle = `Energy per epoch (${epochUnit.label}, before PUE)`;
   if (model.epochs.length > 0) {
     bars(

@@ -1,7 +1,7 @@
 // The report as one self-contained HTML file: inline CSS and one inline SVG page (the same
 // layout as the PDF), plus the figures as a table for screen readers and copy-paste.
 import { energyUnit, massUnit, readable, withUnit } from "../figures.js";
-import { layoutReport, PAGE, type Primitive } from "./page-layout.js";
+import { epochEnergyUnit, layoutReport, PAGE, type Primitive } from "./page-layout.js";
 import type { ReportModel } from "./report-model.js";
 
 function escape(text: string): string {
@@ -25,7 +25,7 @@ export function svgOf(primitive: Primitive): string {
 /** Renders the report as a self-contained HTML document (no network, no scripts). */
 export function renderHtml(model: ReportModel): string {
   const svg = layoutReport(model).map(svgOf).join("\n");
-  const epochUnit = energyUnit(Math.max(0, ...model.epochs.map((e) => e.energyKwh)));
+  const epochUnit = epochEnergyUnit(model);
   const rows = model.epochs
     .map(
       (e) =>
