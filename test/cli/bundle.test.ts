@@ -1,0 +1,20 @@
+// The built CLI bundle: the launcher (src/cli/launcher.cjs) reads cli-main.cjs as latin1, which is
+// right only for an all-ASCII file; the build writes every other character as \uXXXX. A character
+// that slipped through would be garbled (a "™" in a regular expression would stop matching).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { CLI } from "../helpers/cli-process.js";
+
+test("the CLI bundle the launcher reads as latin1 is all ASCII, and its non-ASCII text survives as escapes", () => {
+  const bundle = readFileSync(resolve(CLI, "..", "cli-main.cjs"), "latin1");
+  const offending = /[\u0080-\u00ff]/.exec(bundle);
+  assert.equal(
+    offending,
+    null,
+    `non-ASCII at ${offending?.index}: ${bundle.slice((offending?.index ?? 0) - 40, (offending?.index ?? 0) + 40)}`,
+  );
+  // The CPU brand normaliser's trademark signs, written as escapes in the bundle.
+  assert.match(bundle, /\\u00ae\\u2122\\u00a9/);
+});
