@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DoctorCheck } from "./report-model.js";
 import { readCpuinfo } from "../hardware/estimate/cpuinfo.js";
-import { detectVm, DMI_DEFAULT_ROOT } from "../hardware/estimate/vm-detect.js";
+import { detectVm, dmiRootOf } from "../hardware/estimate/vm-detect.js";
 
 /** What a container looks like from inside. */
 export interface ContainerHints {
@@ -55,7 +55,7 @@ function virtualMachineCheck(procRoot: string, env: Record<string, string | unde
       detail: `unknown (${join(procRoot, "cpuinfo")} is unreadable)`,
     };
   }
-  const verdict = detectVm(info, env.CARBONTRACKER_DMI_ROOT || DMI_DEFAULT_ROOT);
+  const verdict = detectVm(info, dmiRootOf(env));
   return {
     label: "virtual machine",
     status: "info",

@@ -6,7 +6,7 @@ import type { Backend, DeviceReading, PowerReader } from "../types.js";
 import { openProcStat, readProcStat, type CpuTimes, type ProcStatFile } from "./proc-stat.js";
 import { readCpuinfo } from "./cpuinfo.js";
 import { chooseCpuPowerModel, modelDetails, type CpuPowerModel } from "./cpu-power-model.js";
-import { detectVm, DMI_DEFAULT_ROOT } from "./vm-detect.js";
+import { detectVm, dmiRootOf } from "./vm-detect.js";
 
 /** Power at 0 % and 100 % utilisation (W); in between it is a straight line. */
 export interface LinearPower {
@@ -99,7 +99,7 @@ export const estimateCpuBackend: Backend = {
   component: "cpu",
   open(context) {
     const procRoot = context.env.CARBONTRACKER_PROC_ROOT || "/proc";
-    const dmiRoot = context.env.CARBONTRACKER_DMI_ROOT || DMI_DEFAULT_ROOT;
+    const dmiRoot = dmiRootOf(context.env);
     let times: CpuTimes;
     try {
       times = readProcStat(procRoot);

@@ -7,7 +7,12 @@ import { readTextNonBlocking } from "../read-text.js";
 import type { CpuInfo } from "./cpuinfo.js";
 
 /** Default DMI folder (DESIGN.md seam CARBONTRACKER_DMI_ROOT). */
-export const DMI_DEFAULT_ROOT = "/sys/class/dmi/id";
+const DMI_DEFAULT_ROOT = "/sys/class/dmi/id";
+
+/** The DMI folder to read: CARBONTRACKER_DMI_ROOT, else the kernel's. */
+export function dmiRootOf(env: Record<string, string | undefined>): string {
+  return env.CARBONTRACKER_DMI_ROOT || DMI_DEFAULT_ROOT;
+}
 
 /** The machine's SMBIOS system identity. */
 interface DmiIdentity {
