@@ -4,7 +4,13 @@
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createToken } from "../dashboard/access-token.js";
-import { DEFAULT_LISTEN, isLoopback, parseListen, type ListenAddress } from "../dashboard/listen-address.js";
+import {
+  DEFAULT_LISTEN,
+  hostPort,
+  isLoopback,
+  parseListen,
+  type ListenAddress,
+} from "../dashboard/listen-address.js";
 import { RunIndex } from "../dashboard/run-index.js";
 import { startDashboardServer, type DashboardServer } from "../dashboard/server.js";
 import { InvalidOptionError } from "../errors/index.js";
@@ -36,7 +42,7 @@ const USAGE = 2;
 
 function listenFailure(listen: ListenAddress, error: unknown): string {
   const code = (error as NodeJS.ErrnoException)?.code;
-  const address = `${listen.host.includes(":") ? `[${listen.host}]` : listen.host}:${listen.port}`;
+  const address = hostPort(listen.host, listen.port);
   const why =
     code === "EADDRINUSE"
       ? "the address is already in use"

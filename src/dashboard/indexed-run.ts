@@ -28,12 +28,6 @@ export interface IndexedRun {
   order: string;
 }
 
-/** The file that names a run in notes and whose owner is its user outside SLURM. */
-export function primaryOf(run: ParsedRun): string {
-  const f = run.files;
-  return f.jsonl ?? f.output ?? f.standard ?? f.capture ?? run.runId;
-}
-
 /** The URL key of a run: stable across restarts, free of path characters. */
 export function keyOf(dir: string, runId: string): string {
   return createHash("sha1").update(`${dir}\u0000${runId}`).digest("hex").slice(0, 16);

@@ -36,7 +36,12 @@ export function isLoopback(host: string): boolean {
   return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h) || h === "::ffff:127.0.0.1";
 }
 
-/** `http://host:port` as a browser needs it (v6 in brackets). */
+/** `host:port` as a URL or a Host header writes it (v6 in brackets). */
+export function hostPort(host: string, port: number): string {
+  return `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+}
+
+/** `http://host:port` as a browser needs it. */
 export function originOf(host: string, port: number): string {
-  return `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+  return `http://${hostPort(host, port)}`;
 }

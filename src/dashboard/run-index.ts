@@ -10,7 +10,8 @@ import { classifyLogName, type LogFileKind } from "../logs/parser/run-id.js";
 import type { AgentJob, ParseIssue, ParsedRun } from "../logs/parser/types.js";
 import { listFolders, type RunGroup } from "./folder-listing.js";
 import { FolderWatcher } from "./folder-watcher.js";
-import { indexedRun, keyOf, primaryOf, type IndexedRun } from "./indexed-run.js";
+import { indexedRun, keyOf, type IndexedRun } from "./indexed-run.js";
+import { primaryFile } from "../logs/parser/dedupe-runs.js";
 import { insideFolder } from "./safe-files.js";
 import { runStatus, systemStatusContext, type StatusContext } from "./run-status.js";
 
@@ -165,7 +166,7 @@ export class RunIndex {
       onBatch: async (batch) => {
         const fresh = batch.runs.filter(usable);
         // The owners `--parse --by user` reads, looked up side by side rather than one by one.
-        const owners = await Promise.all(fresh.map((run) => fileOwner(primaryOf(run))));
+        const owners = await Promise.all(fresh.map((run) => fileOwner(primaryFile(run))));
         for (const [i, run] of fresh.entries()) {
           if (this.closed || !(await this.readable(run))) continue;
           shown.set(run, this.put(run, false, owners[i]).key);
@@ -321,7 +322,7 @@ export class RunIndex {
     }
     for (const file of [...this.issues.keys()]) if (dirname(file) === dir) this.issues.delete(file);
     this.keepIssues(issues);
-    const owners = await Promise.all(runs.map((run) => fileOwner(primaryOf(run))));
+    const owners = await Promise.all(runs.map((run) => fileOwner(primaryFile(run))));
     for (const [i, run] of runs.entries()) if (await this.readable(run)) this.put(run, true, owners[i]);
   }
 
@@ -365,7 +366,7 @@ export class RunIndex {
     // The parser brings a run's other files by name: none may lead out of the folder.
     if (run && !(await this.allInside(run))) run = null;
     if (run) {
-      this.put(run, true, before?.run.owner ?? (await fileOwner(primaryOf(run))));
+      this.put(run, true, before?.run.owner ?? (await fileOwner(primaryFile(run))));
     } else if (before) {
       this.entries.delete(key);
       this.emit({ kind: "removed", key });

@@ -13,7 +13,7 @@ import { CLIENT_SCRIPT } from "./assets/client-script.js";
 import { STYLESHEET } from "./assets/stylesheet.js";
 import { EventHub } from "./event-stream.js";
 import { escapeHtml, indexingText, page } from "./html.js";
-import { isLoopback, originOf } from "./listen-address.js";
+import { hostPort, isLoopback, originOf } from "./listen-address.js";
 import { livePage } from "./pages/live-page.js";
 import { runPage } from "./pages/run-page.js";
 import { runsPage } from "./pages/runs-page.js";
@@ -235,9 +235,10 @@ export function startDashboardServer(options: DashboardServerOptions): Promise<D
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : options.port;
       const origin = originOf(options.host, port);
-      const hostPart = origin.slice("http://".length);
       allowedHosts = new Set(
-        [hostPart, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].map((h) => h.toLowerCase()),
+        [hostPort(options.host, port), `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].map((h) =>
+          h.toLowerCase(),
+        ),
       );
       resolve({
         url: `${origin}/`,

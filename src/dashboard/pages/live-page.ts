@@ -1,6 +1,6 @@
 // The Live page: a card per run still going, updated through the event stream within moments
 // of its JSONL growing, and the runs that ended most recently.
-import { type Frame, page } from "../html.js";
+import { escapeHtml, type Frame, page } from "../html.js";
 import type { IndexedRun } from "../run-index.js";
 import { liveCard } from "../run-views.js";
 
@@ -19,7 +19,7 @@ export function livePage(frame: Omit<Frame, "title" | "section">, entries: reado
 <section id="live-cards" class="cards">
 ${running.map(liveCard).join("\n")}
 </section>
-<p id="no-live"${running.length ? " hidden" : ""}>No run is going. Start one, e.g. <code>carbontracker --log-dir ${frame.dirs[0] ?? "./logs"} python train.py</code>: it shows here within 2 s.</p>
+<p id="no-live"${running.length ? " hidden" : ""}>No run is going. Start one, e.g. <code>carbontracker --log-dir ${escapeHtml(frame.dirs[0] ?? "./logs")} python train.py</code>: it shows here within 2 s.</p>
 <h2>Ended lately</h2>
 <section id="recent-cards" class="cards">${recent.map(liveCard).join("\n") || "<p>none</p>"}</section>`;
   return page({ ...frame, title: "Live", section: "live", live: true }, body);
