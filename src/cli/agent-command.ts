@@ -9,7 +9,7 @@ import { AgentMetrics } from "../cluster/agent/agent-metrics.js";
 import { JobDiscovery } from "../cluster/agent/job-discovery.js";
 import { serveMetrics } from "../cluster/agent/metrics-server.js";
 import { NodeAgent } from "../cluster/agent/node-agent.js";
-import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
+import { InvalidOptionError } from "../errors/index.js";
 import { createIntensityProvider } from "../intensity/live-provider.js";
 import { fileTimestamp } from "../logs/format.js";
 import { parseComponents } from "../tracker/options.js";
@@ -145,7 +145,7 @@ export async function runAgentCommand(
     io.stdout(`Metrics at ${server.url}\n`);
   } catch (error) {
     io.stderr(`carbontracker agent: ${error instanceof Error ? error.message : String(error)}\n`);
-    return error instanceof InvalidOptionError ? 2 : error instanceof CarbonTrackerError ? 1 : 1;
+    return error instanceof InvalidOptionError ? 2 : 1;
   }
   const stepMs = Math.min(intervalMs, agent.readIntervalMs(intervalMs));
   await new Promise<void>((resolve) => {

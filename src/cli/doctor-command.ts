@@ -2,7 +2,7 @@
 // prints text or JSON and answers the exit code (0 all counters, 1 something weaker, 2 error).
 import { BACKENDS } from "../hardware/registry.js";
 import { Command, CommanderError, Option } from "commander";
-import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
+import { InvalidOptionError } from "../errors/index.js";
 import type { Backend, Component } from "../hardware/types.js";
 import { applyPlan, type CommandRunner } from "../doctor/fix-apply.js";
 import {
@@ -186,8 +186,7 @@ export async function runDoctorCommand(
     io.stdout.write(flags.json ? renderDoctorJson(report) : renderDoctorText(report));
     return report.exitCode;
   } catch (error) {
-    const message =
-      error instanceof CarbonTrackerError || error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`carbontracker doctor: ${message}\n`);
     return DOCTOR_ERROR;
   }

@@ -9,7 +9,14 @@
 // stdin ends (the program exited without stop(), or was killed: the kernel closes its end of
 // the pipe at once), on SIGTERM/SIGINT/SIGHUP, or when a sampler tick finds our parent gone.
 import { InvalidOptionError } from "../errors/index.js";
-import { parseMessage, splitLines, type IpcMessage, type IpcReply } from "../ipc/protocol.js";
+import {
+  errorReply,
+  notAMessage,
+  parseMessage,
+  splitLines,
+  type IpcMessage,
+  type IpcReply,
+} from "../ipc/protocol.js";
 import type { TrackerOptions } from "../tracker/options.js";
 import { TrackerSlot } from "./tracker-slot.js";
 
@@ -41,7 +48,6 @@ class EngineSession {
 
   /** Takes one input line; replies are written in the order the messages came. */
   receive(line: string): void {
-    if (line.trim() === "") return;
     const message = parseMessage(line);
     if (message?.event === "answer" && this.answer) {
       const give = this.answer;
@@ -50,13 +56,8 @@ class EngineSession {
       return;
     }
     this.queue = this.queue
-      .then(() =>
-        message ? this.handle(message) : { ok: false, error: `not a message: ${line.slice(0, 200)}` },
-      )
-      .catch((error: unknown) => ({
-        ok: false,
-        error: error instanceof Error ? error.message : String(error),
-      }))
+      .then(() => (message ? this.handle(message) : notAMessage(line)))
+      .catch(errorReply)
       .then((reply) => {
         this.reply(reply);
         if (message?.event === "stop") void this.close("stopped");
@@ -137,7 +138,6 @@ class EngineSession {
       await this.queue;
       const slot = this.slot;
       if (slot) {
-        if (reason === "signal") slot.tracker.setEndReason("signal");
         await slot.tracker.stop(reason);
         slot.close();
       }

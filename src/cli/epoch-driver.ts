@@ -49,11 +49,6 @@ export class EpochDriver {
     return this.holder.tracker;
   }
 
-  /** Epochs finished so far. */
-  get epochs(): number {
-    return this.finished;
-  }
-
   /** The program started: an implicit epoch runs until its first mark or its exit. */
   begin(): void {
     this.tracker.epochStart();

@@ -5,7 +5,14 @@ import { mkdtempSync, rmdirSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseMessage, splitLines, type IpcMessage, type IpcReply } from "../ipc/protocol.js";
+import {
+  errorReply,
+  notAMessage,
+  parseMessage,
+  splitLines,
+  type IpcMessage,
+  type IpcReply,
+} from "../ipc/protocol.js";
 
 /** Handles one message; the reply goes back to the client that sent it. */
 export type IpcHandler = (message: IpcMessage) => Promise<IpcReply> | IpcReply;
@@ -35,11 +42,9 @@ export async function openIpcServer(handle: IpcHandler): Promise<IpcServer> {
         const message = parseMessage(line);
         let reply: IpcReply;
         try {
-          reply = message
-            ? await handle(message)
-            : { ok: false, error: `not a message: ${line.slice(0, 200)}` };
+          reply = message ? await handle(message) : notAMessage(line);
         } catch (error) {
-          reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
+          reply = errorReply(error);
         }
         if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
       });

@@ -7,6 +7,7 @@ import { resolveOptions } from "../tracker/options.js";
 import { trackerOptionsFromFlags } from "./tracker-flags.js";
 import { LiveView, liveViewEnabled } from "./live-view.js";
 import { parseArguments, SUBCOMMANDS, type CliOptions } from "./program.js";
+import { commanderProblem } from "./values.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";
 import { findCommand } from "../hardware/find-command.js";
 import { TrackerSlot } from "./tracker-slot.js";
@@ -49,7 +50,6 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
   try {
     return await runWrapped(slot, command, {
       env: process.env,
-      trackEpochs: true,
       onEpoch: (epoch) => live?.setEpoch(epoch),
       userStopped: () => userStopped,
       configure: async (script) => {
@@ -142,10 +142,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      // Commander quotes the rejected value; an --api_keys value may hold a key, so it never is.
-      return usage(
-        error.message.replace(/^error: /, "").replace(/ argument '.*' is invalid\./s, " value is invalid:"),
-      );
+      return usage(commanderProblem(error));
     }
     throw error;
   }

@@ -5,7 +5,7 @@ import { bestStart } from "../intensity/forecast/best-start.js";
 import { createIntensityProvider } from "../intensity/live-provider.js";
 import { isOffline } from "../intensity/settings.js";
 import { formatDuration } from "../units/index.js";
-import { apiKeys, numberIn } from "./values.js";
+import { apiKeys, commanderProblem, numberIn } from "./values.js";
 
 /** Parses `3h`, `90m`, `45s`, `1h30m` or plain hours (`2.5`) into seconds. */
 export function parseDuration(raw: string): number {
@@ -64,9 +64,7 @@ export async function runPlanCommand(
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      io.stderr(
-        `carbontracker plan: ${error.message.replace(/^error: /, "").replace(/ argument '.*' is invalid\./s, " value is invalid:")}\n`,
-      );
+      io.stderr(`carbontracker plan: ${commanderProblem(error)}\n`);
       return 2;
     }
     throw error;

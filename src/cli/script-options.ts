@@ -8,9 +8,11 @@ import { CLI_TRACKER_OPTIONS } from "./tracker-flags.js";
 
 const SCRIPT_OPTIONS = new Map<string, OptionSpec<unknown>>(CLI_TRACKER_OPTIONS);
 
-/** The CLI's flags when none is given. */
+let defaults: CliOptions | undefined;
+
+/** The CLI's flags when none is given (parsed once: a program may send configure many times). */
 function cliDefaults(): CliOptions {
-  return parseArguments([], { out: () => {}, err: () => {} }).options;
+  return (defaults ??= parseArguments([], { out: () => {}, err: () => {} }).options);
 }
 
 /** What the merge gives: the flags to build the tracker from, and lines for the user. */

@@ -109,7 +109,8 @@ export class TrackerSlot {
     const election = electSharedDeviceMeasurer(env);
     let shared: SharedSampler | undefined;
     try {
-      shared = await openShared(configOf(options, election), hooks, env);
+      const config = configOf(options, election);
+      shared = await openShared(config, JSON.stringify(config), hooks, env);
       return new TrackerSlot(shared, election, hooks, options);
     } catch (error) {
       shared?.sampler.close();
@@ -136,7 +137,7 @@ export class TrackerSlot {
     const resolved = resolveOptions({ ...this.firstOptions });
     if (!resolved.componentsExplicit || resolved.ignoreErrors) return false;
     const devices = this.shared.sampler.description().devices;
-    return configOf(this.firstOptions, this.election).components.some(
+    return samplerConfig(resolved, this.election).components.some(
       (component) => !devices.some((d) => d.component === component),
     );
   }
@@ -167,7 +168,7 @@ export class TrackerSlot {
     const config = configOf(options, this.election);
     const key = JSON.stringify(config);
     let shared = this.shared;
-    if (key !== shared.key) shared = await openShared(config, this.hooks, this.hooks.env ?? process.env);
+    if (key !== shared.key) shared = await openShared(config, key, this.hooks, this.hooks.env ?? process.env);
     let next: CarbonTracker;
     try {
       next = this.buildWith(shared, options, nextRun);
@@ -245,8 +246,10 @@ function configOf(options: SlotTrackerOptions, election: SharedDeviceElection): 
   return samplerConfig(resolveOptions({ ...options }), election);
 }
 
+/** Opens the sampler of `config`, known by `key` (its JSON). */
 async function openShared(
   config: SamplerConfig,
+  key: string,
   hooks: SlotHooks,
   env: NodeJS.ProcessEnv,
 ): Promise<SharedSampler> {
@@ -256,5 +259,5 @@ async function openShared(
   const sampler: Sampler = mayBlockInDriver(config.components, env)
     ? new WorkerSampler(batched, onSample)
     : await InThreadSampler.open(config, onSample, BACKENDS);
-  return new SharedSampler(sampler, JSON.stringify(config));
+  return new SharedSampler(sampler, key);
 }

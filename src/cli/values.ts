@@ -1,5 +1,5 @@
 // Parsers for CLI option values: each failure names the option and shows a valid example.
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, type CommanderError } from "commander";
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -36,4 +36,12 @@ export function apiKeys(raw: string): Record<string, string> {
     }
   }
   return parsed as Record<string, string>;
+}
+
+/**
+ * A commander usage error as one line, without its "error: " prefix. Commander quotes the rejected
+ * value; an --api_keys value may hold a key, so the value is never repeated.
+ */
+export function commanderProblem(error: CommanderError): string {
+  return error.message.replace(/^error: /, "").replace(/ argument '.*' is invalid\./s, " value is invalid:");
 }

@@ -48,9 +48,6 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
 /** How runWrapped runs the command. */
 export interface WrapOptions {
   env: NodeJS.ProcessEnv;
-  /** Track epochs: from the child's marks over IPC, else the whole run as one. */
-  trackEpochs: boolean;
-  onChildStarted?: (pid: number) => void;
   /** The epoch now running or finished last (for the live view). */
   onEpoch?: (epoch: number) => void;
   /** Whether the user answered "n" at the stop-and-confirm question. */
@@ -63,9 +60,9 @@ export interface WrapOptions {
    * Starts the tracker around the spawn: called right before it, to read what must be read
    * before the command starts (the counters' baseline); the function it returns is called right
    * after it, in the same tick (no epoch mark or exit is handled before), and builds the tracker
-   * while the command runs. Without it the holder's tracker exists already.
+   * while the command runs.
    */
-  startAroundSpawn?: () => () => void;
+  startAroundSpawn: () => () => void;
 }
 
 /**
@@ -82,46 +79,41 @@ export async function runWrapped(
   const [file, ...args] = command as [string, ...string[]];
   let stoppedByUser = false;
   let child: ReturnType<typeof spawn> | undefined;
-  const driver = options.trackEpochs
-    ? new EpochDriver(holder, {
-        onEpoch: options.onEpoch,
-        userStopped: options.userStopped,
-        configure: options.configure,
-        note: options.note,
-        onUserStop: () => {
-          stoppedByUser = true;
-          if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-        },
-      })
-    : undefined;
-  const server: IpcServer | undefined = driver ? await openIpcServer((m) => driver.handle(m)) : undefined;
+  const driver = new EpochDriver(holder, {
+    onEpoch: options.onEpoch,
+    userStopped: options.userStopped,
+    configure: options.configure,
+    note: options.note,
+    onUserStop: () => {
+      stoppedByUser = true;
+      if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    },
+  });
+  const server: IpcServer = await openIpcServer((m) => driver.handle(m));
   return new Promise((resolve, reject) => {
     let receivedSignal: NodeJS.Signals | undefined;
-    const env = server ? childEnv(options.env, server.path) : options.env;
-    let built: (() => void) | undefined;
+    const env = childEnv(options.env, server.path);
+    let built: () => void;
     try {
-      built = options.startAroundSpawn?.();
+      built = options.startAroundSpawn();
     } catch (error) {
-      server?.close();
+      server.close();
       reject(error);
       return;
     }
-    if (!built) driver?.begin();
     const running = spawn(file, args, { stdio: "inherit", shell: false, env });
     child = running;
-    if (built) {
-      try {
-        built();
-      } catch (error) {
-        server?.close();
-        if (running.exitCode === null && running.signalCode === null) running.kill("SIGTERM");
-        running.once("error", () => undefined);
-        running.once("close", () => reject(error));
-        if (running.pid === undefined) reject(error);
-        return;
-      }
-      driver?.begin();
+    try {
+      built();
+    } catch (error) {
+      server.close();
+      if (running.exitCode === null && running.signalCode === null) running.kill("SIGTERM");
+      running.once("error", () => undefined);
+      running.once("close", () => reject(error));
+      if (running.pid === undefined) reject(error);
+      return;
     }
+    driver.begin();
     const forward = (signal: NodeJS.Signals) => {
       receivedSignal = signal;
       // A terminal's Ctrl-C already went to the whole foreground group, the child included.
@@ -131,11 +123,8 @@ export async function runWrapped(
     for (const signal of FORWARDED) process.on(signal, forward);
     const cleanup = () => {
       for (const signal of FORWARDED) process.off(signal, forward);
-      server?.close();
+      server.close();
     };
-    running.once("spawn", () => {
-      if (running.pid !== undefined) options.onChildStarted?.(running.pid);
-    });
     running.once("error", (error: NodeJS.ErrnoException) => {
       cleanup();
       if (error.code === "ENOENT") reject(new SpawnFailure(127, `command not found: ${file}`));
@@ -147,7 +136,7 @@ export async function runWrapped(
       cleanup();
       const finish = async () => {
         if (receivedSignal || (signal && !stoppedByUser)) holder.tracker.setEndReason("signal");
-        await driver?.end();
+        await driver.end();
         await holder.tracker.stop(receivedSignal || (signal && !stoppedByUser) ? "signal" : "stopped");
         resolve(stoppedByUser && signal === "SIGTERM" ? 0 : exitCodeOf(code, signal));
       };

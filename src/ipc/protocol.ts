@@ -11,7 +11,8 @@ export const IPC_ENV = "CARBONTRACKER_IPC";
  * What a program can send. `configure` carries the options of its `CarbonTracker(...)` call
  * (the tracker's camelCase option names); `answer` is the reply to "Continue training (y/n)?".
  */
-export type IpcEvent = "epoch_start" | "epoch_end" | "configure" | "stop" | "answer";
+export type IpcEvent = (typeof EVENTS)[number];
+const EVENTS = ["epoch_start", "epoch_end", "configure", "stop", "answer"] as const;
 
 /** A message from the program: one JSON object a line. */
 export interface IpcMessage {
@@ -43,7 +44,15 @@ export interface IpcReply {
   notes?: string[];
 }
 
-const EVENTS: readonly string[] = ["epoch_start", "epoch_end", "configure", "stop", "answer"];
+/** The reply to a line that is not a message (its start quoted, to say what came). */
+export function notAMessage(line: string): IpcReply {
+  return { ok: false, error: `not a message: ${line.slice(0, 200)}` };
+}
+
+/** The reply to a message whose handling threw. */
+export function errorReply(error: unknown): IpcReply {
+  return { ok: false, error: error instanceof Error ? error.message : String(error) };
+}
 
 /** Parses one line from a client; undefined when it is not a message we know. */
 export function parseMessage(line: string): IpcMessage | undefined {
@@ -53,7 +62,8 @@ export function parseMessage(line: string): IpcMessage | undefined {
   } catch {
     return undefined;
   }
-  if (!value || typeof value !== "object" || !EVENTS.includes(value.event as string)) return undefined;
+  if (!value || typeof value !== "object" || !(EVENTS as readonly unknown[]).includes(value.event))
+    return undefined;
   const event = value.event as IpcEvent;
   if (event === "configure") {
     const options = value.options;

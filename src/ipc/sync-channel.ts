@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 
 /** Bytes kept for one reply line. */
 const REPLY_BYTES = 4096;
+const DECODER = new TextDecoder();
 
 /** Slot states in the shared header. */
 const IDLE = 0;
@@ -66,11 +67,6 @@ export class SyncChannel {
     this.worker.unref();
   }
 
-  /** Why the channel no longer works, when it does not. */
-  get broken(): string | undefined {
-    return this.brokenReason;
-  }
-
   /**
    * Sends `line` and waits for the reply line (no time limit: the CLI may be waiting for the
    * user's answer). Throws an Error with the reason when the connection is gone.
@@ -83,7 +79,7 @@ export class SyncChannel {
       Atomics.wait(this.state, 0, IDLE);
     }
     const length = Atomics.load(this.state, 1);
-    const text = new TextDecoder().decode(this.bytes.slice(0, length));
+    const text = DECODER.decode(this.bytes.slice(0, length));
     if (Atomics.load(this.state, 0) === BROKEN) {
       this.brokenReason = text;
       void this.worker.terminate();

@@ -84,11 +84,6 @@ class _LineChannel:
             raise ChannelClosed("it sent %r instead of a reply" % line[:200])
         return reply
 
-    def request(self, message):
-        """Sends one message and returns its reply."""
-        self.send(message)
-        return self.receive()
-
     def _close_fds(self):
         for fd in {self._read_fd, self._write_fd}:
             try:
