@@ -1,6 +1,7 @@
 // Server-sent events: every open page hears of each run that changes (its new row and live card,
 // rendered by the server) within moments of the index re-reading it, and of how far the first
 // read of the folders has come.
+import { SECURITY_HEADERS } from "./security-headers.js";
 import type { ServerResponse } from "node:http";
 import type { IndexChange, IndexProgress, RunIndex } from "./run-index.js";
 import { liveCard, runRow } from "./run-views.js";
@@ -31,8 +32,8 @@ export class EventHub {
    */
   open(response: ServerResponse): void {
     response.writeHead(200, {
+      ...SECURITY_HEADERS,
       "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-store",
       connection: "keep-alive",
       "x-accel-buffering": "no",
     });

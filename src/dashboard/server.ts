@@ -12,6 +12,7 @@ import { checkToken, TOKEN_NAME, tokenCookie } from "./access-token.js";
 import { CLIENT_SCRIPT } from "./assets/client-script.js";
 import { STYLESHEET } from "./assets/stylesheet.js";
 import { EventHub } from "./event-stream.js";
+import { SECURITY_HEADERS } from "./security-headers.js";
 import { escapeHtml, indexingText, page } from "./html.js";
 import { hostPort, isLoopback, originOf } from "./listen-address.js";
 import { livePage } from "./pages/live-page.js";
@@ -43,14 +44,6 @@ export interface DashboardServer {
   openUrl: string;
   close(): Promise<void>;
 }
-
-const SECURITY_HEADERS = {
-  "content-security-policy":
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "cache-control": "no-store",
-};
 
 function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
   response.writeHead(status, {

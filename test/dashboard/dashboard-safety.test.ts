@@ -153,6 +153,44 @@ test("on a non-loopback address every request needs the token printed once at st
   }
 });
 
+/** The headers of the answer to GET `path` (the body is not waited for: /events never ends). */
+function headersOf(base: string, path: string): Promise<Record<string, string | string[] | undefined>> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(path, base);
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname }, (res) => {
+      resolve(res.headers);
+      res.destroy();
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+test("every answer carries the security headers, the event stream and log files too", async () => {
+  const dir = tempDir("ct-dash-headers-");
+  copyOriginalLogs(dir);
+  const dashboard = await startDashboard(["--log-dir", dir, "--listen", ":0"]);
+  try {
+    const log = readdirSync(dir).find((n) => n.endsWith("_carbontracker.log")) as string;
+    for (const path of [
+      "/",
+      "/live",
+      "/totals",
+      "/events",
+      `/files/0/${log}`,
+      "/assets/dashboard.js",
+      "/nothing",
+    ]) {
+      const headers = await headersOf(dashboard.url, path);
+      assert.match(String(headers["content-security-policy"]), /default-src 'none'/, path);
+      assert.equal(headers["x-content-type-options"], "nosniff", path);
+      assert.equal(headers["cache-control"], "no-store", path);
+    }
+  } finally {
+    await dashboard.stop();
+  }
+});
+
 test("binds loopback by default and answers only requests that name a loopback host", async () => {
   const dir = tempDir("ct-dash-host-");
   copyOriginalLogs(dir);
