@@ -1,6 +1,6 @@
 // The world the start-up and steady benches run the CLI in: offline, a temp cache and home, and a
 // fake RAPL tree at 100 W driven by another process, a fake NVML library or neither.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import {
@@ -14,9 +14,17 @@ export const CLI = resolve("dist/bundle/cli.cjs");
 /** The built library entry. */
 export const LIBRARY = resolve("dist/src/index.js");
 
-/** A fresh temp folder. */
+/** Temp folders made by this bench process, removed when it exits. */
+const made: string[] = [];
+process.once("exit", () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temp folder (removed when the bench process exits). */
 export function benchDir(prefix = "ct-bench-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Environment of a measured run: only PATH from this one, offline, temp cache and home. */

@@ -2,9 +2,9 @@
 // their wake-ups (/proc/<pid>/task/*/schedstat), peak RSS (VmHWM), and for a whole run the
 // kernel's own rusage through a tiny C runner (rusage-run.c, built with the system compiler).
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compiledC } from "../../test/helpers/compile-c.js";
 
@@ -86,6 +86,7 @@ export function measuredRun(runner: string, argv: string[], env: NodeJS.ProcessE
         return;
       }
       const text = readFileSync(outFile, "utf8");
+      rmSync(dirname(outFile), { recursive: true, force: true });
       const raw = JSON.parse(text) as {
         utime_us: number;
         stime_us: number;
