@@ -384,14 +384,21 @@ const AMPERE: readonly Row[] = [
   ["Ampere Altra Max M128-30", 250, 128],
 ];
 
-/** Every addition, with its source. */
-export const CPU_ADDITIONS: readonly CpuAddition[] = [
-  ...rows("amd", AMD),
-  ...rows("amd", AMD_THREADS),
-  ...rows("intel-ark", INTEL),
-  ...rows("intel-ark", INTEL_THREADS),
-  ...rows("aws", AWS_ONLY),
-  ...rows("azure", AZURE_ONLY),
-  ...rows("gcp", GCP_ONLY),
-  ...rows("ampere", AMPERE),
-];
+let additions: readonly CpuAddition[] | undefined;
+
+/**
+ * Every addition, with its source: built on first use (only a CPU without a readable energy
+ * counter needs the table), not at every start.
+ */
+export function cpuAdditions(): readonly CpuAddition[] {
+  return (additions ??= [
+    ...rows("amd", AMD),
+    ...rows("amd", AMD_THREADS),
+    ...rows("intel-ark", INTEL),
+    ...rows("intel-ark", INTEL_THREADS),
+    ...rows("aws", AWS_ONLY),
+    ...rows("azure", AZURE_ONLY),
+    ...rows("gcp", GCP_ONLY),
+    ...rows("ampere", AMPERE),
+  ]);
+}

@@ -1,7 +1,7 @@
 // The CPU model table: codecarbon's upstream rows as they are, then our additions (new models,
 // and hardware threads for server models). One list with one provenance string for logs.
 import type { Watts } from "../../units/index.js";
-import { CPU_ADDITIONS, type AdditionSource } from "./cpu-additions.js";
+import { cpuAdditions, type AdditionSource } from "./cpu-additions.js";
 import { readFileSync } from "node:fs";
 import { packageFile } from "../package-file.js";
 
@@ -58,7 +58,7 @@ export function cpuTable(): readonly CpuTableEntry[] {
   // Read on first use: only a CPU without a readable energy counter needs the table.
   const entries = parseCpuPowerCsv(readFileSync(packageFile(CODECARBON_CPU_CSV_PATH), "utf8"));
   const byName = new Map(entries.map((e) => [e.name.toLowerCase(), e]));
-  for (const addition of CPU_ADDITIONS) {
+  for (const addition of cpuAdditions()) {
     const known = byName.get(addition.name.toLowerCase());
     if (known) {
       if (addition.threads !== undefined) known.threads = addition.threads;
@@ -75,7 +75,11 @@ export function cpuTable(): readonly CpuTableEntry[] {
 }
 
 /** The table's provenance, for logs and the JSONL `start` record. */
-export const CPU_TABLE_SOURCE = `${CODECARBON_CPU_TABLE_SOURCE} (${CODECARBON_CPU_TABLE_ROWS} models) + carbontracker-ts additions ${CPU_ADDITIONS_VERSION} (${CPU_ADDITIONS.length} rows, sources in src/data/cpu-models/cpu-additions.ts)`;
+export function cpuTableSource(): string {
+  return `${CODECARBON_CPU_TABLE_SOURCE} (${CODECARBON_CPU_TABLE_ROWS} models) + carbontracker-ts additions ${CPU_ADDITIONS_VERSION} (${cpuAdditions().length} rows, sources in src/data/cpu-models/cpu-additions.ts)`;
+}
 
 /** The provenance in a few words, for console lines. */
-export const CPU_TABLE_SHORT_SOURCE = `codecarbon cpu_power.csv via carbontracker 2.4.3 + ${CPU_ADDITIONS.length} additions ${CPU_ADDITIONS_VERSION}`;
+export function cpuTableShortSource(): string {
+  return `codecarbon cpu_power.csv via carbontracker 2.4.3 + ${cpuAdditions().length} additions ${CPU_ADDITIONS_VERSION}`;
+}

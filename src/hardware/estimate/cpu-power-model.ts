@@ -4,11 +4,7 @@
 // microarchitecture; and a stated fallback when nothing is known.
 import { CCF_SOURCE, CCF_UNKNOWN_VCPU_WATTS, CCF_VCPU_WATTS } from "../../data/cpu-models/ccf-vcpu-watts.js";
 import { ARM_PARTS, altraReference } from "../../data/cpu-models/arm-parts.js";
-import {
-  CPU_TABLE_SHORT_SOURCE,
-  CPU_TABLE_SOURCE,
-  type CpuTableEntry,
-} from "../../data/cpu-models/cpu-table.js";
+import { cpuTableShortSource, cpuTableSource, type CpuTableEntry } from "../../data/cpu-models/cpu-table.js";
 import type { Watts } from "../../units/index.js";
 import type { CpuInfo } from "./cpuinfo.js";
 import { matchCpuModel, tableEntry } from "./cpu-model.js";
@@ -100,7 +96,7 @@ export function chooseCpuPowerModel(input: CpuModelInput): CpuPowerModel {
   const named = brand ?? arm?.name ?? "(no model name in /proc/cpuinfo)";
   if (match) base.matched = match;
   else base.unmatched = named;
-  if (!match) base.noTdp = `the CPU "${named}" is not in the CPU table (${CPU_TABLE_SHORT_SOURCE})`;
+  if (!match) base.noTdp = `the CPU "${named}" is not in the CPU table (${cpuTableShortSource()})`;
   else if (match.tdpW === undefined) base.noTdp = `the CPU "${named}" (${match.name}) has no published TDP`;
   const arch = info ? microarchitectureOf(info) : undefined;
   if (arch) base.microarchitecture = arch;
@@ -182,7 +178,7 @@ export function modelDetails(model: CpuPowerModel, procRoot: string): Record<str
     estimate: model.kind,
     estimate_label: estimateLabel(model),
     cpu_model: model.matched?.name ?? null,
-    cpu_table: CPU_TABLE_SOURCE,
+    cpu_table: cpuTableSource(),
     ...(model.unmatched !== undefined && !model.matched ? { unmatched_cpu: model.unmatched } : {}),
     ...(model.microarchitecture ? { microarchitecture: model.microarchitecture.name } : {}),
     ...(model.kind === "vm-ccf" ? { coefficients: CCF_SOURCE } : {}),

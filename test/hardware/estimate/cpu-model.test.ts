@@ -5,12 +5,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { matchCpuModel, normaliseBrand } from "../../../src/hardware/estimate/cpu-model.js";
 import {
-  CPU_TABLE_SOURCE,
+  cpuTableSource,
   cpuTable,
   parseCpuPowerCsv,
   parseTdpCell,
 } from "../../../src/data/cpu-models/cpu-table.js";
-import { ADDITION_SOURCES, CPU_ADDITIONS } from "../../../src/data/cpu-models/cpu-additions.js";
+import { ADDITION_SOURCES, cpuAdditions } from "../../../src/data/cpu-models/cpu-additions.js";
 import { CODECARBON_CPU_CSV_PATH } from "../../../src/data/cpu-models/cpu-table.js";
 
 const CODECARBON_CPU_POWER_CSV = readFileSync(CODECARBON_CPU_CSV_PATH, "utf8");
@@ -76,14 +76,14 @@ test("the upstream table is shipped verbatim with its provenance, ranges read as
   assert.equal(parseTdpCell("27.29.5"), 29.5);
   assert.equal(parseTdpCell("45.0"), 45);
   assert.equal(parseTdpCell("n/a"), undefined);
-  assert.match(CPU_TABLE_SOURCE, /codecarbon cpu_power\.csv \(MIT\).*carbontracker 2\.4\.3 \(3924 models\)/);
-  assert.match(CPU_TABLE_SOURCE, new RegExp(`additions .* \\(${CPU_ADDITIONS.length} rows`));
+  assert.match(cpuTableSource(), /codecarbon cpu_power\.csv \(MIT\).*carbontracker 2\.4\.3 \(3924 models\)/);
+  assert.match(cpuTableSource(), new RegExp(`additions .* \\(${cpuAdditions().length} rows`));
 });
 
 test("additions are additions: new names with a TDP, or threads for an upstream model; every source cited", () => {
   const upstream = new Map(parseCpuPowerCsv(CODECARBON_CPU_POWER_CSV).map((e) => [e.name.toLowerCase(), e]));
   const seen = new Set<string>();
-  for (const addition of CPU_ADDITIONS) {
+  for (const addition of cpuAdditions()) {
     const key = addition.name.toLowerCase();
     assert.ok(!seen.has(key), `${addition.name} is added twice`);
     seen.add(key);
