@@ -8,9 +8,6 @@ import { packageFile } from "../package-file.js";
 /** The upstream table, shipped verbatim (data/cpu-models/README.md says where it comes from). */
 export const CODECARBON_CPU_CSV_PATH = "data/cpu-models/codecarbon-cpu_power.csv";
 
-/** Rows of the upstream table (`Name,TDP` lines). */
-const CODECARBON_CPU_TABLE_ROWS = 3924;
-
 /** Where the upstream table comes from, for logs and the JSONL. */
 const CODECARBON_CPU_TABLE_SOURCE = "codecarbon cpu_power.csv (MIT), as shipped by carbontracker 2.4.3";
 
@@ -76,7 +73,8 @@ export function cpuTable(): readonly CpuTableEntry[] {
 
 /** The table's provenance, for logs and the JSONL `start` record. */
 export function cpuTableSource(): string {
-  return `${CODECARBON_CPU_TABLE_SOURCE} (${CODECARBON_CPU_TABLE_ROWS} models) + carbontracker-ts additions ${CPU_ADDITIONS_VERSION} (${cpuAdditions().length} rows, sources in src/data/cpu-models/cpu-additions.ts)`;
+  const upstream = cpuTable().filter((e) => e.source === "codecarbon").length;
+  return `${CODECARBON_CPU_TABLE_SOURCE} (${upstream} models) + carbontracker-ts additions ${CPU_ADDITIONS_VERSION} (${cpuAdditions().length} rows, sources in src/data/cpu-models/cpu-additions.ts)`;
 }
 
 /** The provenance in a few words, for console lines. */
