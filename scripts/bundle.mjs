@@ -12,7 +12,15 @@
 // The sampler thread is an ES module bundle (sampler-thread.js), also started by the library.
 // The library itself (dist/src) stays tsc's output.
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { build } from "esbuild";
@@ -138,6 +146,26 @@ for (const name of ["cli-main", ...Object.keys(SUBCOMMANDS)]) {
 copyFileSync("src/cli/launcher.cjs", join(OUT, "cli.cjs"));
 chmodSync(join(OUT, "cli.cjs"), 0o755);
 
+/**
+ * A small powercap tree like a one-socket Intel machine's (a package zone with its core and
+ * uncore sub-zones and power constraints): the warm-up run reads RAPL through it, so the RAPL
+ * code is in the cache too. Its detection still reads /proc and cpuinfo, as a run without RAPL
+ * does, so the cache serves both.
+ */
+function writeWarmUpPowercap(root) {
+  const zones = {
+    "intel-rapl:0": { name: "package-0", constraint_0_power_limit_uw: "65000000" },
+    "intel-rapl:0:0": { name: "core" },
+    "intel-rapl:0:1": { name: "uncore" },
+  };
+  for (const [zone, files] of Object.entries(zones)) {
+    mkdirSync(join(root, zone), { recursive: true });
+    const all = { ...files, energy_uj: "1000000", max_energy_range_uj: "262143328850" };
+    for (const [file, text] of Object.entries(all)) writeFileSync(join(root, zone, file), `${text}\n`);
+  }
+  return root;
+}
+
 // The code cache: one offline run of the built CLI wrapping `true`, in temp folders.
 const scratch = mkdtempSync(join(tmpdir(), "carbontracker-build-"));
 const warmUp = spawnSync(
@@ -150,6 +178,7 @@ const warmUp = spawnSync(
       HOME: scratch,
       CARBONTRACKER_OFFLINE: "1",
       CARBONTRACKER_CACHE_DIR: join(scratch, "cache"),
+      CARBONTRACKER_POWERCAP_ROOT: writeWarmUpPowercap(join(scratch, "powercap")),
       CARBONTRACKER_CODE_CACHE_OUT: join(OUT, "cli-main.cjs.cache"),
     },
   },
