@@ -1,6 +1,6 @@
 // Runs every test/**/*.test.ts with node's own test runner (through tsx), because node 20's
 // --test does not expand globs itself. Pass file paths or substrings to run a subset.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -33,9 +33,11 @@ if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 // Tests never reach beyond this machine: offline by default, and every service a test does not
 // point at its own loopback server goes to a closed loopback port instead of the real one.
 const CLOSED = "http://127.0.0.1:9";
-// Nor do they read or write the host's state: the run gets its own HOME, XDG folders and
-// carbontracker cache (a location cached by an earlier real run would change results), and no
-// carbontracker setting of the developer's shell reaches a test.
+// Nor do they read or write the host's state: the run gets its own HOME, XDG folders,
+// carbontracker cache (a location cached by an earlier real run would change results) and
+// TMPDIR (every temp folder a test or a process it starts makes is removed with the run, even
+// when a test fails or a tracker is killed before its own clean-up), and no carbontracker
+// setting of the developer's shell reaches a test.
 const root = mkdtempSync(join(tmpdir(), "ct-test-run-"));
 const home = join(root, "home");
 const inherited = Object.fromEntries(
@@ -59,8 +61,10 @@ const env = {
   XDG_DATA_HOME: join(home, ".local", "share"),
   XDG_STATE_HOME: join(home, ".local", "state"),
   CARBONTRACKER_CACHE_DIR: join(root, "carbontracker-cache"),
+  TMPDIR: join(root, "tmp"),
 };
 for (const name of [
+  "TMPDIR",
   "XDG_CACHE_HOME",
   "XDG_CONFIG_HOME",
   "XDG_DATA_HOME",
@@ -68,6 +72,12 @@ for (const name of [
   "CARBONTRACKER_CACHE_DIR",
 ])
   mkdirSync(env[name], { recursive: true });
+// Tests that run a process as an unprivileged user (setpriv) need its temp folders: the run's
+// folder may be passed through (not listed), and its TMPDIR is shared like /tmp.
+chmodSync(root, 0o711);
+chmodSync(env.TMPDIR, 0o1777);
+// Ctrl-C reaches the test runner, which stops; this process waits for it and still cleans up.
+process.on("SIGINT", () => {});
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files],

@@ -1,16 +1,19 @@
 // Tests never see the host's state: a location cached by an earlier real run of the tool (in the
 // developer's `~/.cache/carbontracker`) once turned the expected 445 gCO2eq/kWh into GB's figure.
-// The runner gives the whole run a temporary HOME and cache; cliEnv gives each CLI run its own.
+// The runner gives the whole run a temporary HOME, cache and TMPDIR; cliEnv gives each CLI run
+// its own HOME and cache.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { locationCachePath } from "../../src/intensity/location/location-cache.js";
 import { cliEnv, runCli, tempDir } from "./cli-process.js";
 
-const TEMP = realpathSync(tmpdir());
-const inTemp = (path: string | undefined) => path !== undefined && realpathSync(path).startsWith(`${TEMP}/`);
+/** The runner's folder for this run (scripts/run-tests.mjs): TMPDIR is its `tmp`. */
+const RUN_ROOT = dirname(realpathSync(tmpdir()));
+const inRun = (path: string | undefined) =>
+  path !== undefined && realpathSync(path).startsWith(`${RUN_ROOT}/`);
 
 /** A HOME whose carbontracker cache holds a fresh GB location, as an online run leaves it. */
 function poisonedHome(): string {
@@ -31,11 +34,12 @@ async function averageIntensity(env: NodeJS.ProcessEnv): Promise<string> {
   return AVERAGE.exec(run.stderr)?.[1] ?? `no average in: ${run.stderr}`;
 }
 
-test("the test runner gives the run a temporary HOME, XDG folders and carbontracker cache", () => {
-  for (const name of ["HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "CARBONTRACKER_CACHE_DIR"]) {
-    assert.ok(inTemp(process.env[name]), `${name}=${process.env[name]} lies in ${TEMP}`);
+test("the test runner gives the run a temporary HOME, XDG folders, carbontracker cache and TMPDIR", () => {
+  assert.match(basename(RUN_ROOT), /^ct-test-run-/, `TMPDIR=${tmpdir()} is the run's own`);
+  for (const name of ["HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "CARBONTRACKER_CACHE_DIR", "TMPDIR"]) {
+    assert.ok(inRun(process.env[name]), `${name}=${process.env[name]} lies in ${RUN_ROOT}`);
   }
-  assert.ok(inTemp(homedir()), "the library's default cache (~/.cache/carbontracker) is a temporary one");
+  assert.ok(inRun(homedir()), "the library's default cache (~/.cache/carbontracker) is a temporary one");
   assert.equal(process.env.ELECTRICITYMAPS_API_KEY, undefined, "no API key of the developer's shell");
 });
 
