@@ -43,7 +43,7 @@ export class HandoffSampler implements Sampler {
     const local = new ReaderSet(detection.readers, detection.skipped, detection.notices);
     this.local = local;
     this.info = local.describe(config.updateIntervalMs);
-    this.lastLocalMs = local.read(Date.now()).tMs;
+    this.lastLocalMs = local.readNow().tMs;
     this.timer = setInterval(() => this.emit(this.readLocal()), this.info.readIntervalMs);
     this.timer.unref();
     this.worker = new WorkerSampler(
@@ -80,8 +80,10 @@ export class HandoffSampler implements Sampler {
     this.worker = undefined;
   }
 
-  private readLocal(nowMs = Date.now()): Snapshot {
-    const snapshot = (this.local as ReaderSet).read(nowMs);
+  /** Reads this thread's readers now, or at `nowMs` (the worker's instant, at the handoff). */
+  private readLocal(nowMs?: number): Snapshot {
+    const local = this.local as ReaderSet;
+    const snapshot = nowMs === undefined ? local.readNow() : local.read(nowMs);
     this.lastLocalMs = snapshot.tMs;
     return snapshot;
   }

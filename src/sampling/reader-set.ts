@@ -26,6 +26,9 @@ export interface SamplerDescription {
   intervalReason?: string;
 }
 
+/** A read that takes longer than this was paused (ms): reading every device takes microseconds. */
+const PAUSED_READ_MS = 2;
+
 /** The fastest interval we sample at, whatever a reader asks (ms). */
 const MIN_READ_INTERVAL_MS = 50;
 
@@ -104,6 +107,20 @@ export class ReaderSet {
       this.notices.push(...(reader.drainNotices?.() ?? []));
     }
     return { tMs: nowMs, readings };
+  }
+
+  /**
+   * Reads every reader now. A read that took longer than PAUSED_READ_MS (this thread was paused
+   * on a loaded machine, between the clock and a counter or after it) is dated at its middle, so
+   * its date is off by half the pause, not all of it. Otherwise the snapshot keeps the instant
+   * the readers were given, which time-integrating readers (estimate) count up to exactly.
+   */
+  readNow(clock: () => number = Date.now): Snapshot {
+    const before = clock();
+    const snapshot = this.read(before);
+    const after = clock();
+    if (after - before <= PAUSED_READ_MS) return snapshot;
+    return { ...snapshot, tMs: Math.round((before + after) / 2) };
   }
 
   /** Notices gathered since the last call. */

@@ -52,9 +52,9 @@ export class InThreadSampler implements Sampler {
   ) {
     this.listeners.push(onSample);
     this.info = set.describe(updateIntervalMs);
-    set.read(Date.now());
+    set.readNow();
     this.timer = setInterval(() => {
-      const snapshot = set.read(Date.now());
+      const snapshot = set.readNow();
       for (const listener of this.listeners) listener(snapshot);
     }, this.info.readIntervalMs);
     this.timer.unref();
@@ -80,7 +80,7 @@ export class InThreadSampler implements Sampler {
   }
 
   readNow(): Snapshot {
-    return this.set.read(Date.now());
+    return this.set.readNow();
   }
 
   drainNotices(): ReaderNotice[] {

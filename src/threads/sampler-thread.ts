@@ -39,9 +39,9 @@ const ready: Promise<ReaderSet | Error> = detectReaders(
   (detection) => {
     const set = new ReaderSet(detection.readers, detection.skipped, detection.notices);
     const { readIntervalMs } = set.describe(init.config.updateIntervalMs);
-    set.read(Date.now());
+    set.readNow();
     timer = setInterval(() => {
-      const snapshot = set.read(Date.now());
+      const snapshot = set.readNow();
       pending.push(snapshot);
       if (snapshot.tMs - (pending[0] as Snapshot).tMs >= batchMs) postSamples();
     }, readIntervalMs);
@@ -78,14 +78,14 @@ parentPort?.on("message", (request: WorkerRequest) => {
       if (request.kind === "describe") {
         answer(request.seq, {
           description: set.describe(init.config.updateIntervalMs),
-          snapshot: set.read(Date.now()),
+          snapshot: set.readNow(),
           notices: set.drainNotices(),
         });
       } else if (request.kind === "read") {
-        answer(request.seq, { snapshot: set.read(Date.now()), notices: set.drainNotices() });
+        answer(request.seq, { snapshot: set.readNow(), notices: set.drainNotices() });
       } else {
         if (timer) clearInterval(timer);
-        const snapshot = set.read(Date.now());
+        const snapshot = set.readNow();
         set.close();
         answer(request.seq, { snapshot, notices: set.drainNotices() });
         init.samples.close();
