@@ -9,7 +9,7 @@
 // - packages required when first used, never at start-up: koffi (NVML), pdfkit (report),
 //   prom-client (agent);
 // - the package version written in (src/version.ts finds package.json at run time otherwise).
-// The sampler thread is an ES module bundle (sampler-thread.js), also started by the library.
+// The sampler thread is a CommonJS bundle too (sampler-thread.cjs), also started by the library.
 // The library itself (dist/src) stays tsc's output.
 import { spawnSync } from "node:child_process";
 import {
@@ -120,14 +120,14 @@ await build({
   plugins: [links("share"), bakedVersion],
 });
 await build({ ...commonJs, entryPoints: SUBCOMMANDS, plugins: [links("take"), bakedVersion] });
+// CommonJS like the CLI: an ES module worker would start Node's ES module loader, whose async
+// file reads start libuv's four pool threads (about 1 MB and four thread starts).
 await build({
-  ...common,
-  format: "esm",
+  ...commonJs,
   entryPoints: { "sampler-thread": "src/threads/sampler-thread.ts" },
-  external: ["koffi"],
-  plugins: [bakedVersion],
+  plugins: [links("share"), bakedVersion],
 });
-for (const name of ["cli-main", ...Object.keys(SUBCOMMANDS)]) {
+for (const name of ["cli-main", "sampler-thread", ...Object.keys(SUBCOMMANDS)]) {
   const file = join(OUT, `${name}.cjs`);
   const text = readFileSync(file, "utf8");
   if (/\bimport\(/.test(text)) {

@@ -21,6 +21,12 @@ function workerThreads(): WorkerThreads {
   return createRequire(import.meta.url)("node:worker_threads") as WorkerThreads;
 }
 
+/**
+ * The sampler thread's heap limit (MB): far above what it holds (readers, a second of samples),
+ * and set at all because a worker whose limit comes from the machine's memory starts 0.7 MB larger.
+ */
+const SAMPLER_OLD_GENERATION_MB = 256;
+
 /** How long the first request waits for the worker to start and detect hardware (ms). */
 const FIRST_ANSWER_TIMEOUT_MS = 20_000;
 /** How long a boundary read waits for the worker (ms). */
@@ -37,8 +43,8 @@ const DEGRADED_TIMEOUT_MS = 250;
 function workerScript(): URL {
   const here = import.meta.url;
   const candidates = here.endsWith(".ts")
-    ? ["../../dist/bundle/sampler-thread.js", "../../dist/src/threads/sampler-thread.js"]
-    : ["../../bundle/sampler-thread.js", "./sampler-thread.js", "../threads/sampler-thread.js"];
+    ? ["../../dist/bundle/sampler-thread.cjs", "../../dist/src/threads/sampler-thread.js"]
+    : ["../../bundle/sampler-thread.cjs", "./sampler-thread.cjs", "../threads/sampler-thread.js"];
   const urls = candidates.map((path) => new URL(path, here));
   const found = urls.find((url) => existsSync(url));
   if (!found) {
@@ -88,7 +94,11 @@ export class WorkerSampler implements Sampler {
       data: this.data.buffer as SharedArrayBuffer,
       samples: port2,
     };
-    this.worker = new Worker(workerScript(), { workerData: init, transferList: [port2] });
+    this.worker = new Worker(workerScript(), {
+      workerData: init,
+      transferList: [port2],
+      resourceLimits: { maxOldGenerationSizeMb: SAMPLER_OLD_GENERATION_MB },
+    });
     this.worker.unref();
     this.samples.on("message", (message: WorkerSampleMessage) => {
       if (message.type === "ready") this.onDetected?.();

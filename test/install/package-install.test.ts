@@ -68,6 +68,7 @@ test(
       "dist/src/index.js",
       "dist/src/index.d.ts",
       "dist/src/threads/sampler-thread.js",
+      "dist/bundle/sampler-thread.cjs",
       "data/cpu-models/codecarbon-cpu_power.csv",
       "clients/python/carbontracker_ipc.py",
       "clients/python/carbontracker/tracker.py",
