@@ -1,11 +1,11 @@
 // The dashboard's HTTP server: pages rendered from the run index, the bundled assets, the event
 // stream, reports and log files of the given folders only. Loopback requests must name a loopback
-// host (no DNS rebinding); with a token every request must carry it. A failing request gets an
-// error page, never a stopped server.
+// host (no DNS rebinding); any other address needs a token, which every request must carry. A
+// failing request gets an error page, never a stopped server.
 import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { basename } from "node:path";
-import { CarbonTrackerError } from "../errors/index.js";
+import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
 import type { GroupBy } from "../reports/group-totals.js";
 import type { ReportModel } from "../reports/run-report/report-model.js";
 import { checkToken, TOKEN_NAME, tokenCookie } from "./access-token.js";
@@ -83,6 +83,16 @@ async function reportModel(entry: IndexedRun): Promise<ReportModel | { error: st
 
 /** Starts serving; rejects (with the system's error) when the address cannot be listened on. */
 export function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
+  const loopback = isLoopback(options.host);
+  // The CLI makes a token for such an address; the server refuses to serve it without one anyway.
+  if (!loopback && !options.token) {
+    return Promise.reject(
+      new InvalidOptionError(
+        "listen",
+        `${options.host} is reachable from other machines: a dashboard there needs a token (carbontracker dashboard --listen makes one).`,
+      ),
+    );
+  }
   const { index } = options;
   const hub = new EventHub(index);
   const frame = () => ({
@@ -90,7 +100,6 @@ export function startDashboardServer(options: DashboardServerOptions): Promise<D
     running: index.running().length,
     indexing: index.progress.done ? null : index.progress,
   });
-  const loopback = isLoopback(options.host);
   // Totals over 10,000 runs take a while: computed once per change of the index.
   const totalsCache = new Map<GroupBy, { version: number; totals: Totals }>();
   const totals = (by: GroupBy): Totals => {

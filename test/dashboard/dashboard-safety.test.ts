@@ -6,6 +6,9 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import { copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { RunIndex } from "../../src/dashboard/run-index.js";
+import { startDashboardServer } from "../../src/dashboard/server.js";
+import { InvalidOptionError } from "../../src/errors/index.js";
 import { tempDir } from "../helpers/cli-process.js";
 import { copyOriginalLogs, startDashboard } from "./dashboard-kit.js";
 
@@ -150,6 +153,31 @@ test("on a non-loopback address every request needs the token printed once at st
     assert.equal((await get(base, `/files/0/${log}`, { authorization: `Bearer ${token}` })).status, 200);
   } finally {
     await dashboard.stop();
+  }
+});
+
+test("the server itself refuses a non-loopback address without a token, before it listens", async () => {
+  const dir = tempDir("ct-dash-no-token-");
+  copyOriginalLogs(dir);
+  const index = await RunIndex.open([dir], { watch: "off" });
+  try {
+    for (const host of ["0.0.0.0", "192.0.2.1", "::"]) {
+      await assert.rejects(
+        startDashboardServer({ index, host, port: 0 }),
+        (error: unknown) =>
+          error instanceof InvalidOptionError &&
+          /reachable from other machines: .* needs a token/.test(error.message),
+        host,
+      );
+    }
+    const loopback = await startDashboardServer({ index, host: "127.0.0.1", port: 0 });
+    try {
+      assert.equal((await get(loopback.openUrl, "/")).status, 200, "loopback needs no token");
+    } finally {
+      await loopback.close();
+    }
+  } finally {
+    index.close();
   }
 });
 
