@@ -34,12 +34,12 @@ export interface CpuAddition {
 type Row = readonly [name: string, tdpW: number | undefined, threads: number | undefined];
 
 function rows(source: AdditionSource, list: readonly Row[]): CpuAddition[] {
-  return list.map(([name, tdpW, threads]) => ({
-    name,
-    source,
-    ...(tdpW !== undefined ? { tdpW } : {}),
-    ...(threads !== undefined ? { threads } : {}),
-  }));
+  return list.map(([name, tdpW, threads]) => {
+    const addition: CpuAddition = { name, source };
+    if (tdpW !== undefined) addition.tdpW = tdpW;
+    if (threads !== undefined) addition.threads = threads;
+    return addition;
+  });
 }
 
 /** AMD EPYC 9004/8004/4004/9005 and Milan-X, Ryzen 7000-9000 and Threadripper 7000. */

@@ -3,16 +3,22 @@
 // "intel xeon gold 6226r"), and a model matches only when every token of it is in the brand and
 // every token of the brand that carries a digit is in it: 6338 is never 6338N, i7-1165G7 never
 // i7-1165G, E5-2686 v4 never E5-2686.
-import { cpuTable, type CpuTableEntry } from "../../data/cpu-models/cpu-table.js";
+import { cpuTableRowsContaining, type CpuTableEntry } from "../../data/cpu-models/cpu-table.js";
 
 const NUMBER_WORDS = "dual|triple|quad|six|eight|ten|twelve|sixteen";
+/** Trademark signs, as `(R)` or as symbols (in a lower-cased name). */
+const TRADEMARKS = /\((?:r|tm|c)\)|[®™©]/g;
+/** The trademark signs TRADEMARKS removes. */
+const TRADEMARK_SIGNS = ["(r)", "(tm)", "(c)", "®", "™", "©"];
+/** Core counts ("8-core processor", "quad-core"). */
+const CORE_COUNT = new RegExp(`\\b(?:\\d+|${NUMBER_WORDS})-cores?(?:\\s+processor)?\\b`, "g");
 
 /** The brand string in the table's terms: lower case, trademarks, clock, core counts and filler gone. */
 export function normaliseBrand(brand: string): string {
   return (
     brand
       .toLowerCase()
-      .replace(/\((?:r|tm|c)\)|[®™©]/g, "")
+      .replace(TRADEMARKS, "")
       .replace(/\([^)]*\)/g, " ")
       // Everything from the clock on ("@ 2.90GHz", "0000%@") says nothing about the model.
       .replace(/@.*$/, " ")
@@ -20,7 +26,7 @@ export function normaliseBrand(brand: string): string {
       .replace(/\bradeon\b.*$/, " ")
       .replace(/,\s*\d+\s+compute cores.*$/, " ")
       .replace(/\b\d+(?:st|nd|rd|th) gen\b/g, " ")
-      .replace(new RegExp(`\\b(?:\\d+|${NUMBER_WORDS})-cores?(?:\\s+processor)?\\b`, "g"), " ")
+      .replace(CORE_COUNT, " ")
       .replace(/\bcore2\b/g, "core 2")
       .replace(/\b(?:processor|cpu|mobile)\b/g, " ")
       // Intel's first generation of a Xeon line is printed as " 0" ("E5-2670 0").
@@ -44,23 +50,20 @@ interface IndexedEntry {
   key: string;
 }
 
-let index: Map<string, IndexedEntry[]> | undefined;
-
-/** Entries by each of their digit-bearing tokens (every match shares one with the brand). */
-function modelIndex(): Map<string, IndexedEntry[]> {
-  if (index) return index;
-  index = new Map();
-  for (const entry of cpuTable()) {
+/**
+ * The entries whose normalised name holds `token`. Every token of a normalised name is in the
+ * lower-cased name, unless a trademark sign sat inside it ("i7(tm)-1165"): normalising only
+ * removes text or puts spaces in. So the table is searched for the token and for trademark
+ * signs, and only the rows found are normalised.
+ */
+function candidatesFor(token: string): IndexedEntry[] {
+  const found: IndexedEntry[] = [];
+  for (const entry of cpuTableRowsContaining([token, ...TRADEMARK_SIGNS])) {
     const key = normaliseBrand(entry.name);
     const indexed: IndexedEntry = { entry, key, tokens: new Set(tokens(key)) };
-    for (const token of indexed.tokens) {
-      if (!hasDigit(token)) continue;
-      const list = index.get(token) ?? [];
-      list.push(indexed);
-      index.set(token, list);
-    }
+    if (indexed.tokens.has(token)) found.push(indexed);
   }
-  return index;
+  return found;
 }
 
 /** A brand string found in the table. */
@@ -84,7 +87,7 @@ export function matchCpuModel(brand: string | undefined): CpuModelMatch | undefi
   const digitTokens = brandTokens.filter(hasDigit);
   if (digitTokens.length === 0) return undefined;
   const brandSet = new Set(brandTokens);
-  const candidates = modelIndex().get(digitTokens[0] as string) ?? [];
+  const candidates = candidatesFor(digitTokens[0] as string);
   let best: IndexedEntry[] = [];
   for (const candidate of candidates) {
     if (![...candidate.tokens].every((t) => brandSet.has(t))) continue;
@@ -103,5 +106,5 @@ export function matchCpuModel(brand: string | undefined): CpuModelMatch | undefi
 /** The table entry with exactly this name (any case), or undefined. */
 export function tableEntry(name: string): CpuTableEntry | undefined {
   const wanted = name.toLowerCase();
-  return cpuTable().find((e) => e.name.toLowerCase() === wanted);
+  return cpuTableRowsContaining([wanted]).find((e) => e.name.toLowerCase() === wanted);
 }

@@ -1,0 +1,56 @@
+// A run looks its CPU up by searching the table's text, not by parsing its 4,000 rows: the rows it
+// finds and the model count it logs must be those of the whole parsed table. The searches run
+// before anything in this file parses the whole table (which the search would then use).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  cpuTable,
+  cpuTableRowsContaining,
+  parseCpuPowerCsv,
+  upstreamRowCount,
+} from "../../../src/data/cpu-models/cpu-table.js";
+import { matchCpuModel, tableEntry } from "../../../src/hardware/estimate/cpu-model.js";
+
+const FRAGMENTS = [["i7-1165g7"], ["epyc 9654"], ["8375c"], ["®"], ["2"], ["xeon", "(tm)"], ["no such cpu"]];
+
+test("searching the text finds the rows of the parsed table, merged additions included, in its order", () => {
+  const found = FRAGMENTS.map((fragments) => cpuTableRowsContaining(fragments));
+  const brand = matchCpuModel("Intel(R) Core(TM) i7-1165G7 @ 2.80GHz");
+  const altra = tableEntry("AMPERE ALTRA Q80-30");
+  const table = cpuTable();
+  FRAGMENTS.forEach((fragments, i) => {
+    const expected = table.filter((e) => fragments.some((f) => e.name.toLowerCase().includes(f)));
+    assert.deepEqual(found[i], expected, fragments.join(", "));
+  });
+  assert.ok((found[1] as unknown[]).length > 0 && (found[4] as unknown[]).length > 1000);
+  // An upstream row that an addition gives its threads: merged in the search too.
+  assert.equal(found[2]?.find((e) => e.name === "Intel Xeon Platinum 8375C")?.threads, 64);
+  assert.equal(brand?.entry.name, "Intel Core i7-1165G7");
+  assert.equal(brand?.entry.tdpW, 28);
+  assert.deepEqual(altra, { name: "Ampere Altra Q80-30", source: "ampere", tdpW: 210, threads: 80 });
+});
+
+test("the model count is the number of rows the parser keeps, for the shipped table and odd rows", () => {
+  assert.equal(upstreamRowCount(), cpuTable().filter((e) => e.source === "codecarbon").length);
+  const odd = [
+    "Name,TDP",
+    "Intel Xeon E5-2670,115",
+    "Intel Core i5-8250U,15\r",
+    "  AMD Ryzen 5 3600 , 65 ",
+    "Comma, In Name,45",
+    "Zero Watts,0",
+    "Zero Decimal,0.00",
+    "Mangled Range,27.29.5",
+    "Mangled Zero,1.0.0",
+    "Blank Name ,  ,35",
+    " ,12",
+    ",12",
+    "No TDP,",
+    "Words,n/a",
+    "No comma at all",
+    "Trailing dot,12.",
+    "",
+  ].join("\n");
+  assert.equal(upstreamRowCount(odd), parseCpuPowerCsv(odd).length);
+  assert.equal(parseCpuPowerCsv(odd).length, 6);
+});
