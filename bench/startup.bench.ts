@@ -1,7 +1,8 @@
 // Start-up cost of the CLI against bare Node, runs alternated so both see the same machine load:
 // launch -> wrapped child running (the child prints its own start time), total CPU and peak RSS
 // of a run whose command ends at once, and for the library the time from `new CarbonTracker()`
-// to the first `epochStart()` having returned. A fake RAPL tree at 100 W stands for the CPU.
+// to the first `epochStart()` having returned. A fake RAPL tree at 100 W stands for the CPU; the
+// same run without it shows the CPU estimate's cost (the path of most machines without root).
 // Targets (issue 16): launch <= bare Node + 25 ms; CPU <= 1.5x bare Node; library <= 50 ms.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -62,12 +63,15 @@ export async function run(): Promise<void> {
   const rapl = await fakeRapl100W();
   try {
     const env = benchEnv({ CARBONTRACKER_POWERCAP_ROOT: rapl.root });
+    // No powercap tree: the CPU estimate from /proc, what most machines without root get.
+    const estimateEnv = benchEnv({ CARBONTRACKER_POWERCAP_ROOT: benchDir("ct-bench-no-powercap-") });
     // One unmeasured run of each warms the file cache.
     await measuredRun(runner, ours(["true"]), env);
     await measuredRun(runner, bare(["true"]), env);
     const launch = { ours: [] as number[], bare: [] as number[], diff: [] as number[] };
     const cpu = { ours: [] as number[], bare: [] as number[] };
     const rss = { ours: [] as number[], bare: [] as number[] };
+    const estimate = { cpu: [] as number[], rss: [] as number[] };
     for (let i = 0; i < ROUNDS; i++) {
       const first = i % 2 === 0;
       const a = await measuredRun(runner, (first ? ours : bare)(["date", "+%s%N"]), env);
@@ -83,6 +87,9 @@ export async function run(): Promise<void> {
       cpu.bare.push(nc.cpuMs);
       rss.ours.push(oc.maxRssKb / 1024);
       rss.bare.push(nc.maxRssKb / 1024);
+      const e = await measuredRun(runner, ours(["true"]), estimateEnv);
+      estimate.cpu.push(e.cpuMs);
+      estimate.rss.push(e.maxRssKb / 1024);
     }
     console.log(`launch -> child running, n=${ROUNDS} alternated pairs:`);
     console.log(`  carbontracker date:        ${describe(launch.ours, "ms")}`);
@@ -96,6 +103,10 @@ export async function run(): Promise<void> {
     console.log(`  ratio of medians: ${(median(cpu.ours) / median(cpu.bare)).toFixed(2)}x (target <= 1.5x)`);
     console.log(
       `peak RSS of that run: carbontracker ${describe(rss.ours, "MB")}; bare node ${describe(rss.bare, "MB")} (target <= 55 MB)`,
+    );
+    console.log(`the same run without RAPL (the CPU estimate from /proc), n=${ROUNDS}:`);
+    console.log(
+      `  CPU ${describe(estimate.cpu, "ms")}, ${(median(estimate.cpu) / median(cpu.bare)).toFixed(2)}x bare node; peak RSS ${describe(estimate.rss, "MB")}`,
     );
     const library = Array.from({ length: LIBRARY_ROUNDS }, () => libraryStart(env));
     console.log(`library, fresh process each, n=${LIBRARY_ROUNDS}:`);
