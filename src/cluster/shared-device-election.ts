@@ -1,9 +1,10 @@
 // Several ranks of one job on one node share the node's CPU packages and DRAM: exactly one of
 // them may measure those, or a job's energy is counted once per rank. The ranks elect one with a
 // node-local lock file keyed by job and node; where no lock can be made, SLURM_LOCALID 0 measures.
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { makeFolder } from "../files/make-folder.js";
 
 /** The outcome of the election for one tracker. */
 export interface SharedDeviceElection {
@@ -102,7 +103,7 @@ export function electSharedDeviceMeasurer(
   const measurer = (c: LockContent | undefined) =>
     c ? { rank: c.rank, localId: c.localId, pid: c.pid, step: c.step } : undefined;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o1777 });
+    makeFolder(dir, 0o1777);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         // Written whole beside the lock, then linked: the lock never exists half written.

@@ -1,12 +1,13 @@
 // Carries out a fix plan step by step, stopping at the first failure with what failed; the only
 // code in doctor that changes the machine.
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { CarbonTrackerError } from "../errors/index.js";
 import type { FixPlan, FixStep } from "./fix-plan.js";
 import { stepAsShell } from "./fix-plan.js";
 import { groupId } from "./system-accounts.js";
+import { makeFolder } from "../files/make-folder.js";
 
 /** Runs a command and says how it ended (injectable: tests stand in for groupadd, udevadm). */
 export type CommandRunner = (argv: string[]) => { status: number | null; stderr: string };
@@ -36,7 +37,7 @@ function applyStep(step: FixStep, root: string, run: CommandRunner): void {
       return;
     }
     case "write":
-      mkdirSync(dirname(step.path), { recursive: true });
+      makeFolder(dirname(step.path));
       writeFileSync(step.path, step.content, { mode: step.mode });
       chmodSync(step.path, step.mode);
       return;

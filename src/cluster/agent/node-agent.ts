@@ -1,7 +1,7 @@
 // The node agent's loop: reads every device of the node, finds the running SLURM jobs, splits
 // each interval's energy over them (attribution.ts), and writes one record per finished job.
 // It never exits; the CLI command owns timers, signals and the metrics endpoint.
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type {
   Backend,
@@ -21,6 +21,7 @@ import { attributeInterval, type DeviceDelta } from "./attribution.js";
 import type { JobDiscovery } from "./job-discovery.js";
 import type { AgentJobRecord, AttributionSource } from "./job-record.js";
 import { nodeBusyCpuS } from "./proc-files.js";
+import { makeFolder } from "../../files/make-folder.js";
 
 /** What the agent needs; the CLI supplies real defaults. */
 export interface NodeAgentOptions {
@@ -154,7 +155,7 @@ export class NodeAgent {
 
   private write(record: Record<string, unknown>): void {
     if (!this.options.logFile) return;
-    mkdirSync(dirname(this.options.logFile), { recursive: true });
+    makeFolder(dirname(this.options.logFile));
     appendFileSync(this.options.logFile, `${JSON.stringify(record)}\n`);
   }
 

@@ -1,9 +1,10 @@
 // A detected location is kept on disk for a day, so that most runs make no lookup at all and
 // a rate-limited geolocation service is asked at most once a day per machine.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { hostname, homedir } from "node:os";
 import { join } from "node:path";
 import type { Location } from "../types.js";
+import { makeFolder } from "../../files/make-folder.js";
 
 /** How long a cached location is trusted, in seconds. */
 const LOCATION_CACHE_TTL_S = 86_400;
@@ -43,7 +44,7 @@ export function readCachedLocation(cacheDir: string, nowMs: number): CachedLocat
 /** Stores a detected location (atomically; a failure to write is ignored: the cache is optional). */
 export function writeCachedLocation(cacheDir: string, location: Location, nowMs: number): void {
   try {
-    mkdirSync(cacheDir, { recursive: true });
+    makeFolder(cacheDir);
     const path = locationCachePath(cacheDir);
     const temp = `${path}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify({ savedAtMs: nowMs, location } satisfies CachedLocation));

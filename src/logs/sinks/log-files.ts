@@ -1,10 +1,11 @@
 // The run's four files (the original's standard, output and err logs, and our JSONL), each
 // appended and flushed at once so a killed run loses nothing. A file that cannot be written
 // is one warning per cause; the run and its console output go on.
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { RunFiles } from "../run-files.js";
 import { redactor } from "../../secrets/redact.js";
+import { makeFolder } from "../../files/make-folder.js";
 
 /** Which of the run's files. */
 export type LogFileKind = "standard" | "output" | "err" | "jsonl";
@@ -27,7 +28,7 @@ export class LogFiles {
   ) {
     this.redact = redactor(secrets);
     try {
-      mkdirSync(dirname(paths.standard), { recursive: true });
+      makeFolder(dirname(paths.standard));
     } catch {
       // Reported on the first write that fails.
     }
