@@ -28,9 +28,21 @@ export interface IpcServer {
 /** Longest line accepted from a client (bytes); longer input closes that connection. */
 const MAX_LINE = 64 * 1024;
 
+/**
+ * The longest socket path every Unix takes (bytes; Linux allows 107, macOS 103). A longer one is
+ * cut short without an error, so the socket would be made where the child never looks.
+ */
+const MAX_SOCKET_PATH = 103;
+const SOCKET_IN_FOLDER = join("carbontracker-ipc-XXXXXX", "epochs.sock");
+
+/** Where the socket's folder goes: TMPDIR, unless its path is too long for a socket there (/tmp then). */
+export function socketParent(temp: string = tmpdir()): string {
+  return Buffer.byteLength(join(temp, SOCKET_IN_FOLDER)) <= MAX_SOCKET_PATH ? temp : "/tmp";
+}
+
 /** Opens the socket (mode 0700 folder, so only this user can mark epochs) and starts serving. */
 export async function openIpcServer(handle: IpcHandler): Promise<IpcServer> {
-  const dir = mkdtempSync(join(tmpdir(), "carbontracker-ipc-"));
+  const dir = mkdtempSync(join(socketParent(), "carbontracker-ipc-"));
   const path = join(dir, "epochs.sock");
   const sockets = new Set<Socket>();
   let queue: Promise<unknown> = Promise.resolve();
@@ -56,21 +68,29 @@ export async function openIpcServer(handle: IpcHandler): Promise<IpcServer> {
     socket.on("close", () => sockets.delete(socket));
   });
   server.unref();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(path, () => resolve());
-  });
+  const removeFolder = () => {
+    // Closing unlinks the socket: the folder is empty then, and rmdir is all it takes.
+    try {
+      rmdirSync(dir);
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(path, () => resolve());
+    });
+  } catch (error) {
+    removeFolder();
+    throw error;
+  }
   return {
     path,
     close() {
       for (const socket of sockets) socket.destroy();
       server.close();
-      // Closing unlinks the socket: the folder is empty then, and rmdir is all it takes.
-      try {
-        rmdirSync(dir);
-      } catch {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      removeFolder();
     },
   };
 }
