@@ -31,6 +31,8 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     HOME: tempDir("ct-home-"),
     CARBONTRACKER_OFFLINE: "1",
   };
+  // The test run's own temp folder (scripts/run-tests.mjs), so what a killed CLI leaves goes with it.
+  if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
   return { ...env, ...extra };
 }
 
