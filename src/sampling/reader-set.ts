@@ -26,7 +26,7 @@ export interface SamplerDescription {
   intervalReason?: string;
 }
 
-/** A read that takes longer than this was paused (ms): reading every device takes microseconds. */
+/** A read that takes longer than this (ms) was most likely paused: reading files takes microseconds. */
 const PAUSED_READ_MS = 2;
 
 /** The fastest interval we sample at, whatever a reader asks (ms). */
@@ -111,9 +111,10 @@ export class ReaderSet {
 
   /**
    * Reads every reader now. A read that took longer than PAUSED_READ_MS (this thread was paused
-   * on a loaded machine, between the clock and a counter or after it) is dated at its middle, so
-   * its date is off by half the pause, not all of it. Otherwise the snapshot keeps the instant
-   * the readers were given, which time-integrating readers (estimate) count up to exactly.
+   * on a loaded machine, between the clock and a counter or after it; or a slow driver) is dated
+   * at its middle, so its date is off by half the pause at most, not all of it. Otherwise the
+   * snapshot keeps the instant the readers were given, which time-integrating readers (estimate)
+   * count up to exactly.
    */
   readNow(clock: () => number = Date.now): Snapshot {
     const before = clock();
