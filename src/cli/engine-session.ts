@@ -126,7 +126,10 @@ class EngineSession {
     });
   }
 
-  /** A sampler tick: a changed parent means the program is gone without closing its pipe. */
+  /**
+   * A batch of background samples (every 10 s): a changed parent means the program is gone
+   * without closing its pipe (a forked child holds it); a closed pipe is seen at once.
+   */
   private checkParent(): void {
     if (process.ppid !== this.parentPid) void this.close("signal");
   }

@@ -258,6 +258,6 @@ async function openShared(
     hooks.sampleBatchMs === undefined ? config : { ...config, sampleBatchMs: hooks.sampleBatchMs };
   const sampler: Sampler = mayBlockInDriver(config.components, env)
     ? new WorkerSampler(batched, onSample)
-    : await InThreadSampler.open(config, onSample, BACKENDS);
+    : await InThreadSampler.open(batched, onSample, BACKENDS);
   return new SharedSampler(sampler, key);
 }

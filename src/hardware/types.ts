@@ -45,6 +45,12 @@ export interface PowerReader {
   /** Backend id: `rapl`, `nvml`, `powermetrics`, `amdgpu`, `estimate`, `simulated`. */
   readonly backend: string;
   readonly component: Component;
+  /**
+   * True for a reader fed by events (powermetrics' output stream): the thread reading it must
+   * keep its event loop running. Other readers are read by blocking calls only, so the sampler
+   * thread can sleep in Atomics.wait between samples, the cheapest wake-up Node has.
+   */
+  readonly needsEventLoop?: boolean;
   /** Devices this reader measures; fixed once opened. */
   devices(): DeviceDescription[];
   /**

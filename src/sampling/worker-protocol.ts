@@ -1,13 +1,32 @@
-// The shared-memory protocol between the tracker and its sampler worker: the main thread posts a
-// request and blocks on Atomics.wait until the worker has written the answer, so an epoch
-// boundary is read at the boundary even while the main thread's event loop is busy.
+// The shared-memory protocol between the tracker and its sampler worker: the main thread writes a
+// request into shared memory and blocks on Atomics.wait until the worker has written the answer,
+// so an epoch boundary is read at the boundary even while the main thread's event loop is busy.
+// The worker sleeps in Atomics.wait on the request slot between samples (woken by the request
+// or by its next sample's time); a worker whose readers need its event loop (powermetrics)
+// samples on a timer instead and is woken by a message.
 import type { MessagePort } from "node:worker_threads";
 import type { ReaderNotice } from "../hardware/types.js";
 import type { SamplerConfig } from "./sampler.js";
 import type { SamplerDescription, Snapshot } from "./reader-set.js";
 
-/** Indexes in the control Int32Array; `ready` turns 1 once the worker's detection is done (or failed). */
-export const CONTROL = { requestSeq: 0, responseSeq: 1, length: 2, ready: 3, size: 4 } as const;
+/**
+ * Indexes in the control Int32Array. `requestKind` (an index in REQUEST_KINDS) is written before
+ * `requestSeq`; `ready` turns 1 once the worker's detection is done (or failed); `blocking` turns 1
+ * once the worker waits on `requestSeq` itself, so requests need no message to wake it.
+ */
+export const CONTROL = {
+  requestSeq: 0,
+  responseSeq: 1,
+  length: 2,
+  ready: 3,
+  requestKind: 4,
+  blocking: 5,
+  size: 6,
+} as const;
+
+/** What the main thread can ask; `requestKind` holds the index. */
+export const REQUEST_KINDS = ["describe", "read", "close"] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 /** Bytes for one answer (JSON); a run with hundreds of devices fits. */
 export const DATA_BYTES = 1 << 20;
@@ -19,12 +38,6 @@ export interface WorkerInit {
   data: SharedArrayBuffer;
   /** Port the worker posts background samples on. */
   samples: MessagePort;
-}
-
-/** A request from the main thread. */
-export interface WorkerRequest {
-  kind: "describe" | "read" | "close";
-  seq: number;
 }
 
 /** The worker's answer, written as JSON into the data buffer. */

@@ -9,6 +9,8 @@ import type { Sampler, SampleListener, SamplerConfig } from "./sampler.js";
 import {
   CONTROL,
   DATA_BYTES,
+  REQUEST_KINDS,
+  type RequestKind,
   type WorkerInit,
   type WorkerResponse,
   type WorkerSampleMessage,
@@ -115,10 +117,14 @@ export class WorkerSampler implements Sampler {
     return Atomics.load(this.control, CONTROL.ready) === 1;
   }
 
-  private send(kind: "describe" | "read" | "close"): { seq: number; deadline: number } {
+  private send(kind: RequestKind): { seq: number; deadline: number } {
     if (this.dead) throw new HardwareReadError("sampler", this.dead);
     const seq = ++this.seq;
-    this.worker.postMessage({ kind, seq });
+    Atomics.store(this.control, CONTROL.requestKind, REQUEST_KINDS.indexOf(kind));
+    Atomics.store(this.control, CONTROL.requestSeq, seq);
+    // A worker asleep on the request slot wakes by this; one on its event loop needs a message.
+    Atomics.notify(this.control, CONTROL.requestSeq);
+    if (Atomics.load(this.control, CONTROL.blocking) === 0) this.worker.postMessage(seq);
     const timeout = !this.info
       ? FIRST_ANSWER_TIMEOUT_MS
       : this.missedDeadline
@@ -140,7 +146,7 @@ export class WorkerSampler implements Sampler {
     return left;
   }
 
-  private request(kind: "describe" | "read" | "close"): WorkerResponse {
+  private request(kind: RequestKind): WorkerResponse {
     const { seq, deadline } = this.send(kind);
     while (Atomics.load(this.control, CONTROL.responseSeq) !== seq) {
       const left = this.timeLeft(kind, deadline);

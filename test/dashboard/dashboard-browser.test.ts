@@ -258,12 +258,13 @@ else
           "--update-interval",
           "0.2",
           "sleep",
-          // Long enough for several one-second JSONL batches to reach the page on a loaded machine.
-          "6",
+          // Long enough for several batches of samples (10 at 0.2 s: one JSONL write each 2 s)
+          // to reach the page on a loaded machine.
+          "8",
         ],
         { env },
       );
-      const card = page.locator("[data-live-card]").filter({ hasText: "sleep 6" });
+      const card = page.locator("[data-live-card]").filter({ hasText: "sleep 8" });
       await card.locator(".status-running").waitFor({ timeout: 15_000 });
       const energy = card.locator('[data-field="energy"]');
       const seen: number[] = [Number(await energy.getAttribute("data-value"))];
@@ -280,8 +281,8 @@ else
       assert.ok(growing >= 2, `energy grew on the page at least twice: ${seen.join(", ")}`);
       await card.locator(".status-finished").waitFor({ timeout: 10_000 });
       const final = JSON.parse((await runCli(["--parse", dir, "--json"])).stdout) as RunRecord[];
-      // The one JSONL run of 6 s (the original's text-log runs last up to 5 s).
-      const record = final.find((r) => r.source === "jsonl" && (r.duration_s ?? 0) > 5.5) as RunRecord;
+      // The one JSONL run of 8 s (the original's text-log runs last up to 5 s).
+      const record = final.find((r) => r.source === "jsonl" && (r.duration_s ?? 0) > 7.5) as RunRecord;
       // The page's content security policy forbids eval: wait with a selector, not a function.
       await page
         .locator(`[data-live-card] [data-field="energy"][data-value="${record.energy_kwh}"]`)

@@ -46,6 +46,7 @@ export interface PowermetricsBackendOptions {
 /** A component's devices read from the shared powermetrics stream, as energy since open. */
 class PowermetricsReader implements PowerReader {
   readonly backend = "powermetrics";
+  readonly needsEventLoop = true;
   private readonly baselineJ = new Map<string, number>();
   private readonly lastJ = new Map<string, number>();
   private closed = false;

@@ -1,15 +1,13 @@
 // The run's JSONL: one record a line, appended as the run goes (DESIGN.md "Logs"). Background
-// samples are written in batches, one write per SAMPLE_BATCH_MS of samples (at the default 1 s
-// sampling one write per sample, every device of it; faster sampling groups its samples), and
-// before any other record, at close and at process exit: so the file keeps the records' order,
-// a live view (the dashboard) sees the run grow, and a run killed by a signal loses at most its
-// last batch of samples, never an epoch.
+// samples are written in batches: those handed over in one turn of the event loop (the sampler
+// hands them over every SAMPLES_PER_BATCH samples, sampling/sampler.ts) go out in one write at
+// the end of that turn, and before any other record, at close and at process exit: so the file keeps the
+// records' order, a live view (the dashboard) sees the run grow, and a run killed by SIGKILL
+// loses at most the samples not yet handed over, never an epoch.
 import type { EventSink, TrackerEvent } from "../../tracker/events.js";
 import type { LogFiles } from "./log-files.js";
 
-/** Samples are written together once the oldest waiting one is this old (ms of sample time). */
-export const SAMPLE_BATCH_MS = 1000;
-/** ... or once this many characters wait. */
+/** Samples are written at once when this many characters wait (a fast sampler's long batch). */
 const SAMPLE_BATCH_CHARS = 64 * 1024;
 
 /** Sinks with samples waiting, written if the process exits without closing them. */
@@ -23,7 +21,6 @@ function flushAtExit(): void {
 /** Appends every record event to the run's JSONL file. */
 export class JsonlSink implements EventSink {
   private pendingSamples = "";
-  private pendingSinceT = 0;
 
   constructor(private readonly files: LogFiles) {}
 
@@ -35,20 +32,16 @@ export class JsonlSink implements EventSink {
       return;
     }
     if (this.pendingSamples === "") {
-      this.pendingSinceT = event.record.t;
       unflushed.add(this);
       if (!exitHookInstalled) {
         exitHookInstalled = true;
         process.on("exit", flushAtExit);
       }
+      // Every sample handed over in this turn joins the one write at its end.
+      queueMicrotask(() => this.flushSamples());
     }
     this.pendingSamples += line;
-    if (
-      event.record.t - this.pendingSinceT >= SAMPLE_BATCH_MS ||
-      this.pendingSamples.length >= SAMPLE_BATCH_CHARS
-    ) {
-      this.flushSamples();
-    }
+    if (this.pendingSamples.length >= SAMPLE_BATCH_CHARS) this.flushSamples();
   }
 
   /** Writes the samples waiting for their batch now. */
