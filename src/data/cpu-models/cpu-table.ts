@@ -58,11 +58,27 @@ function parseCpuPowerLines(lines: readonly string[]): CpuTableEntry[] {
   return entries;
 }
 
-/** The upstream CSV's text, read once. */
-let upstreamText: string | undefined;
+/** The upstream CSV's bytes, read once. */
+let upstreamBytes: Buffer | undefined;
 
+function upstreamCsvBytes(): Buffer {
+  return (upstreamBytes ??= readFileSync(packageFile(CODECARBON_CPU_CSV_PATH)));
+}
+
+/** The upstream CSV's text. */
 function upstreamCsv(): string {
-  return (upstreamText ??= readFileSync(packageFile(CODECARBON_CPU_CSV_PATH), "utf8"));
+  return upstreamCsvBytes().toString("utf8");
+}
+
+/**
+ * The upstream CSV with one character per byte (latin1), so offsets in it are byte offsets: a
+ * run searches and counts this. Its few non-ASCII names (®) would make the UTF-8 text two bytes a
+ * character, several times slower to decode and to search, and twice the garbage.
+ */
+let upstreamBytewise: string | undefined;
+
+function upstreamCsvBytewise(): string {
+  return (upstreamBytewise ??= upstreamCsvBytes().toString("latin1"));
 }
 
 let cached: CpuTableEntry[] | undefined;
@@ -100,13 +116,18 @@ function mergeAdditions(upstream: CpuTableEntry[], additions: readonly CpuAdditi
 export function cpuTableRowsContaining(fragments: readonly string[]): CpuTableEntry[] {
   const named = (entry: { name: string }) => containsAny(entry.name.toLowerCase(), fragments);
   if (cached || fragments.includes("")) return cpuTable().filter(named);
-  const text = upstreamCsv();
+  // Searched byte for byte: each fragment as its UTF-8 bytes, letters lower-cased on both sides.
+  // That finds every row whose name contains a fragment (and perhaps a few more: the rows found
+  // are decoded as UTF-8 and filtered by their names below).
+  const bytes = upstreamCsvBytes();
+  const text = upstreamCsvBytewise();
   const lower = text.toLowerCase();
   // Lower-casing keeps every offset only when no character grew (it never shrinks one).
   if (lower.length !== text.length) return cpuTable().filter(named);
   const starts = new Set<number>();
   for (const fragment of fragments) {
-    for (let at = lower.indexOf(fragment); at !== -1; at = lower.indexOf(fragment, at + 1)) {
+    const needle = Buffer.from(fragment, "utf8").toString("latin1").toLowerCase();
+    for (let at = lower.indexOf(needle); at !== -1; at = lower.indexOf(needle, at + 1)) {
       starts.add(lower.lastIndexOf("\n", at) + 1);
     }
   }
@@ -116,7 +137,7 @@ export function cpuTableRowsContaining(fragments: readonly string[]): CpuTableEn
     .sort((a, b) => a - b)
     .map((start) => {
       const end = text.indexOf("\n", start);
-      return text.slice(start, end === -1 ? text.length : end);
+      return bytes.toString("utf8", start, end === -1 ? text.length : end);
     });
   const upstream = parseCpuPowerLines(["header", ...lines]);
   return mergeAdditions(upstream, cpuAdditions().filter(named)).filter(named);
@@ -128,9 +149,10 @@ function containsAny(name: string, fragments: readonly string[]): boolean {
 
 /**
  * How many upstream rows parseCpuPowerCsv keeps (a name, a TDP above 0), counted by one regular
- * expression over the text instead of parsing every row (a test holds the two equal).
+ * expression over the text instead of parsing every row (a test holds the two equal). The
+ * shipped table is counted byte for byte (its names' non-ASCII bytes are never blank there).
  */
-export function upstreamRowCount(csv: string = upstreamCsv()): number {
+export function upstreamRowCount(csv: string = upstreamCsvBytewise()): number {
   const body = csv.slice(csv.indexOf("\n") + 1);
   return body.match(KEPT_ROW)?.length ?? 0;
 }

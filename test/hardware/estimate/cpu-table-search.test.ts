@@ -3,17 +3,29 @@
 // before anything in this file parses the whole table (which the search would then use).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import {
+  CODECARBON_CPU_CSV_PATH,
   cpuTable,
   cpuTableRowsContaining,
   parseCpuPowerCsv,
   upstreamRowCount,
 } from "../../../src/data/cpu-models/cpu-table.js";
+import { packageFile } from "../../../src/data/package-file.js";
 import { matchCpuModel, tableEntry } from "../../../src/hardware/estimate/cpu-model.js";
 
 const FRAGMENTS = [["i7-1165g7"], ["epyc 9654"], ["8375c"], ["®"], ["2"], ["xeon", "(tm)"], ["no such cpu"]];
 
+/** Every word of every upstream name, lower-cased (parsed here, so the module's table stays unparsed). */
+function everyWord(): string[] {
+  const csv = readFileSync(packageFile(CODECARBON_CPU_CSV_PATH), "utf8");
+  const words = parseCpuPowerCsv(csv).flatMap((e) => e.name.toLowerCase().split(/\s+/));
+  return [...new Set(words)].filter(Boolean);
+}
+
 test("searching the text finds the rows of the parsed table, merged additions included, in its order", () => {
+  const words = everyWord();
+  const byWord = words.map((word) => cpuTableRowsContaining([word]));
   const found = FRAGMENTS.map((fragments) => cpuTableRowsContaining(fragments));
   const brand = matchCpuModel("Intel(R) Core(TM) i7-1165G7 @ 2.80GHz");
   const altra = tableEntry("AMPERE ALTRA Q80-30");
@@ -22,6 +34,11 @@ test("searching the text finds the rows of the parsed table, merged additions in
     const expected = table.filter((e) => fragments.some((f) => e.name.toLowerCase().includes(f)));
     assert.deepEqual(found[i], expected, fragments.join(", "));
   });
+  words.forEach((word, i) => {
+    const expected = table.filter((e) => e.name.toLowerCase().includes(word));
+    assert.deepEqual(byWord[i], expected, word);
+  });
+  assert.ok(words.length > 1000 && words.includes("surface®"), `${words.length} words`);
   assert.ok((found[1] as unknown[]).length > 0 && (found[4] as unknown[]).length > 1000);
   // An upstream row that an addition gives its threads: merged in the search too.
   assert.equal(found[2]?.find((e) => e.name === "Intel Xeon Platinum 8375C")?.threads, 64);
