@@ -4,6 +4,7 @@
 import type { Backend, Component, DetectionContext, ReaderNotice } from "../hardware/types.js";
 import { detectReaders } from "../hardware/detect.js";
 import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.js";
+import { defaultBatchSpanMs, SampleBatch } from "./sample-batch.js";
 
 /** A running sampler. */
 export interface Sampler {
@@ -30,23 +31,15 @@ export interface SamplerConfig {
   /**
    * Samplers hand their background samples over in batches spanning this long (ms), so the
    * tracker's thread wakes (and makes and writes records) once per batch, not per sample; 0
-   * hands each over at once (the live status line). Default: SAMPLES_PER_BATCH read intervals.
-   * Boundary reads take every sample taken so far, so epochs never wait for a batch.
+   * hands each over at once (the live status line). Default: see sample-batch.ts (10 samples,
+   * 10 s at most). Boundary reads take every sample taken so far.
    */
   sampleBatchMs?: number;
 }
 
-/**
- * Samples in a batch by default. A wake-up of the tracker's thread costs more than a whole
- * sample (issue 16's steady bench), so at the default 1 s interval it comes every 10 s: the JSONL
- * (and a dashboard watching it) gets background samples up to 10 s late, and a run killed by
- * SIGKILL loses at most those; epochs are written at once.
- */
-const SAMPLES_PER_BATCH = 10;
-
-/** The span of a batch (ms) for a sampler reading every `readIntervalMs`. */
-export function batchSpanMs(config: SamplerConfig, readIntervalMs: number): number {
-  return config.sampleBatchMs ?? SAMPLES_PER_BATCH * readIntervalMs;
+/** The batch of a sampler reading every `readIntervalMs`. */
+export function sampleBatchFor(config: SamplerConfig, readIntervalMs: number): SampleBatch {
+  return new SampleBatch(config.sampleBatchMs ?? defaultBatchSpanMs(readIntervalMs), readIntervalMs);
 }
 
 /**
@@ -58,7 +51,7 @@ export class InThreadSampler implements Sampler {
   private readonly timer: NodeJS.Timeout;
   private readonly info: SamplerDescription;
   private readonly listeners: SampleListener[] = [];
-  private pending: Snapshot[] = [];
+  private readonly batch: SampleBatch;
 
   private constructor(
     private readonly set: ReaderSet,
@@ -67,12 +60,11 @@ export class InThreadSampler implements Sampler {
   ) {
     this.listeners.push(onSample);
     this.info = set.describe(config.updateIntervalMs);
-    const batchMs = batchSpanMs(config, this.info.readIntervalMs);
+    const batch = sampleBatchFor(config, this.info.readIntervalMs);
+    this.batch = batch;
     set.readNow();
     this.timer = setInterval(() => {
-      const snapshot = set.readNow();
-      this.pending.push(snapshot);
-      if (snapshot.tMs - (this.pending[0] as Snapshot).tMs >= batchMs) this.deliverPending();
+      if (batch.add(set.readNow())) this.deliverPending();
     }, this.info.readIntervalMs);
     this.timer.unref();
   }
@@ -103,9 +95,7 @@ export class InThreadSampler implements Sampler {
   }
 
   private deliverPending(): void {
-    const batch = this.pending;
-    this.pending = [];
-    for (const snapshot of batch) for (const listener of this.listeners) listener(snapshot);
+    for (const snapshot of this.batch.take()) for (const listener of this.listeners) listener(snapshot);
   }
 
   drainNotices(): ReaderNotice[] {
@@ -115,7 +105,7 @@ export class InThreadSampler implements Sampler {
   /** Stops sampling; samples after the last boundary read belong to no epoch and are dropped. */
   close(): void {
     clearInterval(this.timer);
-    this.pending = [];
+    this.batch.take();
     this.set.close();
   }
 }

@@ -9,9 +9,10 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { detectReaders } from "../hardware/detect.js";
 import { BACKENDS } from "../hardware/registry.js";
-import { ReaderSet, type Snapshot } from "../sampling/reader-set.js";
+import { ReaderSet } from "../sampling/reader-set.js";
 import { nextSampleDue, waitForSample } from "../sampling/sample-schedule.js";
-import { batchSpanMs } from "../sampling/sampler.js";
+import type { SampleBatch } from "../sampling/sample-batch.js";
+import { sampleBatchFor } from "../sampling/sampler.js";
 import {
   CONTROL,
   REQUEST_KINDS,
@@ -25,9 +26,8 @@ const control = new Int32Array(init.control);
 const data = new Uint8Array(init.data);
 const encoder = new TextEncoder();
 
-/** The span of a batch of samples posted to the main thread (ms), set once the interval is known. */
-let batchMs = 0;
-let pending: Snapshot[] = [];
+/** Samples not yet posted to the main thread (made once the interval is known). */
+let batch: SampleBatch | undefined;
 /** The last request answered (requests are numbered from 1). */
 let served = 0;
 let closed = false;
@@ -35,16 +35,14 @@ let timer: NodeJS.Timeout | undefined;
 
 /** Posts the samples taken since the last post (before any answer, so they arrive in order). */
 function postSamples(): void {
-  if (pending.length === 0) return;
-  const message: WorkerSampleMessage = { type: "samples", snapshots: pending };
-  pending = [];
+  const snapshots = batch?.take() ?? [];
+  if (snapshots.length === 0) return;
+  const message: WorkerSampleMessage = { type: "samples", snapshots };
   init.samples.postMessage(message);
 }
 
 function sample(set: ReaderSet): void {
-  const snapshot = set.readNow();
-  pending.push(snapshot);
-  if (snapshot.tMs - (pending[0] as Snapshot).tMs >= batchMs) postSamples();
+  if (batch?.add(set.readNow())) postSamples();
 }
 
 function answer(seq: number, response: WorkerResponse): void {
@@ -131,7 +129,7 @@ void ready.then((set) => {
   init.samples.postMessage(message);
   if (set instanceof Error) return;
   const { readIntervalMs } = set.describe(init.config.updateIntervalMs);
-  batchMs = batchSpanMs(init.config, readIntervalMs);
+  batch = sampleBatchFor(init.config, readIntervalMs);
   set.readNow();
   if (set.readers.some((reader) => reader.needsEventLoop)) {
     timer = setInterval(() => sample(set), readIntervalMs);
