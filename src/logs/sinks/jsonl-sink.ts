@@ -1,9 +1,9 @@
 // The run's JSONL: one record a line, appended as the run goes (DESIGN.md "Logs"). Background
-// samples are written in batches: those handed over in one turn of the event loop (the sampler
-// hands them over every SAMPLES_PER_BATCH samples, sampling/sampler.ts) go out in one write at
-// the end of that turn, and before any other record, at close and at process exit: so the file keeps the
-// records' order, a live view (the dashboard) sees the run grow, and a run killed by SIGKILL
-// loses at most the samples not yet handed over, never an epoch.
+// samples are written in batches: those handed over in one turn of the event loop (samplers hand
+// them over in batches, sampling/sample-batch.ts) go out in one write at the end of that turn,
+// and before any other record, at close and at process exit: so the file keeps the records'
+// order, a live view (the dashboard) sees the run grow, and a run killed by SIGKILL loses at most
+// the samples not yet handed over, never an epoch.
 import type { EventSink, TrackerEvent } from "../../tracker/events.js";
 import type { LogFiles } from "./log-files.js";
 
