@@ -2,14 +2,14 @@
 // answers ENOENT for a new folder whose parent exists: under /proc or /sys (Node 20;
 // `--log_dir /proc/x` hung the CLI). Here each missing folder is made once, and the first one the
 // file system refuses throws its error.
-import { mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
 /** Creates `path` and its missing parents (with `mode`, as mkdir applies it); throws Node's error of the first refused. */
 export function makeFolder(path: string, mode?: number): void {
   const missing: string[] = [];
   let dir = resolve(path);
-  for (; !exists(dir) && dirname(dir) !== dir; dir = dirname(dir)) missing.push(dir);
+  for (; !existsSync(dir) && dirname(dir) !== dir; dir = dirname(dir)) missing.push(dir);
   // Something that is not a folder already there: mkdir's own EEXIST says so.
   if (missing.length === 0 && !statSync(dir).isDirectory()) mkdirSync(dir);
   for (const folder of missing.reverse()) {
@@ -20,14 +20,5 @@ export function makeFolder(path: string, mode?: number): void {
       if (!((error as NodeJS.ErrnoException).code === "EEXIST" && statSync(folder).isDirectory()))
         throw error;
     }
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }

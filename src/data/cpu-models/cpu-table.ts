@@ -71,14 +71,15 @@ function upstreamCsv(): string {
 }
 
 /**
- * The upstream CSV with one character per byte (latin1), so offsets in it are byte offsets: a
- * run searches and counts this. Its few non-ASCII names (®) would make the UTF-8 text two bytes a
+ * The upstream CSV with one character per byte (latin1), lower-cased, read once: a run searches
+ * and counts this. Offsets in it are byte offsets, as lower-casing maps every latin1 character to
+ * one latin1 character. Its few non-ASCII names (®) would make the UTF-8 text two bytes a
  * character, several times slower to decode and to search, and twice the garbage.
  */
-let upstreamBytewise: string | undefined;
+let upstreamLowerBytewise: string | undefined;
 
-function upstreamCsvBytewise(): string {
-  return (upstreamBytewise ??= upstreamCsvBytes().toString("latin1"));
+function upstreamCsvLowerBytewise(): string {
+  return (upstreamLowerBytewise ??= upstreamCsvBytes().toString("latin1").toLowerCase());
 }
 
 let cached: CpuTableEntry[] | undefined;
@@ -120,10 +121,7 @@ export function cpuTableRowsContaining(fragments: readonly string[]): CpuTableEn
   // That finds every row whose name contains a fragment (and perhaps a few more: the rows found
   // are decoded as UTF-8 and filtered by their names below).
   const bytes = upstreamCsvBytes();
-  const text = upstreamCsvBytewise();
-  const lower = text.toLowerCase();
-  // Lower-casing keeps every offset only when no character grew (it never shrinks one).
-  if (lower.length !== text.length) return cpuTable().filter(named);
+  const lower = upstreamCsvLowerBytewise();
   const starts = new Set<number>();
   for (const fragment of fragments) {
     const needle = Buffer.from(fragment, "utf8").toString("latin1").toLowerCase();
@@ -131,13 +129,13 @@ export function cpuTableRowsContaining(fragments: readonly string[]): CpuTableEn
       starts.add(lower.lastIndexOf("\n", at) + 1);
     }
   }
-  const header = text.indexOf("\n") + 1;
+  const header = lower.indexOf("\n") + 1;
   const lines = [...starts]
     .filter((start) => start >= header)
     .sort((a, b) => a - b)
     .map((start) => {
-      const end = text.indexOf("\n", start);
-      return bytes.toString("utf8", start, end === -1 ? text.length : end);
+      const end = lower.indexOf("\n", start);
+      return bytes.toString("utf8", start, end === -1 ? lower.length : end);
     });
   const upstream = parseCpuPowerLines(["header", ...lines]);
   return mergeAdditions(upstream, cpuAdditions().filter(named)).filter(named);
@@ -150,9 +148,10 @@ function containsAny(name: string, fragments: readonly string[]): boolean {
 /**
  * How many upstream rows parseCpuPowerCsv keeps (a name, a TDP above 0), counted by one regular
  * expression over the text instead of parsing every row (a test holds the two equal). The
- * shipped table is counted byte for byte (its names' non-ASCII bytes are never blank there).
+ * shipped table is counted in its lower-cased bytewise text (case and its names' non-ASCII bytes
+ * change no blank or digit there).
  */
-export function upstreamRowCount(csv: string = upstreamCsvBytewise()): number {
+export function upstreamRowCount(csv: string = upstreamCsvLowerBytewise()): number {
   const body = csv.slice(csv.indexOf("\n") + 1);
   return body.match(KEPT_ROW)?.length ?? 0;
 }
