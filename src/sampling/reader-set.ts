@@ -110,18 +110,25 @@ export class ReaderSet {
   }
 
   /**
-   * Reads every reader now. A read that took longer than PAUSED_READ_MS (this thread was paused
-   * on a loaded machine, between the clock and a counter or after it; or a slow driver) is dated
-   * at its middle, so its date is off by half the pause at most, not all of it. Otherwise the
-   * snapshot keeps the instant the readers were given, which time-integrating readers (estimate)
-   * count up to exactly.
+   * Reads every reader now, dated at the instant the readers were given, which time-integrating
+   * readers (simulated, estimate) count up to exactly and counters are read just after. A read
+   * that took longer than PAUSED_READ_MS was paused (a loaded machine, between the clock and a
+   * counter or after it; or a slow driver): it is read again at once, most likely unpaused, so
+   * counters and integrators agree with the date again. Paused twice, the second read is dated at
+   * its middle, off by half the pause at most for a counter.
    */
   readNow(clock: () => number = Date.now): Snapshot {
+    const first = this.timedRead(clock);
+    if (first.tookMs <= PAUSED_READ_MS) return first.snapshot;
+    const again = this.timedRead(clock);
+    if (again.tookMs <= PAUSED_READ_MS) return again.snapshot;
+    return { ...again.snapshot, tMs: Math.round(again.snapshot.tMs + again.tookMs / 2) };
+  }
+
+  private timedRead(clock: () => number): { snapshot: Snapshot; tookMs: number } {
     const before = clock();
     const snapshot = this.read(before);
-    const after = clock();
-    if (after - before <= PAUSED_READ_MS) return snapshot;
-    return { ...snapshot, tMs: Math.round((before + after) / 2) };
+    return { snapshot, tookMs: clock() - before };
   }
 
   /** Notices gathered since the last call. */

@@ -1,10 +1,13 @@
-// When a reading is dated: the instant the readers were given, unless the read took long enough
-// that this thread was paused (a loaded machine); then the middle of the read, so the date is off
-// by half the pause instead of all of it. The RAPL reader runs on a fake powercap tree; only the
-// clock, the seam under test, is scripted.
+// When a reading is dated: the instant the readers were given, which a time-integrating reader
+// counts up to exactly and a counter is read just after. A read that took long enough that this
+// thread was paused (a loaded machine) is read again; paused twice, it is dated at the middle of
+// the second read, off by half the pause instead of all of it. The RAPL reader runs on a fake
+// powercap tree, the simulated one on its own clock; only the clock, the seam under test, is
+// scripted.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openRapl } from "../../src/hardware/rapl/rapl-backend.js";
+import { simulatedCpuBackend } from "../../src/hardware/simulated/simulated-reader.js";
 import { ReaderSet } from "../../src/sampling/reader-set.js";
 import { FakePowercap, singlePackageLayout } from "../helpers/fake-powercap.js";
 
@@ -32,16 +35,39 @@ test("a quick read is dated at the instant its readers were given", () => {
   }
 });
 
-test("a read paused for 100 ms is dated at its middle, and its energy is the counter's", () => {
+test("a read paused for 100 ms is read again and dated at the second read; paused twice, at its middle", () => {
   const fake = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 50 })).start();
   try {
     const set = raplSet(fake);
     const t = Date.now();
-    const paused = set.readNow(scripted([t, t + 100]));
-    assert.equal(paused.tMs, t + 50);
-    assert.equal(paused.readings.length, 1);
-    assert.ok((paused.readings[0]?.energyJ ?? -1) >= 0);
+    const reread = set.readNow(scripted([t, t + 100, t + 100, t + 101]));
+    assert.equal(reread.tMs, t + 100);
+    const twice = set.readNow(scripted([t + 200, t + 300, t + 300, t + 400]));
+    assert.equal(twice.tMs, t + 350);
+    for (const snapshot of [reread, twice]) {
+      assert.equal(snapshot.readings.length, 1);
+      assert.ok((snapshot.readings[0]?.energyJ ?? -1) >= 0);
+    }
   } finally {
     fake.dispose();
   }
+});
+
+test("after a paused read a time-integrating reader's energy still matches the date: power is exact", () => {
+  const opened = simulatedCpuBackend.open({
+    env: {},
+    pid: process.pid,
+    devicesByPid: false,
+    simCpu: "Sim CPU",
+    simCpuTdp: 100,
+    simCpuUtil: 0.5,
+  });
+  assert.ok("reader" in opened && !(opened instanceof Promise));
+  const set = new ReaderSet([opened.reader], []);
+  const t = Date.now() + 1000;
+  const start = set.readNow(scripted([t, t]));
+  const end = set.readNow(scripted([t + 10, t + 110, t + 110, t + 110]));
+  const watts =
+    ((end.readings[0]?.energyJ ?? 0) - (start.readings[0]?.energyJ ?? 0)) / ((end.tMs - start.tMs) / 1000);
+  assert.ok(Math.abs(watts - 50) < 1e-9, `${watts} W over the epoch, not 50 W`);
 });
