@@ -384,6 +384,18 @@ const AMPERE: readonly Row[] = [
   ["Ampere Altra Max M128-30", 250, 128],
 ];
 
+/** The lists above with their sources, in the table's order. */
+const GROUPS: readonly (readonly [AdditionSource, readonly Row[]])[] = [
+  ["amd", AMD],
+  ["amd", AMD_THREADS],
+  ["intel-ark", INTEL],
+  ["intel-ark", INTEL_THREADS],
+  ["aws", AWS_ONLY],
+  ["azure", AZURE_ONLY],
+  ["gcp", GCP_ONLY],
+  ["ampere", AMPERE],
+];
+
 let additions: readonly CpuAddition[] | undefined;
 
 /**
@@ -391,14 +403,10 @@ let additions: readonly CpuAddition[] | undefined;
  * counter needs the table), not at every start.
  */
 export function cpuAdditions(): readonly CpuAddition[] {
-  return (additions ??= [
-    ...rows("amd", AMD),
-    ...rows("amd", AMD_THREADS),
-    ...rows("intel-ark", INTEL),
-    ...rows("intel-ark", INTEL_THREADS),
-    ...rows("aws", AWS_ONLY),
-    ...rows("azure", AZURE_ONLY),
-    ...rows("gcp", GCP_ONLY),
-    ...rows("ampere", AMPERE),
-  ]);
+  return (additions ??= GROUPS.flatMap(([source, list]) => rows(source, list)));
+}
+
+/** How many additions there are, without building them (for provenance lines). */
+export function cpuAdditionCount(): number {
+  return GROUPS.reduce((count, [, list]) => count + list.length, 0);
 }
