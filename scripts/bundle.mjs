@@ -1,8 +1,8 @@
 // Bundles the CLI into dist/bundle (run by `npm run build` after tsc), for a start-up close to
 // bare Node's:
 // - one CommonJS bundle (cli-main.cjs) instead of a hundred ES modules resolved one by one;
-// - a V8 code cache for it (cli-main.cjs.cache), made by one offline run of the built CLI, which
-//   the entry (cli.cjs, src/cli/launcher.cjs) hands to V8 so the bundle is not parsed again;
+// - a V8 code cache for it (cli-main.cjs.cache), made by two offline runs of the built CLI (RAPL,
+//   then the CPU estimate), which the entry (cli.cjs, src/cli/launcher.cjs) hands to V8 so the bundle is not parsed again;
 // - the subcommands (agent, plan, doctor, dashboard, engine, --parse, --report) in bundles of their own, required
 //   when run; they use the CLI's error classes, handed over on a global symbol (a shared file
 //   would cost every run a module resolution), so `instanceof` holds across bundles;
@@ -148,9 +148,8 @@ chmodSync(join(OUT, "cli.cjs"), 0o755);
 
 /**
  * A small powercap tree like a one-socket Intel machine's (a package zone with its core and
- * uncore sub-zones and power constraints): the warm-up run reads RAPL through it, so the RAPL
- * code is in the cache too. Its detection still reads /proc and cpuinfo, as a run without RAPL
- * does, so the cache serves both.
+ * uncore sub-zones and power constraints): the first warm-up run reads RAPL through it, so the
+ * RAPL code is in the cache too.
  */
 function writeWarmUpPowercap(root) {
   const zones = {
@@ -166,26 +165,32 @@ function writeWarmUpPowercap(root) {
   return root;
 }
 
-// The code cache: one offline run of the built CLI wrapping `true`, in temp folders.
+// The code cache: offline runs of the built CLI wrapping `true`, in temp folders. The first reads
+// RAPL; the second, without a powercap tree, takes the CPU estimate (the path of most machines
+// without root) and starts from the first's cache, so the cache it leaves holds the code of both
+// (V8 writes every function compiled so far, the cached ones included).
 const scratch = mkdtempSync(join(tmpdir(), "carbontracker-build-"));
-const warmUp = spawnSync(
-  process.execPath,
-  [join(OUT, "cli.cjs"), "--log_dir", join(scratch, "logs"), "true"],
-  {
-    stdio: "ignore",
-    env: {
-      PATH: process.env.PATH,
-      HOME: scratch,
-      CARBONTRACKER_OFFLINE: "1",
-      CARBONTRACKER_CACHE_DIR: join(scratch, "cache"),
-      CARBONTRACKER_POWERCAP_ROOT: writeWarmUpPowercap(join(scratch, "powercap")),
-      CARBONTRACKER_CODE_CACHE_OUT: join(OUT, "cli-main.cjs.cache"),
+const warmUpPowercap = writeWarmUpPowercap(join(scratch, "powercap"));
+for (const powercap of [warmUpPowercap, join(scratch, "no-powercap")]) {
+  const warmUp = spawnSync(
+    process.execPath,
+    [join(OUT, "cli.cjs"), "--log_dir", join(scratch, "logs"), "true"],
+    {
+      stdio: "ignore",
+      env: {
+        PATH: process.env.PATH,
+        HOME: scratch,
+        CARBONTRACKER_OFFLINE: "1",
+        CARBONTRACKER_CACHE_DIR: join(scratch, "cache"),
+        CARBONTRACKER_POWERCAP_ROOT: powercap,
+        CARBONTRACKER_CODE_CACHE_OUT: join(OUT, "cli-main.cjs.cache"),
+      },
     },
-  },
-);
-rmSync(scratch, { recursive: true, force: true });
-if (warmUp.status !== 0) {
-  console.warn(
-    `bundle: the warm-up run exited ${warmUp.status ?? warmUp.signal}; the CLI starts without a code cache.`,
   );
+  if (warmUp.status !== 0) {
+    console.warn(
+      `bundle: a warm-up run exited ${warmUp.status ?? warmUp.signal}; the CLI's code cache may lack some of its code.`,
+    );
+  }
 }
+rmSync(scratch, { recursive: true, force: true });
