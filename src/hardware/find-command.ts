@@ -5,7 +5,8 @@ import { delimiter, isAbsolute, join, resolve } from "node:path";
 
 function isExecutableFile(path: string): boolean {
   try {
-    if (!statSync(path).isFile()) return false;
+    // Most PATH entries lack the command: no ENOENT thrown (an Error with a stack) for each.
+    if (!statSync(path, { throwIfNoEntry: false })?.isFile()) return false;
     accessSync(path, constants.X_OK);
     return true;
   } catch {
