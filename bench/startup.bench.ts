@@ -3,16 +3,27 @@
 // of a run whose command ends at once, and for the library the time from `new CarbonTracker()`
 // to the first `epochStart()` having returned. A fake RAPL tree at 100 W stands for the CPU; the
 // same run without it shows the CPU estimate's cost (the path of most machines without root).
+// With valgrind, the same short runs are counted in instructions too (callgrind), a figure the
+// machine's load barely moves.
 // Targets (issue 16): launch <= bare Node + 25 ms; CPU <= 1.5x bare Node; library <= 50 ms.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { benchDir, benchEnv, CLI, fakeRapl100W, LIBRARY } from "./helpers/bench-world.js";
-import { measuredRun, median, rusageRunner, type MeasuredRun } from "./helpers/process-meter.js";
+import {
+  hasValgrind,
+  instructionsM,
+  measuredRun,
+  median,
+  rusageRunner,
+  type MeasuredRun,
+} from "./helpers/process-meter.js";
 
 const ROUNDS = Number(process.env.STARTUP_BENCH_ROUNDS ?? 21);
 const LIBRARY_ROUNDS = Number(process.env.STARTUP_BENCH_LIBRARY_ROUNDS ?? 11);
+/** Callgrind runs of each (0 skips them); each takes a few seconds. */
+const CALLGRIND_ROUNDS = Number(process.env.STARTUP_BENCH_CALLGRIND_ROUNDS ?? 5);
 
 /** Bare Node doing the least a wrapper does: start, spawn the command, wait for it. */
 const BARE_WRAPPER =
@@ -55,6 +66,31 @@ function libraryStart(env: NodeJS.ProcessEnv): { importMs: number; readyMs: numb
   const line = result.stdout.split("\n").find((l) => l.startsWith('{"importMs"'));
   if (!line) throw new Error(`library start printed no figures:\n${result.stdout}\n${result.stderr}`);
   return JSON.parse(line) as { importMs: number; readyMs: number };
+}
+
+/**
+ * The short run's CPU again as instructions (callgrind): the same ratio without the machine's
+ * noise, which moves the CPU ratio by +-0.15 from one bench run to the next here.
+ */
+function printInstructions(env: NodeJS.ProcessEnv, estimateEnv: NodeJS.ProcessEnv): void {
+  if (CALLGRIND_ROUNDS <= 0) return;
+  if (!hasValgrind()) {
+    console.log("instructions (callgrind): skipped, no valgrind on this machine");
+    return;
+  }
+  const counts = (argv: string[], runEnv: NodeJS.ProcessEnv) =>
+    median(Array.from({ length: CALLGRIND_ROUNDS }, () => instructionsM(argv, runEnv)));
+  const bareM = counts(bare(["true"]), env);
+  const raplM = counts(ours(["true"]), env);
+  const estimateM = counts(ours(["true"]), estimateEnv);
+  console.log(`instructions in user space (callgrind, all threads), median of ${CALLGRIND_ROUNDS}:`);
+  console.log(`  bare node spawnSync(true): ${bareM.toFixed(1)} M`);
+  console.log(
+    `  carbontracker true, RAPL:     ${raplM.toFixed(1)} M, ${(raplM / bareM).toFixed(2)}x (target <= 1.5x)`,
+  );
+  console.log(
+    `  carbontracker true, estimate: ${estimateM.toFixed(1)} M, ${(estimateM / bareM).toFixed(2)}x`,
+  );
 }
 
 /** Prints launch, CPU, RSS and library figures, ours beside bare Node. */
@@ -108,6 +144,7 @@ export async function run(): Promise<void> {
     console.log(
       `  CPU ${describe(estimate.cpu, "ms")}, ${(median(estimate.cpu) / median(cpu.bare)).toFixed(2)}x bare node; peak RSS ${describe(estimate.rss, "MB")}`,
     );
+    printInstructions(env, estimateEnv);
     const library = Array.from({ length: LIBRARY_ROUNDS }, () => libraryStart(env));
     console.log(`library, fresh process each, n=${LIBRARY_ROUNDS}:`);
     console.log(

@@ -1,7 +1,7 @@
 // What the start-up and steady-state benches read off a process: CPU of all its threads and
 // their wake-ups (/proc/<pid>/task/*/schedstat), peak RSS (VmHWM), and for a whole run the
 // kernel's own rusage through a tiny C runner (rusage-run.c, built with the system compiler).
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -102,4 +102,27 @@ export function measuredRun(runner: string, argv: string[], env: NodeJS.ProcessE
       });
     });
   });
+}
+
+/** Whether valgrind (for instruction counts) is on this machine. */
+export function hasValgrind(): boolean {
+  return spawnSync("valgrind", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+/**
+ * Instructions a command executes in user space, all its threads (millions), counted by callgrind:
+ * unlike CPU time, the count barely moves with the machine's load, so small start-up changes
+ * show. The kernel's share (fork, exec, page faults) is not in it.
+ */
+export function instructionsM(argv: string[], env: NodeJS.ProcessEnv): number {
+  const result = spawnSync("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", ...argv], {
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const collected = /Collected\s*:\s*([\d,]+)/.exec(result.stderr)?.[1];
+  if (result.status !== 0 || collected === undefined) {
+    throw new Error(`callgrind run of ${argv.join(" ")} failed:\n${result.stderr.slice(-2000)}`);
+  }
+  return Number(collected.replace(/,/g, "")) / 1e6;
 }
