@@ -13,6 +13,8 @@ import { findCommand } from "../hardware/find-command.js";
 import { TrackerSlot } from "./tracker-slot.js";
 import { mergeScriptOptions } from "./script-options.js";
 import { stderrIsTerminal, writeStderr } from "./stderr.js";
+import { workersStopWithin } from "../sampling/worker-stops.js";
+import { exitPastStuckThreads } from "./exit-past-stuck-threads.js";
 
 /** Exit code for bad usage (an option or value). */
 const USAGE_ERROR = 2;
@@ -186,25 +188,40 @@ async function main(argv: string[]): Promise<number> {
   return trackCommand(options, command);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof SpawnFailure) {
-      writeStderr(`carbontracker: ${error.message}\n`);
-      process.exitCode = error.exitCode;
-    } else if (error instanceof InvalidOptionError) {
-      writeStderr(`carbontracker: invalid ${error.option}: ${error.message}\n`);
-      process.exitCode = USAGE_ERROR;
-    } else if (error instanceof CarbonTrackerError) {
-      writeStderr(`carbontracker: ${error.message}\n`);
-      process.exitCode = USAGE_ERROR;
-    } else {
-      writeStderr(
-        `carbontracker: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exitCode = 70;
-    }
-  },
-);
+/**
+ * How long the CLI waits, once done, for its sampler thread to stop (ms). One stuck in a driver
+ * call never does; the CLI then ends without it instead of hanging (a SLURM job would hold its
+ * allocation until its time limit).
+ */
+const STUCK_THREAD_GRACE_MS = 2_000;
+
+/** The exit code of a failed run, its message written. */
+function failureCode(error: unknown): number {
+  if (error instanceof SpawnFailure) {
+    writeStderr(`carbontracker: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof InvalidOptionError) {
+    writeStderr(`carbontracker: invalid ${error.option}: ${error.message}\n`);
+    return USAGE_ERROR;
+  }
+  if (error instanceof CarbonTrackerError) {
+    writeStderr(`carbontracker: ${error.message}\n`);
+    return USAGE_ERROR;
+  }
+  writeStderr(
+    `carbontracker: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return 70;
+}
+
+async function finish(code: number): Promise<void> {
+  process.exitCode = code;
+  if (await workersStopWithin(STUCK_THREAD_GRACE_MS)) return;
+  writeStderr(
+    "carbontracker: a device read is stuck in its driver (the sampler thread did not stop); exiting without waiting for it.\n",
+  );
+  await exitPastStuckThreads(code);
+}
+
+void main(process.argv.slice(2)).then(finish, (error: unknown) => finish(failureCode(error)));

@@ -15,6 +15,7 @@ import {
   type WorkerResponse,
   type WorkerSampleMessage,
 } from "./worker-protocol.js";
+import { noteWorkerStopping } from "./worker-stops.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
 
@@ -238,7 +239,8 @@ export class WorkerSampler implements Sampler {
     } catch {
       // The worker is going away either way.
     }
-    void this.worker.terminate();
+    // Settles only once the thread has ended: never while it is stuck in a driver call.
+    noteWorkerStopping(this.worker.terminate());
   }
 
   /** The last snapshot the worker answered with, if any. */

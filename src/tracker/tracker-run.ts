@@ -230,6 +230,8 @@ export class TrackerRun {
    */
   private read(): Snapshot | undefined {
     const sampler = this.sampler as Sampler;
+    // A failed read may have waited seconds for a hung device: the boundary is when it was asked.
+    const askedMs = Date.now();
     try {
       const snapshot = sampler.readNow();
       for (const notice of sampler.drainNotices()) this.notice(readerNotice(notice));
@@ -241,7 +243,7 @@ export class TrackerRun {
           level: "warning",
           text: `Reading the devices failed (${error instanceof Error ? error.message : String(error)}); the last readings from ${new Date(this.lastSnapshot.tMs).toISOString()} are used.`,
         });
-        return { tMs: Date.now(), readings: this.lastSnapshot.readings };
+        return { tMs: askedMs, readings: this.lastSnapshot.readings };
       }
       this.fail(error);
       return undefined;
