@@ -7,15 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { cliEnv, startCli, tempDir } from "../helpers/cli-process.js";
-import { createFakeNvml, type FakeGpu } from "../helpers/fake-nvml.js";
+import { createFakeNvml, FAKE_A100 } from "../helpers/fake-nvml.js";
 
-const GPU: FakeGpu = {
-  name: "NVIDIA A100-SXM4-40GB",
-  uuid: "GPU-6b8a1c2e-5f3d-4a09-9c1e-2d7f0b3a4e50",
-  energyMj: 1_000_000,
-  powerMw: 250_000,
-  limitMw: 400_000,
-};
+const GPU = FAKE_A100;
 
 /** How long the hung call blocks: far past the test's own deadline. */
 const HUNG_MS = 120_000;

@@ -39,6 +39,15 @@ export interface FakeGpu {
   migs?: { slot: number; uuid: string }[];
 }
 
+/** An A100 at 1,000,000 mJ, drawing 250 W of a 400 W limit: the hung-driver tests' GPU. */
+export const FAKE_A100: FakeGpu = {
+  name: "NVIDIA A100-SXM4-40GB",
+  uuid: "GPU-6b8a1c2e-5f3d-4a09-9c1e-2d7f0b3a4e50",
+  energyMj: 1_000_000,
+  powerMw: 250_000,
+  limitMw: 400_000,
+};
+
 /** The whole fake: library-wide answers and the GPUs in NVML index order. */
 export interface FakeNvmlConfig {
   initRc?: number;
