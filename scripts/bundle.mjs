@@ -2,7 +2,8 @@
 // bare Node's:
 // - one CommonJS bundle (cli-main.cjs) instead of a hundred ES modules resolved one by one;
 // - a V8 code cache for it (cli-main.cjs.cache), made by two offline runs of the built CLI (RAPL,
-//   then the CPU estimate), which the entry (cli.cjs, src/cli/launcher.cjs) hands to V8 so the bundle is not parsed again;
+//   then the CPU estimate), which the entry (cli.cjs, src/cli/launcher.cjs) hands to V8 so the
+//   bundle is not parsed again;
 // - the subcommands (agent, plan, doctor, dashboard, engine, --parse, --report) in bundles of their own, required
 //   when run; they use the CLI's error classes, handed over on a global symbol (a shared file
 //   would cost every run a module resolution), so `instanceof` holds across bundles;
