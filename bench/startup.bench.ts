@@ -12,11 +12,11 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { benchDir, benchEnv, CLI, fakeRapl100W, LIBRARY } from "./helpers/bench-world.js";
 import {
-  hasValgrind,
   instructionsM,
   measuredRun,
   median,
   rusageRunner,
+  toolRuns,
   type MeasuredRun,
 } from "./helpers/process-meter.js";
 
@@ -74,7 +74,7 @@ function libraryStart(env: NodeJS.ProcessEnv): { importMs: number; readyMs: numb
  */
 function printInstructions(env: NodeJS.ProcessEnv, estimateEnv: NodeJS.ProcessEnv): void {
   if (CALLGRIND_ROUNDS <= 0) return;
-  if (!hasValgrind()) {
+  if (!toolRuns("valgrind", "--version")) {
     console.log("instructions (callgrind): skipped, no valgrind on this machine");
     return;
   }

@@ -9,13 +9,13 @@
 // first line, append a JSON line, one write per 10 samples). With strace, the system calls of a few samples
 // are counted afterwards: files opened and writes per sample.
 // Target (issue 16): <= 0.1 ms CPU per tracked second with each backend.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createFakeNvml } from "../test/helpers/fake-nvml.js";
 import { benchDir, benchEnv, CLI, fakeRapl100W } from "./helpers/bench-world.js";
-import { peakRssKb, sleepReadLoop, threadCpu, type ThreadCpu } from "./helpers/process-meter.js";
+import { peakRssKb, sleepReadLoop, threadCpu, toolRuns, type ThreadCpu } from "./helpers/process-meter.js";
 
 const WARMUP_S = Number(process.env.STEADY_BENCH_WARMUP_S ?? 5);
 const WINDOW_S = Number(process.env.STEADY_BENCH_WINDOW_S ?? 30);
@@ -45,10 +45,6 @@ interface Tracked {
   reference: boolean;
   marks: ThreadCpu[];
   peakKb?: number;
-}
-
-function hasStrace(): boolean {
-  return spawnSync("strace", ["-V"], { stdio: "ignore" }).status === 0;
 }
 
 /** Counts the system calls of `pid` (all threads) for `seconds`: calls by name. */
@@ -154,7 +150,7 @@ export async function run(): Promise<void> {
     printWindow(all, 1, `the next ${WINDOW_S} s (steady):`);
     console.log("peak RSS:");
     for (const t of all) console.log(`  ${t.label}: ${((t.peakKb ?? 0) / 1024).toFixed(1)} MB`);
-    if (!hasStrace()) {
+    if (!toolRuns("strace", "-V")) {
       console.log("system calls per sample: skipped (no strace on this machine)");
       return;
     }

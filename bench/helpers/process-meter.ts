@@ -104,9 +104,9 @@ export function measuredRun(runner: string, argv: string[], env: NodeJS.ProcessE
   });
 }
 
-/** Whether valgrind (for instruction counts) is on this machine. */
-export function hasValgrind(): boolean {
-  return spawnSync("valgrind", ["--version"], { stdio: "ignore" }).status === 0;
+/** Whether a tool the benches use only where it is installed (strace, valgrind) runs here. */
+export function toolRuns(command: string, versionFlag: string): boolean {
+  return spawnSync(command, [versionFlag], { stdio: "ignore" }).status === 0;
 }
 
 /**
