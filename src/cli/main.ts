@@ -13,6 +13,7 @@ import { findCommand } from "../hardware/find-command.js";
 import { TrackerSlot } from "./tracker-slot.js";
 import { mergeScriptOptions } from "./script-options.js";
 import { stderrIsTerminal, writeStderr } from "./stderr.js";
+import { writeStdout } from "./stdout.js";
 import { workersStopWithin } from "../sampling/worker-stops.js";
 import { exitPastStuckThreads } from "./exit-past-stuck-threads.js";
 
@@ -83,7 +84,7 @@ function usage(message: string): number {
 /** Runs a subcommand; undefined when `name` is none (then it is a command to wrap). */
 async function runSubcommand(name: string | undefined, args: string[]): Promise<number | undefined> {
   const io = {
-    stdout: (s: string) => void process.stdout.write(s),
+    stdout: writeStdout,
     stderr: writeStderr,
   };
   if (name === "agent") {
@@ -100,7 +101,7 @@ async function runSubcommand(name: string | undefined, args: string[]): Promise<
   }
   if (name === "doctor") {
     const { runDoctorCommand } = await import("./doctor-command.js");
-    return runDoctorCommand(args, process, process.env);
+    return runDoctorCommand(args, { stdout: { write: writeStdout }, stderr: process.stderr }, process.env);
   }
   if (name === "engine") {
     const { runEngineCommand } = await import("./engine-command.js");
@@ -132,7 +133,7 @@ async function runSubcommand(name: string | undefined, args: string[]): Promise<
 
 async function main(argv: string[]): Promise<number> {
   const write = {
-    out: (s: string) => void process.stdout.write(s),
+    out: writeStdout,
     err: writeStderr,
   };
   // Subcommands come first; anything else is a command to wrap.

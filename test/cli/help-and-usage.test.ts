@@ -2,7 +2,7 @@
 // shows that command's help, and a bad option or command is one line on stderr, exit 2.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runCli } from "../helpers/cli-process.js";
+import { runCli, startCli } from "../helpers/cli-process.js";
 
 const COMMANDS = ["doctor", "plan", "agent", "dashboard", "python-package"];
 
@@ -43,6 +43,19 @@ test("carbontracker help: the main help; an unknown topic: one line naming the c
     "carbontracker: help: no command 'train'; the commands are doctor, plan, agent, dashboard, python-package; see 'carbontracker --help'.\n",
   );
 });
+
+// `carbontracker --help | head -1`: the reader is gone before the CLI writes (its end of the pipe
+// is closed before the CLI has even started), so every write fails with EPIPE.
+for (const args of [["--help"], ["doctor"]]) {
+  test(`carbontracker ${args.join(" ")} into a closed pipe ends quietly, without a stack trace`, async () => {
+    const { child, done } = startCli(args);
+    child.stdout?.destroy();
+    const run = await done;
+    assert.equal(run.stderr, "");
+    assert.equal(run.signal, null);
+    assert.notEqual(run.code, 70);
+  });
+}
 
 const BAD = [
   [
