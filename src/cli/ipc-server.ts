@@ -5,6 +5,7 @@ import { mkdtempSync, rmdirSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { listenOutsideCluster } from "./listen-outside-cluster.js";
 import {
   errorReply,
   notAMessage,
@@ -79,7 +80,8 @@ export async function openIpcServer(handle: IpcHandler): Promise<IpcServer> {
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(path, () => resolve());
+      server.once("listening", () => resolve());
+      listenOutsideCluster(server, path);
     });
   } catch (error) {
     removeFolder();
