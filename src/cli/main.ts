@@ -14,8 +14,6 @@ import { TrackerSlot } from "./tracker-slot.js";
 import { mergeScriptOptions } from "./script-options.js";
 import { stderrIsTerminal, writeStderr } from "./stderr.js";
 import { writeStdout } from "./stdout.js";
-import { workersStopWithin } from "../sampling/worker-stops.js";
-import { exitPastStuckThreads } from "./exit-past-stuck-threads.js";
 
 /** Exit code for bad usage (an option or value). */
 const USAGE_ERROR = 2;
@@ -189,13 +187,6 @@ async function main(argv: string[]): Promise<number> {
   return trackCommand(options, command);
 }
 
-/**
- * How long the CLI waits, once done, for its sampler thread to stop (ms). One stuck in a driver
- * call never does; the CLI then ends without it instead of hanging (a SLURM job would hold its
- * allocation until its time limit).
- */
-const STUCK_THREAD_GRACE_MS = 2_000;
-
 /** The exit code of a failed run, its message written. */
 function failureCode(error: unknown): number {
   if (error instanceof SpawnFailure) {
@@ -216,13 +207,13 @@ function failureCode(error: unknown): number {
   return 70;
 }
 
-async function finish(code: number): Promise<void> {
+/**
+ * Ends with `code` once the event loop is empty. A sampler thread stuck in a driver call does not
+ * hold the process: the exit goes past it 2 s after the sampler was closed (stuck-worker-exit.ts),
+ * so a SLURM job does not keep its allocation until its time limit.
+ */
+function finish(code: number): void {
   process.exitCode = code;
-  if (await workersStopWithin(STUCK_THREAD_GRACE_MS)) return;
-  writeStderr(
-    "carbontracker: a device read is stuck in its driver (the sampler thread did not stop); exiting without waiting for it.\n",
-  );
-  await exitPastStuckThreads(code);
 }
 
 void main(process.argv.slice(2)).then(finish, (error: unknown) => finish(failureCode(error)));

@@ -12,7 +12,9 @@ import type { SamplerDescription, Snapshot } from "./reader-set.js";
 /**
  * Indexes in the control Int32Array. `requestKind` (an index in REQUEST_KINDS) is written before
  * `requestSeq`; `ready` turns 1 once the worker's detection is done (or failed); `blocking` turns 1
- * once the worker waits on `requestSeq` itself, so requests need no message to wake it.
+ * once the worker waits on `requestSeq` itself, so requests need no message to wake it; `busy` is
+ * 1 while the worker is inside a reader call (detection, a reading, closing the readers), which
+ * is where a driver can hold it for good (see stuck-worker-exit.ts).
  */
 export const CONTROL = {
   requestSeq: 0,
@@ -21,7 +23,8 @@ export const CONTROL = {
   ready: 3,
   requestKind: 4,
   blocking: 5,
-  size: 6,
+  busy: 6,
+  size: 7,
 } as const;
 
 /** What the main thread can ask; `requestKind` holds the index. */

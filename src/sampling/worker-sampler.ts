@@ -15,7 +15,7 @@ import {
   type WorkerResponse,
   type WorkerSampleMessage,
 } from "./worker-protocol.js";
-import { noteWorkerStopping } from "./worker-stops.js";
+import { watchWorkerAtExit, type WorkerWatch } from "./stuck-worker-exit.js";
 
 type WorkerThreads = typeof import("node:worker_threads");
 
@@ -75,6 +75,7 @@ export class WorkerSampler implements Sampler {
   private readonly listeners: SampleListener[] = [];
   private readonly samples: MessagePort;
   private readonly threads = workerThreads();
+  private readonly watch: WorkerWatch;
 
   /**
    * @param onDetected called (on this thread's event loop) once the worker's detection is done;
@@ -103,6 +104,8 @@ export class WorkerSampler implements Sampler {
       resourceLimits: { maxOldGenerationSizeMb: SAMPLER_OLD_GENERATION_MB },
     });
     this.worker.unref();
+    this.watch = watchWorkerAtExit(this.control);
+    this.worker.once("exit", () => this.watch.ended());
     this.samples.on("message", (message: WorkerSampleMessage) => {
       if (message.type === "ready") this.onDetected?.();
       else for (const snapshot of message.snapshots) this.deliver(snapshot);
@@ -239,8 +242,11 @@ export class WorkerSampler implements Sampler {
     } catch {
       // The worker is going away either way.
     }
-    // Settles only once the thread has ended: never while it is stuck in a driver call.
-    noteWorkerStopping(this.worker.terminate());
+    // A thread stuck in a driver call never ends; the process's exit then goes past it. Node refs
+    // a worker it is told to terminate, which would keep the event loop alive until then.
+    this.watch.stopAsked();
+    void this.worker.terminate();
+    this.worker.unref();
   }
 
   /** The last snapshot the worker answered with, if any. */

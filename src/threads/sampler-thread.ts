@@ -33,6 +33,28 @@ let served = 0;
 let closed = false;
 let timer: NodeJS.Timeout | undefined;
 
+/**
+ * Runs a reader call with CONTROL.busy set: a call that never returns (a lost GPU's driver) leaves
+ * it set, and the process's exit then knows not to wait for this thread (stuck-worker-exit.ts).
+ */
+function inReaderCall<T>(call: () => T): T {
+  enterReaderCall();
+  try {
+    return call();
+  } finally {
+    leaveReaderCall();
+  }
+}
+
+function enterReaderCall(): void {
+  Atomics.store(control, CONTROL.busy, 1);
+}
+
+function leaveReaderCall(): void {
+  Atomics.store(control, CONTROL.busy, 0);
+  Atomics.notify(control, CONTROL.busy);
+}
+
 /** Posts the samples taken since the last post (before any answer, so they arrive in order). */
 function postSamples(): void {
   const snapshots = batch?.take() ?? [];
@@ -42,7 +64,7 @@ function postSamples(): void {
 }
 
 function sample(set: ReaderSet): void {
-  if (batch?.add(set.readNow())) postSamples();
+  if (batch?.add(inReaderCall(() => set.readNow()))) postSamples();
 }
 
 function answer(seq: number, response: WorkerResponse): void {
@@ -71,16 +93,19 @@ function serveRequest(set: ReaderSet | Error): void {
     if (kind === "describe") {
       answer(seq, {
         description: set.describe(init.config.updateIntervalMs),
-        snapshot: set.readNow(),
+        snapshot: inReaderCall(() => set.readNow()),
         notices: set.drainNotices(),
       });
     } else if (kind === "read") {
-      answer(seq, { snapshot: set.readNow(), notices: set.drainNotices() });
+      answer(seq, { snapshot: inReaderCall(() => set.readNow()), notices: set.drainNotices() });
     } else {
       closed = true;
       if (timer) clearInterval(timer);
-      const snapshot = set.readNow();
-      set.close();
+      const snapshot = inReaderCall(() => {
+        const last = set.readNow();
+        set.close();
+        return last;
+      });
       answer(seq, { snapshot, notices: set.drainNotices() });
       init.samples.close();
       parentPort?.close();
@@ -108,14 +133,14 @@ function sampleBlocking(set: ReaderSet, intervalMs: number): void {
   }
 }
 
-const ready: Promise<ReaderSet | Error> = detectReaders(
-  init.config.components,
-  init.config.context,
-  BACKENDS,
-).then(
-  (detection) => new ReaderSet(detection.readers, detection.skipped, detection.notices),
-  (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-);
+// Detection opens the drivers (nvmlInit can hang too): busy until it is done.
+enterReaderCall();
+const ready: Promise<ReaderSet | Error> = detectReaders(init.config.components, init.config.context, BACKENDS)
+  .then(
+    (detection) => new ReaderSet(detection.readers, detection.skipped, detection.notices),
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  )
+  .finally(leaveReaderCall);
 
 // Requests that came before detection ended (each announced by a message) wait for it.
 parentPort?.on("message", () => {
@@ -130,7 +155,7 @@ void ready.then((set) => {
   if (set instanceof Error) return;
   const { readIntervalMs } = set.describe(init.config.updateIntervalMs);
   batch = sampleBatchFor(init.config, readIntervalMs);
-  set.readNow();
+  inReaderCall(() => set.readNow());
   if (set.readers.some((reader) => reader.needsEventLoop)) {
     timer = setInterval(() => sample(set), readIntervalMs);
     serveRequest(set);
