@@ -4,19 +4,27 @@
 // past the stuck thread it would wait as long as the call, for ever.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { cliEnv, tempDir } from "../helpers/cli-process.js";
-import { createFakeNvml, FAKE_A100 } from "../helpers/fake-nvml.js";
+import { createFakeNvml, FAKE_A100, type FakeNvml } from "../helpers/fake-nvml.js";
 
 const GPU = FAKE_A100;
 
 /** How long the hung call blocks: far past the test's own deadline. */
 const HUNG_MS = 120_000;
 
-test("a library user's process with a sampler stuck in NVML ends 2 s after stop(), with its exit code", async () => {
-  const fake = createFakeNvml({ gpus: [GPU] });
+/** The fixture's run: what it printed so far, its exit, and when it said "started". */
+interface Training {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+/** Starts the training script on `fake` and waits until its first epoch has started. */
+async function startTraining(fake: FakeNvml): Promise<Training> {
   const child = spawn(process.execPath, ["test/fixtures/hung-gpu-training.mjs", tempDir()], {
     env: cliEnv({
       CARBONTRACKER_NVML_LIBRARY: fake.library,
@@ -29,60 +37,60 @@ test("a library user's process with a sampler stuck in NVML ends 2 s after stop(
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+  const started = Date.now() + 20_000;
+  while (!stdout.includes("started") && Date.now() < started) await sleep(50);
+  assert.match(stdout, /^started$/m, stderr);
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+function stop(child: ChildProcessWithoutNullStreams): void {
+  if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+}
+
+test("a library user's process with a sampler stuck in NVML ends 2 s after stop(), with its exit code", async () => {
+  const fake = createFakeNvml({ gpus: [GPU] });
+  const run = await startTraining(fake);
   try {
-    const started = Date.now() + 20_000;
-    while (!stdout.includes("started") && Date.now() < started) await sleep(50);
-    assert.match(stdout, /^started$/m, stderr);
     fake.write({ gpus: [{ ...GPU, energySleepMs: HUNG_MS }] });
     await sleep(500); // the worker's next sample is now stuck in the driver
     const hung = Date.now();
-    child.stdin.end("go\n");
+    run.child.stdin.end("go\n");
     const deadline = new AbortController();
     const end = await Promise.race([
-      exited,
+      run.exited,
       sleep(40_000, undefined, { signal: deadline.signal }).catch(() => undefined),
     ]);
     deadline.abort();
-    assert.ok(end, `the program had not ended 40 s after its driver call hung:\n${stdout}\n${stderr}`);
+    assert.ok(
+      end,
+      `the program had not ended 40 s after its driver call hung:\n${run.stdout()}\n${run.stderr()}`,
+    );
     // The epoch's end waits 5 s for the worker, the stop 250 ms, the exit 2 s for the thread.
     assert.ok(Date.now() - hung < 20_000, `ended ${Date.now() - hung} ms after the hang`);
-    assert.deepEqual(end, [4, null], stderr);
-    assert.match(stdout, /^stopped$/m);
-    assert.match(stdout, /^the script's exit listener ran \(code 4\)$/m);
-    assert.match(stderr, /WARNING - Reading the devices failed \(sampler worker did not answer/);
-    assert.match(stderr, /Finished monitoring\./);
-    assert.match(stderr, /a device read is stuck in its driver \(the sampler thread did not stop\)/);
+    assert.deepEqual(end, [4, null], run.stderr());
+    assert.match(run.stdout(), /^stopped$/m);
+    assert.match(run.stdout(), /^the script's exit listener ran \(code 4\)$/m);
+    assert.match(run.stderr(), /WARNING - Reading the devices failed \(sampler worker did not answer/);
+    assert.match(run.stderr(), /Finished monitoring\./);
+    assert.match(run.stderr(), /a device read is stuck in its driver \(the sampler thread did not stop\)/);
   } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    stop(run.child);
     fake.cleanup();
   }
 });
 
 test("a library user's process whose sampler is not stuck ends as Node ends it, with no word about threads", async () => {
   const fake = createFakeNvml({ gpus: [GPU] });
-  const child = spawn(process.execPath, ["test/fixtures/hung-gpu-training.mjs", tempDir()], {
-    env: cliEnv({
-      CARBONTRACKER_NVML_LIBRARY: fake.library,
-      FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG as string,
-    }),
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+  const run = await startTraining(fake);
   try {
-    const started = Date.now() + 20_000;
-    while (!stdout.includes("started") && Date.now() < started) await sleep(50);
     const asked = Date.now();
-    child.stdin.end("go\n");
-    assert.deepEqual(await exited, [4, null], stderr);
+    run.child.stdin.end("go\n");
+    assert.deepEqual(await run.exited, [4, null], run.stderr());
     assert.ok(Date.now() - asked < 2_000, `ended ${Date.now() - asked} ms after being told to`);
-    assert.match(stdout, /^the script's exit listener ran \(code 4\)$/m);
-    assert.doesNotMatch(stderr, /stuck in its driver/);
+    assert.match(run.stdout(), /^the script's exit listener ran \(code 4\)$/m);
+    assert.doesNotMatch(run.stderr(), /stuck in its driver/);
   } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    stop(run.child);
     fake.cleanup();
   }
 });
