@@ -6,7 +6,7 @@
 // through libc's _exit (called through koffi) with its exit code, after the 'exit' listeners that
 // come after this one have run, as Node would have run them. The CLI, the Python engine and a Node
 // program using the library all end this way; a worker that is not busy costs the exit nothing.
-import { writeSync } from "node:fs";
+import { existsSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { CONTROL } from "./worker-protocol.js";
 
@@ -49,13 +49,28 @@ export function watchWorkerAtExit(control: Int32Array): WorkerWatch {
   };
 }
 
-/** Whether `worker` is still inside a reader call once its grace is over (waits for it, up to then). */
+/** How often the exit looks again whether a busy worker's thread has ended (ms). */
+const THREAD_POLL_MS = 20;
+
+/**
+ * Whether `worker` is still inside a reader call once its grace is over (waits for it, up to
+ * then). A thread that has ended is not stuck, even with `busy` left set: a worker terminated in
+ * the middle of a reading's JavaScript never clears it.
+ */
 function stuck(worker: WatchedWorker): boolean {
   const deadline = (worker.stopAskedMs ?? Date.now()) + STUCK_GRACE_MS;
   for (let left = deadline - Date.now(); left > 0; left = deadline - Date.now()) {
-    if (Atomics.wait(worker.control, CONTROL.busy, 1, left) === "not-equal") return false;
+    if (threadEnded(worker)) return false;
+    const step = Math.min(left, THREAD_POLL_MS);
+    if (Atomics.wait(worker.control, CONTROL.busy, 1, step) === "not-equal") return false;
   }
-  return Atomics.load(worker.control, CONTROL.busy) === 1;
+  return Atomics.load(worker.control, CONTROL.busy) === 1 && !threadEnded(worker);
+}
+
+/** Whether the worker's kernel thread is gone (false where its id is unknown). */
+function threadEnded(worker: WatchedWorker): boolean {
+  const thread = Atomics.load(worker.control, CONTROL.thread);
+  return thread > 0 && !existsSync(`/proc/self/task/${thread}`);
 }
 
 function endPastStuckWorkers(code: number): void {

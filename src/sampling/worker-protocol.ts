@@ -14,7 +14,8 @@ import type { SamplerDescription, Snapshot } from "./reader-set.js";
  * `requestSeq`; `ready` turns 1 once the worker's detection is done (or failed); `blocking` turns 1
  * once the worker waits on `requestSeq` itself, so requests need no message to wake it; `busy` is
  * 1 while the worker is inside a reader call (detection, a reading, closing the readers), which
- * is where a driver can hold it for good (see stuck-worker-exit.ts).
+ * is where a driver can hold it for good (see stuck-worker-exit.ts); `thread` is the worker's
+ * kernel thread id where /proc tells it (Linux), else 0.
  */
 export const CONTROL = {
   requestSeq: 0,
@@ -24,7 +25,8 @@ export const CONTROL = {
   requestKind: 4,
   blocking: 5,
   busy: 6,
-  size: 7,
+  thread: 7,
+  size: 8,
 } as const;
 
 /** What the main thread can ask; `requestKind` holds the index. */

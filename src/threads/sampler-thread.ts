@@ -6,6 +6,7 @@
 // nothing else (no timer list, no message dispatch, no microtask turn), less than half of
 // what a setInterval tick costs. Only readers that need the event loop (powermetrics) keep the
 // timer, with each request announced by a message.
+import { readlinkSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { detectReaders } from "../hardware/detect.js";
 import { BACKENDS } from "../hardware/registry.js";
@@ -53,6 +54,15 @@ function enterReaderCall(): void {
 function leaveReaderCall(): void {
   Atomics.store(control, CONTROL.busy, 0);
   Atomics.notify(control, CONTROL.busy);
+}
+
+/** This thread's id in the kernel (Linux: /proc/thread-self is `<pid>/task/<tid>`), else 0. */
+function kernelThreadId(): number {
+  try {
+    return Number(/\/task\/(\d+)$/.exec(readlinkSync("/proc/thread-self"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 /** Posts the samples taken since the last post (before any answer, so they arrive in order). */
@@ -134,6 +144,7 @@ function sampleBlocking(set: ReaderSet, intervalMs: number): void {
 }
 
 // Detection opens the drivers (nvmlInit can hang too): busy until it is done.
+Atomics.store(control, CONTROL.thread, kernelThreadId());
 enterReaderCall();
 const ready: Promise<ReaderSet | Error> = detectReaders(init.config.components, init.config.context, BACKENDS)
   .then(

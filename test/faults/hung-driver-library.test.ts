@@ -94,3 +94,23 @@ test("a library user's process whose sampler is not stuck ends as Node ends it, 
     fake.cleanup();
   }
 });
+
+// The driver holds one call for 6.5 s, past the boundary's 5 s and the stop's 250 ms, and then
+// answers: the worker, told to stop meanwhile, is terminated when the call returns and never
+// clears its busy flag. Its thread is gone, though, so the exit does not count it as stuck.
+test("a driver call that hangs for seconds and then returns: the process ends as Node ends it, with no word about threads", async () => {
+  const fake = createFakeNvml({ gpus: [GPU] });
+  const run = await startTraining(fake);
+  try {
+    fake.write({ gpus: [{ ...GPU, energySleepMs: 6_500 }] });
+    await sleep(500); // the worker's next sample is now in the slow call
+    run.child.stdin.end("go\n");
+    assert.deepEqual(await run.exited, [4, null], run.stderr());
+    assert.match(run.stderr(), /WARNING - Reading the devices failed \(sampler worker did not answer/);
+    assert.match(run.stdout(), /^the script's exit listener ran \(code 4\)$/m);
+    assert.doesNotMatch(run.stderr(), /stuck in its driver/);
+  } finally {
+    stop(run.child);
+    fake.cleanup();
+  }
+});
