@@ -4,47 +4,29 @@
 // past the stuck thread it would wait as long as the call, for ever.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { once } from "node:events";
+import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { cliEnv, tempDir } from "../helpers/cli-process.js";
 import { createFakeNvml, FAKE_A100, type FakeNvml } from "../helpers/fake-nvml.js";
+import { watchChild, type WatchedChild } from "../helpers/watched-child.js";
 
 const GPU = FAKE_A100;
 
 /** How long the hung call blocks: far past the test's own deadline. */
 const HUNG_MS = 120_000;
 
-/** The fixture's run: what it printed so far, its exit, and when it said "started". */
-interface Training {
-  child: ChildProcessWithoutNullStreams;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<[number | null, NodeJS.Signals | null]>;
-}
-
 /** Starts the training script on `fake` and waits until its first epoch has started. */
-async function startTraining(fake: FakeNvml): Promise<Training> {
-  const child = spawn(process.execPath, ["test/fixtures/hung-gpu-training.mjs", tempDir()], {
-    env: cliEnv({
-      CARBONTRACKER_NVML_LIBRARY: fake.library,
-      FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG as string,
+async function startTraining(fake: FakeNvml): Promise<WatchedChild> {
+  const run = watchChild(
+    spawn(process.execPath, ["test/fixtures/hung-gpu-training.mjs", tempDir()], {
+      env: cliEnv({
+        CARBONTRACKER_NVML_LIBRARY: fake.library,
+        FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG as string,
+      }),
     }),
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
-  const started = Date.now() + 20_000;
-  while (!stdout.includes("started") && Date.now() < started) await sleep(50);
-  assert.match(stdout, /^started$/m, stderr);
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-function stop(child: ChildProcessWithoutNullStreams): void {
-  if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  );
+  assert.ok(await run.printed("started", 20_000), run.stderr());
+  return run;
 }
 
 test("a library user's process with a sampler stuck in NVML ends 2 s after stop(), with its exit code", async () => {
@@ -74,7 +56,7 @@ test("a library user's process with a sampler stuck in NVML ends 2 s after stop(
     assert.match(run.stderr(), /Finished monitoring\./);
     assert.match(run.stderr(), /a device read is stuck in its driver \(the sampler thread did not stop\)/);
   } finally {
-    stop(run.child);
+    run.kill();
     fake.cleanup();
   }
 });
@@ -90,7 +72,7 @@ test("a library user's process whose sampler is not stuck ends as Node ends it, 
     assert.match(run.stdout(), /^the script's exit listener ran \(code 4\)$/m);
     assert.doesNotMatch(run.stderr(), /stuck in its driver/);
   } finally {
-    stop(run.child);
+    run.kill();
     fake.cleanup();
   }
 });
@@ -110,7 +92,7 @@ test("a driver call that hangs for seconds and then returns: the process ends as
     assert.match(run.stdout(), /^the script's exit listener ran \(code 4\)$/m);
     assert.doesNotMatch(run.stderr(), /stuck in its driver/);
   } finally {
-    stop(run.child);
+    run.kill();
     fake.cleanup();
   }
 });
