@@ -15,8 +15,12 @@ const GPU = FAKE_A100;
 /** How long the hung call blocks: far past the test's own deadline. */
 const HUNG_MS = 120_000;
 
-/** Starts the training script on `fake` and waits until its first epoch has started. */
-async function startTraining(fake: FakeNvml): Promise<WatchedChild> {
+/**
+ * Runs the training script on a fresh fake NVML until its first epoch has started, then `body`
+ * with both; the script is killed and the fake removed afterwards, whatever happened.
+ */
+async function withTraining(body: (run: WatchedChild, fake: FakeNvml) => Promise<void>): Promise<void> {
+  const fake = createFakeNvml({ gpus: [GPU] });
   const run = watchChild(
     spawn(process.execPath, ["test/fixtures/hung-gpu-training.mjs", tempDir()], {
       env: cliEnv({
@@ -25,14 +29,17 @@ async function startTraining(fake: FakeNvml): Promise<WatchedChild> {
       }),
     }),
   );
-  assert.ok(await run.printed("started", 20_000), run.stderr());
-  return run;
+  try {
+    assert.ok(await run.printed("started", 20_000), run.stderr());
+    await body(run, fake);
+  } finally {
+    run.kill();
+    fake.cleanup();
+  }
 }
 
-test("a library user's process with a sampler stuck in NVML ends 2 s after stop(), with its exit code", async () => {
-  const fake = createFakeNvml({ gpus: [GPU] });
-  const run = await startTraining(fake);
-  try {
+test("a library user's process with a sampler stuck in NVML ends 2 s after stop(), with its exit code", () =>
+  withTraining(async (run, fake) => {
     fake.write({ gpus: [{ ...GPU, energySleepMs: HUNG_MS }] });
     await sleep(500); // the worker's next sample is now stuck in the driver
     const hung = Date.now();
@@ -55,35 +62,23 @@ test("a library user's process with a sampler stuck in NVML ends 2 s after stop(
     assert.match(run.stderr(), /WARNING - Reading the devices failed \(sampler worker did not answer/);
     assert.match(run.stderr(), /Finished monitoring\./);
     assert.match(run.stderr(), /a device read is stuck in its driver \(the sampler thread did not stop\)/);
-  } finally {
-    run.kill();
-    fake.cleanup();
-  }
-});
+  }));
 
-test("a library user's process whose sampler is not stuck ends as Node ends it, with no word about threads", async () => {
-  const fake = createFakeNvml({ gpus: [GPU] });
-  const run = await startTraining(fake);
-  try {
+test("a library user's process whose sampler is not stuck ends as Node ends it, with no word about threads", () =>
+  withTraining(async (run) => {
     const asked = Date.now();
     run.child.stdin.end("go\n");
     assert.deepEqual(await run.exited, [4, null], run.stderr());
     assert.ok(Date.now() - asked < 2_000, `ended ${Date.now() - asked} ms after being told to`);
     assert.match(run.stdout(), /^the script's exit listener ran \(code 4\)$/m);
     assert.doesNotMatch(run.stderr(), /stuck in its driver/);
-  } finally {
-    run.kill();
-    fake.cleanup();
-  }
-});
+  }));
 
 // The driver holds one call for 6.5 s, past the boundary's 5 s and the stop's 250 ms, and then
 // answers: the worker, told to stop meanwhile, is terminated when the call returns and never
 // clears its busy flag. Its thread is gone, though, so the exit does not count it as stuck.
-test("a driver call that hangs for seconds and then returns: the process ends as Node ends it, with no word about threads", async () => {
-  const fake = createFakeNvml({ gpus: [GPU] });
-  const run = await startTraining(fake);
-  try {
+test("a driver call that hangs for seconds and then returns: the process ends as Node ends it, with no word about threads", () =>
+  withTraining(async (run, fake) => {
     fake.write({ gpus: [{ ...GPU, energySleepMs: 6_500 }] });
     await sleep(500); // the worker's next sample is now in the slow call
     run.child.stdin.end("go\n");
@@ -91,8 +86,4 @@ test("a driver call that hangs for seconds and then returns: the process ends as
     assert.match(run.stderr(), /WARNING - Reading the devices failed \(sampler worker did not answer/);
     assert.match(run.stdout(), /^the script's exit listener ran \(code 4\)$/m);
     assert.doesNotMatch(run.stderr(), /stuck in its driver/);
-  } finally {
-    run.kill();
-    fake.cleanup();
-  }
-});
+  }));
