@@ -13,28 +13,36 @@ const TRADEMARK_SIGNS = ["(r)", "(tm)", "(c)", "®", "™", "©"];
 /** Core counts ("8-core processor", "quad-core"). */
 const CORE_COUNT = new RegExp(`\\b(?:\\d+|${NUMBER_WORDS})-cores?(?:\\s+processor)?\\b`, "g");
 
+/**
+ * The steps of normalising, in order: each replaces its pattern, and runs only when one of its
+ * literals (without which the pattern cannot match) is in the text. V8 compiles a regular
+ * expression on its first use (tens of microseconds apiece, on every start), and most brand
+ * strings need few of these steps.
+ */
+const STEPS: ReadonlyArray<readonly [literals: readonly string[], pattern: RegExp, replacement: string]> = [
+  [TRADEMARK_SIGNS, TRADEMARKS, ""],
+  [["("], /\([^)]*\)/g, " "],
+  // Everything from the clock on ("@ 2.90GHz", "0000%@") says nothing about the model.
+  [["@"], /@.*$/, " "],
+  [["w/", "with"], /\b(?:w\/|with)\s.*$/, " "],
+  [["radeon"], /\bradeon\b.*$/, " "],
+  [["compute cores"], /,\s*\d+\s+compute cores.*$/, " "],
+  [[" gen"], /\b\d+(?:st|nd|rd|th) gen\b/g, " "],
+  [["-core"], CORE_COUNT, " "],
+  [["core2"], /\bcore2\b/g, "core 2"],
+  [["processor", "cpu", "mobile"], /\b(?:processor|cpu|mobile)\b/g, " "],
+  // Intel's first generation of a Xeon line is printed as " 0" ("E5-2670 0").
+  [[" 0"], / 0(?= |$)/g, " "],
+];
+
 /** The brand string in the table's terms: lower case, trademarks, clock, core counts and filler gone. */
 export function normaliseBrand(brand: string): string {
-  return (
-    brand
-      .toLowerCase()
-      .replace(TRADEMARKS, "")
-      .replace(/\([^)]*\)/g, " ")
-      // Everything from the clock on ("@ 2.90GHz", "0000%@") says nothing about the model.
-      .replace(/@.*$/, " ")
-      .replace(/\b(?:w\/|with)\s.*$/, " ")
-      .replace(/\bradeon\b.*$/, " ")
-      .replace(/,\s*\d+\s+compute cores.*$/, " ")
-      .replace(/\b\d+(?:st|nd|rd|th) gen\b/g, " ")
-      .replace(CORE_COUNT, " ")
-      .replace(/\bcore2\b/g, "core 2")
-      .replace(/\b(?:processor|cpu|mobile)\b/g, " ")
-      // Intel's first generation of a Xeon line is printed as " 0" ("E5-2670 0").
-      .replace(/ 0(?= |$)/g, " ")
-      .replace(/\s+/g, " ")
-      .trim()
-      .replace(/[\s,.;:-]+$/, "")
-  );
+  let text = brand.toLowerCase();
+  for (const [literals, pattern, replacement] of STEPS) {
+    if (literals.some((literal) => text.includes(literal))) text = text.replace(pattern, replacement);
+  }
+  const squeezed = text.replace(/\s+/g, " ").trim();
+  return ",.;:-".includes(squeezed.at(-1) ?? "") ? squeezed.replace(/[\s,.;:-]+$/, "") : squeezed;
 }
 
 /** Whitespace tokens of a normalised name. */
@@ -42,7 +50,7 @@ function tokens(normalised: string): string[] {
   return normalised.split(" ").filter(Boolean);
 }
 
-const hasDigit = (token: string): boolean => /\d/.test(token);
+const hasDigit = (token: string): boolean => [...token].some((c) => c >= "0" && c <= "9");
 
 interface IndexedEntry {
   entry: CpuTableEntry;

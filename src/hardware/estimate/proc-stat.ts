@@ -1,5 +1,6 @@
 // Reads CPU time counters from /proc/stat (under CARBONTRACKER_PROC_ROOT): the basis of the
 // utilisation estimate when no energy counter is readable.
+import { isDigitCode } from "../digits.js";
 import { openTextFile, readTextNonBlocking } from "../read-text.js";
 import { join } from "node:path";
 
@@ -10,13 +11,25 @@ export interface CpuTimes {
   logicalCpus: number;
 }
 
+/**
+ * Whether a line is a logical CPU's ("cpu12 ..."): `cpu`, digits, then a blank (by hand: see
+ * digits.ts).
+ */
+function isPerCpuLine(line: string): boolean {
+  if (!line.startsWith("cpu")) return false;
+  let end = 3;
+  while (isDigitCode(line.charCodeAt(end))) end += 1;
+  const after = line.charCodeAt(end);
+  return end > 3 && (after === 32 || after === 9);
+}
+
 /** Parses the text of /proc/stat. Throws when there is no aggregate `cpu` line. */
 export function parseProcStat(text: string): CpuTimes {
   let aggregate: number[] | undefined;
   let logicalCpus = 0;
   for (const line of text.split("\n")) {
     if (line.startsWith("cpu ")) aggregate = line.trim().split(/\s+/).slice(1).map(Number);
-    else if (/^cpu\d+\s/.test(line)) logicalCpus += 1;
+    else if (isPerCpuLine(line)) logicalCpus += 1;
   }
   if (!aggregate || aggregate.some((n) => !Number.isFinite(n))) {
     throw new Error("no aggregate 'cpu' line in /proc/stat");

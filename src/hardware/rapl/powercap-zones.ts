@@ -2,12 +2,11 @@
 // index: `intel-rapl:1` is often `psys`, not socket 1. Works on the flat class directory
 // (/sys/class/powercap with one symlink per zone) and on the nested devices tree alike.
 import { join } from "node:path";
+import { isDecimalDigits } from "../digits.js";
 import type { PowercapFiles } from "./powercap-files.js";
 
 /** Control types whose zones carry RAPL energy counters (AMD Zen uses `intel-rapl` too). */
 const RAPL_CONTROL_TYPES = ["intel-rapl", "intel-rapl-mmio"] as const;
-
-const ZONE_ENTRY = /^(intel-rapl(?:-mmio)?):(\d+)(?::(\d+))?$/;
 
 /** One zone of a powercap tree. */
 export interface PowercapZone {
@@ -29,6 +28,22 @@ export function parentZoneId(zone: PowercapZone): string | undefined {
   return zone.subIndex === undefined ? undefined : `${zone.controlType}:${zone.index}`;
 }
 
+function isControlType(text: string): text is PowercapZone["controlType"] {
+  return (RAPL_CONTROL_TYPES as readonly string[]).includes(text);
+}
+
+/** The parts of a zone's directory name (`intel-rapl:0`, `intel-rapl-mmio:0`, `intel-rapl:0:1`), else undefined. */
+function parseZoneEntry(entry: string): Pick<PowercapZone, "controlType" | "index" | "subIndex"> | undefined {
+  const [controlType = "", index = "", subIndex, ...more] = entry.split(":");
+  if (more.length > 0 || !isControlType(controlType) || !isDecimalDigits(index)) return undefined;
+  if (subIndex !== undefined && !isDecimalDigits(subIndex)) return undefined;
+  return {
+    controlType,
+    index: Number(index),
+    subIndex: subIndex === undefined ? undefined : Number(subIndex),
+  };
+}
+
 /** Every RAPL zone under `root`, each once, in index order (top-level, then its sub-zones). */
 export function discoverZones(root: string, files: PowercapFiles): PowercapZone[] {
   const found = new Map<string, PowercapZone>();
@@ -42,20 +57,11 @@ export function discoverZones(root: string, files: PowercapFiles): PowercapZone[
     const descend: string[] = [];
     // Direct entries first, so a flat class directory names every zone by its own path.
     for (const entry of entries) {
-      const match = ZONE_ENTRY.exec(entry);
-      const isControlType = (RAPL_CONTROL_TYPES as readonly string[]).includes(entry);
-      if (!match && !isControlType) continue;
+      const zone = parseZoneEntry(entry);
+      if (!zone && !isControlType(entry)) continue;
       const path = join(dir, entry);
-      if (match && !found.has(entry)) {
-        found.set(entry, {
-          id: entry,
-          controlType: match[1] as PowercapZone["controlType"],
-          index: Number(match[2]),
-          subIndex: match[3] === undefined ? undefined : Number(match[3]),
-          path,
-          name: readName(files, path),
-        });
-      }
+      if (zone && !found.has(entry))
+        found.set(entry, { id: entry, ...zone, path, name: readName(files, path) });
       descend.push(path);
     }
     if (depth < 3) for (const path of descend) visit(path, depth + 1);

@@ -1,6 +1,7 @@
 // How often a RAPL counter must be read so that no wrap-around goes unseen: one wrap per read
 // interval can be detected, so the interval must stay well under range / highest power.
 import { join } from "node:path";
+import { isDecimalDigits } from "../digits.js";
 import type { PowercapFiles } from "./powercap-files.js";
 import type { PowercapZone } from "./powercap-zones.js";
 
@@ -30,7 +31,15 @@ export interface PeakPower {
   source: string;
 }
 
-const CONSTRAINT_FILE = /^constraint_\d+_(max_power_uw|power_limit_uw)$/;
+/** Whether a zone's file is a power constraint (`constraint_<n>_max_power_uw`, `constraint_<n>_power_limit_uw`). */
+function isPowerConstraintFile(entry: string): boolean {
+  const prefix = "constraint_";
+  if (!entry.startsWith(prefix)) return false;
+  const underscore = entry.indexOf("_", prefix.length);
+  if (underscore < 0 || !isDecimalDigits(entry.slice(prefix.length, underscore))) return false;
+  const kind = entry.slice(underscore + 1);
+  return kind === "max_power_uw" || kind === "power_limit_uw";
+}
 
 /** The highest `constraint_*_{max_power,power_limit}_uw` of a zone (W), or undefined if none is > 0. */
 function highestConstraint(
@@ -44,7 +53,7 @@ function highestConstraint(
   } catch {
     return undefined;
   }
-  for (const entry of entries.filter((e) => CONSTRAINT_FILE.test(e)).sort()) {
+  for (const entry of entries.filter(isPowerConstraintFile).sort()) {
     try {
       const watts = Number(files.readText(join(zone.path, entry)).trim()) / 1e6;
       if (Number.isFinite(watts) && watts > 0 && (best === undefined || watts > best.watts)) {

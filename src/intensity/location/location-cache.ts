@@ -14,10 +14,13 @@ export function defaultCacheDir(env: Record<string, string | undefined>): string
   return env.CARBONTRACKER_CACHE_DIR || join(homedir(), ".cache", "carbontracker");
 }
 
+/** This host's name as a file name part, worked out once (a run reads and then writes the cache). */
+let hostInFileName: string | undefined;
+
 /** The cache file for this host (home folders are often shared between cluster nodes). */
 export function locationCachePath(cacheDir: string): string {
-  const host = hostname().replace(/[^A-Za-z0-9._-]/g, "_") || "host";
-  return join(cacheDir, `location-${host}.json`);
+  hostInFileName ??= hostname().replace(/[^A-Za-z0-9._-]/g, "_") || "host";
+  return join(cacheDir, `location-${hostInFileName}.json`);
 }
 
 /** A cached location with when it was found. */

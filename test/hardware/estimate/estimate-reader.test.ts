@@ -154,6 +154,29 @@ test("VM on a newer microarchitecture: CCF's nearest figures stand in, and the l
   assert.match(notice, /its figures for Cascade Lake, standing in for Emerald Rapids, which it has none for/);
 });
 
+test("VM whose hypervisor names its CPU model (QEMU -cpu): that model's figures, over the CPUID model", async () => {
+  const cases = [
+    ["Intel Xeon Processor (Icelake)", "GenuineIntel", 6, 85, "Ice Lake"],
+    ["Intel Xeon Processor (Cascade Lake)", "GenuineIntel", 6, 63, "Cascade Lake"],
+    ["Intel Core Processor (SandyBridge, IBRS)", "GenuineIntel", 6, 85, "Sandy Bridge"],
+    ["AMD EPYC-Rome Processor", "AuthenticAMD", 0x19, 1, "EPYC 2nd Gen"],
+    ["Intel Xeon Processor", "GenuineIntel", 6, 79, "Broadwell"],
+  ] as const;
+  for (const [brand, vendorId, family, model, expected] of cases) {
+    const proc = x86Proc({
+      brand,
+      vendorId,
+      family,
+      model,
+      sockets: 1,
+      threadsPerSocket: 2,
+      hypervisor: true,
+    });
+    const { details } = await open({ CARBONTRACKER_PROC_ROOT: proc.root });
+    assert.equal(details.microarchitecture, expected, brand);
+  }
+});
+
 test("VM with nothing known: CCF's average per vCPU, and one line naming the string", async () => {
   const proc = x86Proc({
     brand: "QEMU Virtual CPU version 2.5+",
