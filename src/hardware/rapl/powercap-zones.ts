@@ -60,8 +60,9 @@ export function discoverZones(root: string, files: PowercapFiles): PowercapZone[
       const zone = parseZoneEntry(entry);
       if (!zone && !isControlType(entry)) continue;
       const path = join(dir, entry);
-      if (zone && !found.has(entry))
+      if (zone && !found.has(entry)) {
         found.set(entry, { id: entry, ...zone, path, name: readName(files, path) });
+      }
       descend.push(path);
     }
     if (depth < 3) for (const path of descend) visit(path, depth + 1);
