@@ -11,7 +11,7 @@ import { readJsonlRecords } from "../../src/logs/parser/jsonl-run.js";
 import { readLogs } from "../../src/logs/parser/read-logs.js";
 import { groupTotals } from "../../src/reports/group-totals.js";
 import { skipUnlessInCi } from "../helpers/ci-only.js";
-import { FakePowercap, singlePackageLayout } from "../helpers/fake-powercap.js";
+import { FakePowercap, RecordClock, singlePackageLayout } from "../helpers/fake-powercap.js";
 
 const cluster = spawnSync("sinfo", ["-h", "-o", "%t"], { encoding: "utf8" });
 // CI starts the cluster (.ci/run): its absence there must fail, not skip.
@@ -58,10 +58,12 @@ function seams(fake: FakePowercap, dir: string): Record<string, string> {
 async function fourTasks(dir: string, fake: FakePowercap, rankCommand: string): Promise<void> {
   const logDir = join(dir, "logs");
   const script = `#!/bin/sh\nsrun -n 4 --overcommit ${rankCommand.replace("LOGDIR", logDir)}\n`;
+  const clock = new RecordClock();
   const { jobId } = await sbatch(
     ["-n", "4", "--overcommit", "-o", join(dir, "job.out"), "--wrap", script.split("\n")[1]!],
     seams(fake, dir),
   );
+  clock.end();
   fake.stop();
   const runs = readJsonlRuns(logDir);
   assert.equal(runs.length, 4, readFileSync(join(dir, "job.out"), "utf8"));
@@ -96,7 +98,7 @@ async function fourTasks(dir: string, fake: FakePowercap, rankCommand: string): 
         x.type === "epoch" &&
         (x as { devices: { device: string }[] }).devices.some((d) => d.device === "cpu:0"),
     ) as { start_t: number; end_t: number };
-  const injected = fake.injectedJ("intel-rapl:0", epoch.start_t, epoch.end_t);
+  const injected = fake.injectedJ("intel-rapl:0", ...clock.window(epoch.start_t, epoch.end_t));
   assert.ok(
     Math.abs(countedJ - injected) < Math.max(1.5, 0.02 * injected),
     `${countedJ} J counted, ${injected} J on the node`,
@@ -156,6 +158,7 @@ test(
     const dir = mkdtempSync(join(tmpdir(), "ct-slurm-agent-"));
     const fake = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 50 })).start();
     const logDir = join(dir, "logs");
+    const clock = new RecordClock();
     const agent = spawn(
       process.execPath,
       [
@@ -204,6 +207,7 @@ test(
       const exited = new Promise((r) => agent.once("exit", r));
       agent.kill("SIGTERM");
       await exited;
+      clock.end();
       fake.stop();
       const [file] = readdirSync(logDir);
       const records = readFileSync(join(logDir, file!), "utf8")
@@ -220,7 +224,7 @@ test(
       const node = records.find((r) => r.type === "node");
       const sum = jobs.reduce((s, j) => s + j.energy_j, 0) + node.unattributed_energy_j;
       assert.ok(Math.abs(sum - node.energy_j) < 1e-6, `${sum} vs ${node.energy_j}`);
-      const injected = fake.injectedJ("intel-rapl:0", node.start_t, node.end_t);
+      const injected = fake.injectedJ("intel-rapl:0", ...clock.window(node.start_t, node.end_t));
       assert.ok(
         // The node record's times are the agent's reads; on a loaded machine a read lags by tens of ms.
         Math.abs(node.energy_j - injected) < Math.max(2, 0.02 * injected),

@@ -78,6 +78,33 @@ export function preciseNowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/**
+ * Maps the times of a tracker's records onto the fakes' clock. Records carry the wall clock
+ * (Date.now()); the fakes date their writes by preciseNowMs(), a monotonic clock set from the wall
+ * clock once per process. The two part by however much the wall clock is stepped (NTP, a VM's
+ * clock being resynced): a step of 0.2 s during a run reads as 12 J at 60 W. So the offset between
+ * them is measured before the run and after it, and each edge of a record is mapped with its own.
+ */
+export class RecordClock {
+  private readonly offsetBeforeMs = wallClockAheadMs();
+  private offsetAfterMs: number | undefined;
+
+  /** Marks the end of the run (call once it is over, before looking records up). */
+  end(): void {
+    this.offsetAfterMs = wallClockAheadMs();
+  }
+
+  /** A record's start and end times (Unix ms, wall clock) on the fakes' clock. */
+  window(startT: number, endT: number): [number, number] {
+    return [startT - this.offsetBeforeMs, endT - (this.offsetAfterMs ?? wallClockAheadMs())];
+  }
+}
+
+/** How far the wall clock is ahead of preciseNowMs() now (ms; Date.now() has 1 ms steps). */
+function wallClockAheadMs(): number {
+  return Date.now() - preciseNowMs();
+}
+
 /** Cumulative energy of a profile from its start to `tS` seconds (J). */
 export class ProfileIntegrator {
   private readonly bursts: { startS: number; watts: number; cumJ: number }[] = [];

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAgentCommand } from "../../../src/cli/agent-command.js";
 import { skipUnlessInCi } from "../../helpers/ci-only.js";
-import { FakePowercap, singlePackageLayout } from "../../helpers/fake-powercap.js";
+import { FakePowercap, RecordClock, singlePackageLayout } from "../../helpers/fake-powercap.js";
 
 const put = (path: string, text: string): void => {
   mkdirSync(join(path, ".."), { recursive: true });
@@ -58,6 +58,7 @@ test("the agent splits the node's CPU energy over two cgroup v2 jobs by CPU time
   }, 25);
   const out: string[] = [];
   const logDir = join(dir, "logs");
+  const clock = new RecordClock();
   const done = runAgentCommand(
     [
       "--listen",
@@ -94,6 +95,7 @@ test("the agent splits the node's CPU energy over two cgroup v2 jobs by CPU time
   usage102 = -1;
   rmSync(join(scope, "s5K1KKYAYG5D00"), { recursive: true });
   assert.equal(await done, 0);
+  clock.end();
   clearInterval(advance);
   fake.stop();
 
@@ -138,7 +140,7 @@ test("the agent splits the node's CPU energy over two cgroup v2 jobs by CPU time
   // Every joule the node used is either a job's or unattributed, once.
   assert.ok(Math.abs(a.energy_j + b.energy_j + node.unattributed_energy_j - node.energy_j) < 1e-6);
   // The node's energy is what the counters moved by over the agent's run.
-  const injected = fake.injectedJ("intel-rapl:0", node.start_t, node.end_t);
+  const injected = fake.injectedJ("intel-rapl:0", ...clock.window(node.start_t, node.end_t));
   assert.ok(Math.abs(node.energy_j - injected) < 2, `${node.energy_j} J measured, ${injected} J injected`);
   // Shares follow CPU time: 101 used twice 102's CPU time while both ran (wide bounds: a noisy machine).
   const ratio = a.cpu_time_s / b.cpu_time_s;
