@@ -5,6 +5,12 @@
 /** Whether `code` (a UTF-16 code unit, NaN past the end of a string) is an ASCII decimal digit. */
 export const isDigitCode = (code: number): boolean => code >= 48 && code <= 57;
 
+/** Whether `text` holds an ASCII decimal digit anywhere. */
+export function hasDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) if (isDigitCode(text.charCodeAt(i))) return true;
+  return false;
+}
+
 /** Whether `text` is one or more ASCII decimal digits and nothing else. */
 export function isDecimalDigits(text: string): boolean {
   if (text.length === 0) return false;

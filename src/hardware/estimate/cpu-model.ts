@@ -4,6 +4,7 @@
 // every token of the brand that carries a digit is in it: 6338 is never 6338N, i7-1165G7 never
 // i7-1165G, E5-2686 v4 never E5-2686.
 import { cpuTableRowsContaining, type CpuTableEntry } from "../../data/cpu-models/cpu-table.js";
+import { hasDigit } from "../digits.js";
 
 const NUMBER_WORDS = "dual|triple|quad|six|eight|ten|twelve|sixteen";
 /** Trademark signs, as `(R)` or as symbols (in a lower-cased name). */
@@ -49,8 +50,6 @@ export function normaliseBrand(brand: string): string {
 function tokens(normalised: string): string[] {
   return normalised.split(" ").filter(Boolean);
 }
-
-const hasDigit = (token: string): boolean => [...token].some((c) => c >= "0" && c <= "9");
 
 interface IndexedEntry {
   entry: CpuTableEntry;

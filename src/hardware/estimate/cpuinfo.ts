@@ -2,6 +2,7 @@
 // core (Arm's implementer and part), the CPUID family and model, the sockets, and whether a
 // hypervisor runs us.
 import { join } from "node:path";
+import { isDecimalDigits } from "../digits.js";
 import { readTextNonBlocking } from "../read-text.js";
 
 /** The facts of /proc/cpuinfo the estimate uses. */
@@ -25,28 +26,26 @@ export interface CpuInfo {
   sockets: number | undefined;
 }
 
-/** The value of a whole string of `digits` (their index is their value), or undefined. */
-function wholeNumber(text: string, digits: string): number | undefined {
+const HEX_DIGITS = "0123456789abcdef";
+
+/** The value of lower-case hex digits ("41", "d0c"), or undefined. */
+function hexValue(text: string): number | undefined {
   if (text.length === 0) return undefined;
   let n = 0;
   for (const c of text) {
-    const digit = digits.indexOf(c);
+    const digit = HEX_DIGITS.indexOf(c);
     if (digit < 0) return undefined;
-    n = n * digits.length + digit;
+    n = n * 16 + digit;
   }
   return n;
 }
 
-/**
- * A decimal or `0x` hex field ("6", "0x41"), else undefined. Without regular expressions: this
- * runs at every start, where V8 compiles a regular expression on its first use.
- */
+/** A decimal or `0x` hex field ("6", "0x41"), else undefined (checked by hand: see digits.ts). */
 const toInt = (text: string | undefined): number | undefined => {
   if (text === undefined) return undefined;
   const lower = text.toLowerCase();
-  return lower.startsWith("0x")
-    ? wholeNumber(lower.slice(2), "0123456789abcdef")
-    : wholeNumber(lower, "0123456789");
+  if (lower.startsWith("0x")) return hexValue(lower.slice(2));
+  return isDecimalDigits(text) ? Number(text) : undefined;
 };
 
 const hex = (text: string | undefined): string | undefined => {
