@@ -17,3 +17,26 @@ export function isDecimalDigits(text: string): boolean {
   for (let i = 0; i < text.length; i += 1) if (!isDigitCode(text.charCodeAt(i))) return false;
   return true;
 }
+
+/** Blanks around a counter in a sysfs file: space, tab, line feed, carriage return. */
+const isBlankByte = (byte: number): boolean => byte === 32 || byte === 9 || byte === 10 || byte === 13;
+
+/**
+ * The one non-negative decimal integer in `bytes[0..length)`, blanks around it allowed: what a
+ * counter file (energy_uj) holds. Undefined for anything else, or past 2^53. Read from the bytes
+ * so that a sample makes no string.
+ */
+export function parseDecimalBytes(bytes: Uint8Array, length: number): number | undefined {
+  let start = 0;
+  let end = length;
+  while (start < end && isBlankByte(bytes[start] as number)) start += 1;
+  while (end > start && isBlankByte(bytes[end - 1] as number)) end -= 1;
+  if (start === end) return undefined;
+  let value = 0;
+  for (let i = start; i < end; i += 1) {
+    const digit = (bytes[i] as number) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return Number.isSafeInteger(value) ? value : undefined;
+}

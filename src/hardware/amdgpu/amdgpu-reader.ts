@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { microjoulesToJoules } from "../../units/index.js";
 import { openTextFile, type TextFile } from "../read-text.js";
+import { parseDecimalBytes } from "../digits.js";
 import type { Backend, DeviceDescription, DeviceReading, PowerReader, ReaderNotice } from "../types.js";
 import { discoverAmdgpuCards, type AmdgpuCard, type AmdgpuSource } from "./discover-cards.js";
 import { selectVisibleDevices } from "./visible-devices.js";
@@ -38,6 +39,9 @@ function readNumber(state: CardState, name: string): number {
     file = openTextFile(join(state.card.hwmonDir, name));
     state.files.set(name, file);
   }
+  // A count (the usual hwmon value) is read from the bytes; anything else is read again as text.
+  const count = file.readWith(parseDecimalBytes);
+  if (count !== undefined) return count;
   const path = file.path;
   const text = file.read().trim();
   const value = Number(text);

@@ -22,7 +22,17 @@ export const nodePowercapFiles: PowercapFiles = {
 
 /** The counter file at `path`, kept open where `files` can (read through readText otherwise). */
 export function openCounterFile(files: PowercapFiles, path: string): TextFile {
-  return files.open?.(path) ?? { path, read: () => files.readText(path), close: () => {} };
+  if (files.open) return files.open(path);
+  const read = () => files.readText(path);
+  return {
+    path,
+    read,
+    readWith(parse) {
+      const bytes = Buffer.from(read(), "utf8");
+      return parse(bytes, bytes.length);
+    },
+    close: () => {},
+  };
 }
 
 /** The `code` of a Node file-system error (`EACCES`, `ENOENT`, ...), or undefined. */

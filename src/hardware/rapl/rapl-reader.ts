@@ -4,7 +4,8 @@
 import { join } from "node:path";
 import type { DeviceDescription, DeviceReading, PowerReader, ReaderNotice } from "../types.js";
 import { microjoulesToJoules } from "../../units/index.js";
-import { counterDeltaUj, parseMicrojoules } from "./counter-delta.js";
+import { counterDeltaUj } from "./counter-delta.js";
+import { parseDecimalBytes } from "../digits.js";
 import type { TextFile } from "../read-text.js";
 import { errorCode, nodePowercapFiles, openCounterFile, type PowercapFiles } from "./powercap-files.js";
 import { ASSUMED_RANGE_UJ, safeReadIntervalMs, type PeakPower } from "./read-interval.js";
@@ -128,7 +129,7 @@ export class RaplReader implements PowerReader {
     let nowUj: number | undefined;
     let failure: unknown;
     try {
-      nowUj = parseMicrojoules(state.energyFile.read());
+      nowUj = state.energyFile.readWith(parseDecimalBytes);
       if (nowUj === undefined) failure = new Error("not a count of microjoules");
     } catch (error) {
       failure = error;

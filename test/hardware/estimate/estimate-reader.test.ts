@@ -5,7 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { estimateCpuBackend, EstimateCpuReader } from "../../../src/hardware/estimate/estimate-reader.js";
-import { parseProcStat } from "../../../src/hardware/estimate/proc-stat.js";
+import fc from "fast-check";
+import { parseAggregateLine, parseProcStat } from "../../../src/hardware/estimate/proc-stat.js";
 import type { OpenResult } from "../../../src/hardware/types.js";
 import { CCF_VCPU_WATTS, CCF_UNKNOWN_VCPU_WATTS } from "../../../src/data/cpu-models/ccf-vcpu-watts.js";
 import { armCpuinfo, fakeDmi, fakeProc, x86Proc } from "./fake-proc.js";
@@ -45,6 +46,35 @@ test("parses busy and total jiffies and counts logical CPUs", () => {
   assert.equal(t.total, t.busy + 100 + 5);
   assert.equal(t.logicalCpus, 3);
   assert.throws(() => parseProcStat("garbage"), /no aggregate 'cpu' line/);
+});
+
+test("a sample reads the aggregate line from the bytes of /proc/stat's head, as the whole text parses", () => {
+  const head = (text: string) => {
+    const bytes = Buffer.from(text, "latin1");
+    return parseAggregateLine(bytes, bytes.length, 4);
+  };
+  assert.deepEqual(head("cpu  10 2 3 100 5 1 1 1 7 0\ncpu0 999 999\n"), {
+    busy: 18,
+    total: 123,
+    logicalCpus: 4,
+  });
+  assert.deepEqual(head("cpu \t4 0 1\t 9 \n"), { busy: 5, total: 14, logicalCpus: 4 });
+  for (const bad of ["cpu0 1 2 3\n", "cpu  1 2 x 4\n", "cpu  1 -2 3\n", "intr 1\n", "cpu"]) {
+    assert.throws(() => head(bad), /no aggregate 'cpu' line/, bad);
+  }
+  fc.assert(
+    fc.property(fc.array(fc.nat({ max: 2 ** 40 }), { minLength: 1, maxLength: 10 }), (fields) => {
+      const text = `cpu  ${fields.join(" ")}\nintr 12 3\n`;
+      const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+      const busy = user + nice + system + irq + softirq + steal;
+      assert.deepEqual(head(text), { busy, total: busy + idle + iowait, logicalCpus: 4 });
+      assert.deepEqual(parseProcStat(`${text}cpu0 1\n`), {
+        busy,
+        total: busy + idle + iowait,
+        logicalCpus: 1,
+      });
+    }),
+  );
 });
 
 test("energy = (idle + (max - idle) x utilisation) x time between reads", () => {

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { counterDeltaUj, parseMicrojoules } from "../../../src/hardware/rapl/counter-delta.js";
+import { parseDecimalBytes } from "../../../src/hardware/digits.js";
 
 const AMD_RANGE_UJ = 65_532_610_987;
 
@@ -26,4 +28,29 @@ test("energy_uj text is parsed with its newline; anything else is not a count", 
   assert.equal(parseMicrojoules(""), undefined);
   assert.equal(parseMicrojoules("-1\n"), undefined);
   assert.equal(parseMicrojoules("12ab\n"), undefined);
+});
+
+test("a counter read from its bytes (each sample) is the count its text holds, or nothing", () => {
+  const bytesOf = (text: string) => {
+    const bytes = Buffer.from(text, "utf8");
+    return parseDecimalBytes(bytes, bytes.length);
+  };
+  assert.equal(bytesOf("9007199254740991\n"), Number.MAX_SAFE_INTEGER);
+  assert.equal(bytesOf("9007199254740993\n"), undefined);
+  assert.equal(bytesOf("\t7\r\n"), 7);
+  assert.equal(bytesOf("1 2\n"), undefined);
+  assert.equal(bytesOf(" \n"), undefined);
+  // Only the first `length` bytes count: the rest of a reused buffer is stale.
+  assert.equal(parseDecimalBytes(Buffer.from("42\n999"), 3), 42);
+  const piece = fc.constantFrom("0", "1", "5", "9", " ", "\n", "\t", "-", "a", "+", ".", "é");
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+      const text = pieces.join("");
+      const expected = /^[ \t\r\n]*[0-9]+[ \t\r\n]*$/.test(text) ? Number(text) : undefined;
+      assert.equal(
+        bytesOf(text),
+        expected !== undefined && Number.isSafeInteger(expected) ? expected : undefined,
+      );
+    }),
+  );
 });
