@@ -73,20 +73,16 @@ export class ReaderSet {
 
   /** Reads every reader now; a reader that throws contributes its last good figures. */
   read(nowMs: number): Snapshot {
+    // This runs every second for hours, its code never hot enough for V8 to optimise it: indexed
+    // loops and no spread keep what each sample touches small (issue 16's steady bench).
     const readings: DeviceReading[] = [];
-    for (const reader of this.readers) {
+    const readers = this.readers;
+    for (let r = 0; r < readers.length; r += 1) {
+      const reader = readers[r] as PowerReader;
       try {
-        for (const reading of reader.read(nowMs)) {
-          const previous = this.last.get(reading.device);
-          // A counter never goes back: a reader bug or a reset must not create negative energy.
-          const safe =
-            previous && reading.energyJ < previous.energyJ
-              ? { ...reading, energyJ: previous.energyJ }
-              : reading;
-          this.last.set(reading.device, safe);
-          readings.push(safe);
-        }
-        if (this.failing.delete(reader)) {
+        const read = reader.read(nowMs);
+        for (let i = 0; i < read.length; i += 1) readings.push(this.keep(read[i] as DeviceReading));
+        if (this.failing.size > 0 && this.failing.delete(reader)) {
           this.notices.push({
             level: "info",
             message: `${reader.backend} ${reader.component} readings resumed.`,
@@ -104,9 +100,21 @@ export class ReaderSet {
           readings.push(this.last.get(device.device) ?? { device: device.device, energyJ: 0, powerW: null });
         }
       }
-      this.notices.push(...(reader.drainNotices?.() ?? []));
+      const drained = reader.drainNotices?.();
+      if (drained !== undefined && drained.length > 0) this.notices.push(...drained);
     }
     return { tMs: nowMs, readings };
+  }
+
+  /** Keeps a device's reading as its last good one; a counter never goes back (a reader bug or a reset must not create negative energy). */
+  private keep(reading: DeviceReading): DeviceReading {
+    const previous = this.last.get(reading.device);
+    const safe =
+      previous !== undefined && reading.energyJ < previous.energyJ
+        ? { ...reading, energyJ: previous.energyJ }
+        : reading;
+    this.last.set(reading.device, safe);
+    return safe;
   }
 
   /**

@@ -37,8 +37,10 @@ export class JsonlSink implements EventSink {
         exitHookInstalled = true;
         process.on("exit", flushAtExit);
       }
-      // Every sample handed over in this turn joins the one write at its end.
-      queueMicrotask(() => this.flushSamples());
+      // Every sample handed over in this turn joins the one write at its end. A promise job, not
+      // queueMicrotask: Node wraps each of those in an async resource, work that would come back
+      // with every batch of a run that lasts hours.
+      void Promise.resolve().then(() => this.flushSamples());
     }
     this.pendingSamples += line;
     if (this.pendingSamples.length >= SAMPLE_BATCH_CHARS) this.flushSamples();
