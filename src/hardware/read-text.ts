@@ -40,8 +40,8 @@ export interface TextFile {
   /** The text now (its first `headBytes` bytes, when given). Throws Node-style errors (`code`) as an open or read would. */
   read(): string;
   /**
-   * Reads as `read` does and hands the bytes to `parse` without making a string: a sampler
-   * reading a counter each second then allocates nothing (see issue 16's steady bench).
+   * Reads as `read` does and hands the bytes to `parse` without making a string: what a sampler
+   * does once a second stays small (see issue 16's steady bench).
    */
   readWith<T>(parse: BytesParser<T>): T;
   /** Closes the descriptor; a later read opens the file again. */

@@ -73,15 +73,25 @@ export class ReaderSet {
 
   /** Reads every reader now; a reader that throws contributes its last good figures. */
   read(nowMs: number): Snapshot {
-    // This runs every second for hours, its code never hot enough for V8 to optimise it: indexed
-    // loops and no spread keep what each sample touches small (issue 16's steady bench).
+    // This runs once a second for hours, rarely hot enough for V8 to optimise it: indexed loops
+    // and no spread keep the code each sample touches small (issue 16's steady bench).
     const readings: DeviceReading[] = [];
     const readers = this.readers;
     for (let r = 0; r < readers.length; r += 1) {
       const reader = readers[r] as PowerReader;
       try {
         const read = reader.read(nowMs);
-        for (let i = 0; i < read.length; i += 1) readings.push(this.keep(read[i] as DeviceReading));
+        for (let i = 0; i < read.length; i += 1) {
+          const reading = read[i] as DeviceReading;
+          const previous = this.last.get(reading.device);
+          // A counter never goes back: a reader bug or a reset must not create negative energy.
+          const safe =
+            previous !== undefined && reading.energyJ < previous.energyJ
+              ? { ...reading, energyJ: previous.energyJ }
+              : reading;
+          this.last.set(reading.device, safe);
+          readings.push(safe);
+        }
         if (this.failing.size > 0 && this.failing.delete(reader)) {
           this.notices.push({
             level: "info",
@@ -104,17 +114,6 @@ export class ReaderSet {
       if (drained !== undefined && drained.length > 0) this.notices.push(...drained);
     }
     return { tMs: nowMs, readings };
-  }
-
-  /** Keeps a device's reading as its last good one; a counter never goes back (a reader bug or a reset must not create negative energy). */
-  private keep(reading: DeviceReading): DeviceReading {
-    const previous = this.last.get(reading.device);
-    const safe =
-      previous !== undefined && reading.energyJ < previous.energyJ
-        ? { ...reading, energyJ: previous.energyJ }
-        : reading;
-    this.last.set(reading.device, safe);
-    return safe;
   }
 
   /**
