@@ -1,6 +1,7 @@
 // Steady-state cost of tracking: the CLI wraps a sleeping command at the default 1 s sampling,
 // once per backend (RAPL on a fake powercap tree at 100 W rewritten in place as sysfs is, the
-// /proc/stat estimate, NVML on the fake library), all at once. The CPU of all their threads is
+// /proc/stat estimate, NVML on the fake library, and NVML on the fake library with its energy
+// counter as dear as an H200's: 4.06 ms of CPU a call, measured with driver 580), all at once. The CPU of all their threads is
 // read from /proc/<pid>/task/*/schedstat over two windows of >= 30 s: the first after a 5 s
 // warm-up (V8's memory reducer still runs its few start-up collections there) and the next one
 // (steady). Beside them run the machine's floors, processes waking once a second: a C loop
@@ -13,13 +14,16 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createFakeNvml } from "../test/helpers/fake-nvml.js";
+import { createFakeNvml, type FakeGpu } from "../test/helpers/fake-nvml.js";
 import { benchDir, benchEnv, CLI, fakeRapl100W } from "./helpers/bench-world.js";
 import { peakRssKb, sleepReadLoop, threadCpu, toolRuns, type ThreadCpu } from "./helpers/process-meter.js";
 
 const WARMUP_S = Number(process.env.STEADY_BENCH_WARMUP_S ?? 5);
 const WINDOW_S = Number(process.env.STEADY_BENCH_WINDOW_S ?? 30);
 const STRACE_S = Number(process.env.STEADY_BENCH_STRACE_S ?? 5);
+
+/** CPU time of one nvmlDeviceGetTotalEnergyConsumption call on an H200 (driver 580.159.04), µs. */
+const H200_ENERGY_CALL_US = 4060;
 
 /** The least a Node sampler can do each second: read, parse, record. */
 const MINIMAL_SAMPLER = `
@@ -84,17 +88,18 @@ function printWindow(all: Tracked[], from: number, title: string): void {
 /** Prints ms of CPU and wake-ups per tracked second for each backend, beside bare Node's floors. */
 export async function run(): Promise<void> {
   const rapl = await fakeRapl100W();
-  const nvml = createFakeNvml({
-    gpus: [
-      {
-        name: "NVIDIA H100 80GB HBM3",
-        uuid: "GPU-11111111-0000-0000-0000-000000000000",
-        energyMj: 5_000_000,
-        powerMw: 250_000,
-        limitMw: 700_000,
-      },
-    ],
-  });
+  const gpu: FakeGpu = {
+    name: "NVIDIA H100 80GB HBM3",
+    uuid: "GPU-11111111-0000-0000-0000-000000000000",
+    energyMj: 5_000_000,
+    powerMw: 250_000,
+    limitMw: 700_000,
+  };
+  // Each fake points FAKE_NVML_CONFIG at its own config file: take each path as it is made.
+  const nvml = createFakeNvml({ gpus: [gpu] });
+  const nvmlConfig = process.env.FAKE_NVML_CONFIG ?? "";
+  const dearNvml = createFakeNvml({ gpus: [{ ...gpu, energyCostUs: H200_ENERGY_CALL_US }] });
+  const dearNvmlConfig = process.env.FAKE_NVML_CONFIG ?? "";
   const total = WARMUP_S + 2 * WINDOW_S + 3 * (STRACE_S + 3) + 10;
   const cli = (label: string, extra: Record<string, string>, components: string): Tracked => ({
     label,
@@ -123,7 +128,12 @@ export async function run(): Promise<void> {
     cli("estimate (/proc/stat)", { CARBONTRACKER_POWERCAP_ROOT: benchDir("ct-bench-no-powercap-") }, "cpu"),
     cli(
       "nvml (fake library, 1 GPU)",
-      { CARBONTRACKER_NVML_LIBRARY: nvml.library, FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG ?? "" },
+      { CARBONTRACKER_NVML_LIBRARY: nvml.library, FAKE_NVML_CONFIG: nvmlConfig },
+      "gpu",
+    ),
+    cli(
+      "nvml (fake library, energy call 4.06 ms of CPU as on an H200)",
+      { CARBONTRACKER_NVML_LIBRARY: dearNvml.library, FAKE_NVML_CONFIG: dearNvmlConfig },
       "gpu",
     ),
     reference("bare node, an empty 1 s setInterval", "setInterval(() => {}, 1000)"),
@@ -173,5 +183,6 @@ export async function run(): Promise<void> {
     );
     await rapl.stop();
     nvml.cleanup();
+    dearNvml.cleanup();
   }
 }

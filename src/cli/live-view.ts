@@ -110,8 +110,10 @@ export class LiveView implements RecordSink {
       const before = previous?.readings.find((r) => r.device === device.device);
       energyJ += now?.energyJ ?? 0;
       const seconds = latest && previous ? (latest.tMs - previous.tMs) / 1000 : 0;
+      // A device's own power reading first: NVML's energy moves only when its counter is read
+      // (every 10-60 s between epochs), its power every sample. RAPL has none: the difference.
       const watts =
-        now && before && seconds > 0 ? (now.energyJ - before.energyJ) / seconds : (now?.powerW ?? 0);
+        now?.powerW ?? (now && before && seconds > 0 ? (now.energyJ - before.energyJ) / seconds : 0);
       powerW[device.component] = (powerW[device.component] ?? 0) + watts;
     }
     const energyKwh = joulesToKwh(energyJ) * this.pue;

@@ -40,6 +40,9 @@ export interface DeviceReading {
   counterUpdatePeriodMs?: number;
 }
 
+/** Why a reader is read: a periodic sample, or a boundary whose energy must be exact (the default). */
+export type ReadKind = "sample" | "boundary";
+
 /** Hardware (or a model of it) as cumulative energy per device. */
 export interface PowerReader {
   /** Backend id: `rapl`, `nvml`, `powermetrics`, `amdgpu`, `estimate`, `simulated`. */
@@ -60,10 +63,12 @@ export interface PowerReader {
   maxReadIntervalMs?(): number | undefined;
   /**
    * Reads now, synchronously: cumulative energy per device since open. Called on every sampler
-   * tick and at every epoch boundary. `nowMs` is the caller's clock (Unix ms) for integrators.
-   * Throws HardwareReadError when the hardware cannot be read at all.
+   * tick (`kind` "sample") and at every boundary (an epoch's edges, the run's start and end, a
+   * node agent's interval), which must be exact. `nowMs` is the caller's clock (Unix ms) for
+   * integrators. A reader whose exact figure is dear may answer a sample with its last exact
+   * energy and its power now (NVML). Throws HardwareReadError when the hardware cannot be read.
    */
-  read(nowMs: number): DeviceReading[];
+  read(nowMs: number, kind?: ReadKind): DeviceReading[];
   /** Messages the reader wants logged since the last call (a device lost, a fallback taken). */
   drainNotices?(): ReaderNotice[];
   /** Releases files, libraries and processes. Idempotent. */

@@ -4,7 +4,7 @@
 // gives each device's offset, so energies go on from where this thread's readers were. Only for
 // backends read from files (never a driver call that could hang: see sampler-choice.ts).
 import { detectReadersNow, type Detection } from "../hardware/detect.js";
-import type { Backend, Component, DeviceReading, ReaderNotice } from "../hardware/types.js";
+import type { Backend, Component, DeviceReading, ReadKind, ReaderNotice } from "../hardware/types.js";
 import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.js";
 import type { Sampler, SampleListener, SamplerConfig } from "./sampler.js";
 import { WorkerSampler } from "./worker-sampler.js";
@@ -44,7 +44,7 @@ export class HandoffSampler implements Sampler {
     this.local = local;
     this.info = local.describe(config.updateIntervalMs);
     this.lastLocalMs = local.readNow().tMs;
-    this.timer = setInterval(() => this.emit(this.readLocal()), this.info.readIntervalMs);
+    this.timer = setInterval(() => this.emit(this.readLocal(undefined, "sample")), this.info.readIntervalMs);
     this.timer.unref();
     this.worker = new WorkerSampler(
       config,
@@ -81,9 +81,9 @@ export class HandoffSampler implements Sampler {
   }
 
   /** Reads this thread's readers now, or at `nowMs` (the worker's instant, at the handoff). */
-  private readLocal(nowMs?: number): Snapshot {
+  private readLocal(nowMs?: number, kind: ReadKind = "boundary"): Snapshot {
     const local = this.local as ReaderSet;
-    const snapshot = nowMs === undefined ? local.readNow() : local.read(nowMs);
+    const snapshot = nowMs === undefined ? local.readNow(Date.now, kind) : local.read(nowMs, kind);
     this.lastLocalMs = snapshot.tMs;
     return snapshot;
   }

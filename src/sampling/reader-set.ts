@@ -4,6 +4,7 @@ import type {
   DeviceDescription,
   DeviceReading,
   PowerReader,
+  ReadKind,
   ReaderNotice,
   SkipReason,
 } from "../hardware/types.js";
@@ -26,7 +27,11 @@ export interface SamplerDescription {
   intervalReason?: string;
 }
 
-/** A read that takes longer than this (ms) was most likely paused: reading files takes microseconds. */
+/**
+ * A read that takes this much longer (ms) than the fastest read of its kind was most likely
+ * paused: reading files takes microseconds. A driver's call can take milliseconds every time
+ * (NVML's energy counter: 4 ms on an H200), so the measure is the fastest read, not zero.
+ */
 const PAUSED_READ_MS = 2;
 
 /** The fastest interval we sample at, whatever a reader asks (ms). */
@@ -37,6 +42,8 @@ export class ReaderSet {
   private readonly last = new Map<string, DeviceReading>();
   private readonly failing = new Set<PowerReader>();
   private notices: ReaderNotice[] = [];
+  /** The fastest read of each kind so far (ms): what an unpaused read takes. */
+  private readonly fastestReadMs: Record<ReadKind, number> = { sample: Infinity, boundary: Infinity };
 
   constructor(
     readonly readers: PowerReader[],
@@ -72,7 +79,7 @@ export class ReaderSet {
   }
 
   /** Reads every reader now; a reader that throws contributes its last good figures. */
-  read(nowMs: number): Snapshot {
+  read(nowMs: number, kind: ReadKind = "boundary"): Snapshot {
     // This runs once a second for hours, rarely hot enough for V8 to optimise it: indexed loops
     // and no spread keep the code each sample touches small (issue 16's steady bench).
     const readings: DeviceReading[] = [];
@@ -80,7 +87,7 @@ export class ReaderSet {
     for (let r = 0; r < readers.length; r += 1) {
       const reader = readers[r] as PowerReader;
       try {
-        const read = reader.read(nowMs);
+        const read = reader.read(nowMs, kind);
         for (let i = 0; i < read.length; i += 1) {
           const reading = read[i] as DeviceReading;
           const previous = this.last.get(reading.device);
@@ -124,18 +131,25 @@ export class ReaderSet {
    * counters and integrators agree with the date again. Paused twice, the second read is dated at
    * its middle, off by half the pause at most for a counter.
    */
-  readNow(clock: () => number = Date.now): Snapshot {
-    const first = this.timedRead(clock);
-    if (first.tookMs <= PAUSED_READ_MS) return first.snapshot;
-    const again = this.timedRead(clock);
-    if (again.tookMs <= PAUSED_READ_MS) return again.snapshot;
+  readNow(clock: () => number = Date.now, kind: ReadKind = "boundary"): Snapshot {
+    const first = this.timedRead(clock, kind);
+    if (!this.paused(first.tookMs, kind)) return first.snapshot;
+    const again = this.timedRead(clock, kind);
+    if (!this.paused(again.tookMs, kind)) return again.snapshot;
     return { ...again.snapshot, tMs: Math.round(again.snapshot.tMs + again.tookMs / 2) };
   }
 
-  private timedRead(clock: () => number): { snapshot: Snapshot; tookMs: number } {
+  private timedRead(clock: () => number, kind: ReadKind): { snapshot: Snapshot; tookMs: number } {
     const before = clock();
-    const snapshot = this.read(before);
+    const snapshot = this.read(before, kind);
     return { snapshot, tookMs: clock() - before };
+  }
+
+  /** Whether a read of `tookMs` was paused, against the fastest read of its kind (which it may become). */
+  private paused(tookMs: number, kind: ReadKind): boolean {
+    const fastest = this.fastestReadMs[kind];
+    if (tookMs < fastest) this.fastestReadMs[kind] = tookMs;
+    return tookMs > PAUSED_READ_MS + (fastest === Infinity ? 0 : fastest);
   }
 
   /** Notices gathered since the last call. */

@@ -64,7 +64,7 @@ export class InThreadSampler implements Sampler {
     this.batch = batch;
     set.readNow();
     this.timer = setInterval(() => {
-      if (batch.add(set.readNow())) this.deliverPending();
+      if (batch.add(set.readNow(Date.now, "sample"))) this.deliverPending();
     }, this.info.readIntervalMs);
     this.timer.unref();
   }

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatStatusLine, liveViewEnabled, type LiveFigures } from "../../src/cli/live-view.js";
 import { CLI, runCli, tempDir } from "../helpers/cli-process.js";
+import { createFakeNvml, FAKE_A100 } from "../helpers/fake-nvml.js";
 
 const FIGURES: LiveFigures = {
   elapsedS: 65,
@@ -58,7 +59,7 @@ test("piped stderr gets no status line or terminal codes", async () => {
 });
 
 // Runs the CLI in a pseudo-terminal (python3's pty module) and returns all it drew.
-function underPty(args: string[]): string {
+function underPty(args: string[], env: Record<string, string> = {}): string {
   const script = `
 import fcntl, os, pty, struct, sys, termios
 argv = [${JSON.stringify(process.execPath)}, ${JSON.stringify(CLI)}] + sys.argv[1:]
@@ -79,7 +80,13 @@ os.waitpid(pid, 0)
 sys.stdout.write(out.decode("utf-8", "replace"))
 `;
   const result = spawnSync("python3", ["-c", script, ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, CARBONTRACKER_OFFLINE: "1", TERM: "xterm" },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      CARBONTRACKER_OFFLINE: "1",
+      TERM: "xterm",
+      ...env,
+    },
     encoding: "utf8",
     timeout: 30_000,
   });
@@ -131,4 +138,29 @@ test("on a terminal the status line is drawn on the last row and cleared at the 
   ]);
   assert.match(quiet, /line 3/);
   assert.doesNotMatch(quiet, /\x1b\[1;\d+r|\| epoch \d/);
+});
+
+test("a GPU whose energy counter is read only at boundaries shows the power it samples, not a standstill", () => {
+  // The counter stands still; power is 300 W. Between boundaries samples read power only.
+  const fake = createFakeNvml({ gpus: [{ ...FAKE_A100, powerMw: 300_000 }] });
+  try {
+    const drawn = underPty(
+      [
+        "--components",
+        "gpu",
+        "--log_dir",
+        join(tempDir(), "logs"),
+        "node",
+        "-e",
+        "setTimeout(() => {}, 3500)",
+      ],
+      { CARBONTRACKER_NVML_LIBRARY: fake.library, FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG as string },
+    );
+    const shown = [...drawn.matchAll(/carbontracker 0:00:0\d \| GPU (\d+\.\d) W \|/g)].map((m) => m[1]);
+    // The first draw may come before the first sample (0.0 W); the later ones follow the samples.
+    assert.ok(shown.length >= 3, drawn);
+    assert.deepEqual(shown.slice(-2), ["300.0", "300.0"]);
+  } finally {
+    fake.cleanup();
+  }
 });

@@ -41,7 +41,7 @@ async function withTraining(body: (run: WatchedChild, fake: FakeNvml) => Promise
 test("a library user's process with a sampler stuck in NVML ends 2 s after stop(), with its exit code", () =>
   withTraining(async (run, fake) => {
     fake.write({ gpus: [{ ...GPU, energySleepMs: HUNG_MS }] });
-    await sleep(500); // the worker's next sample is now stuck in the driver
+    await sleep(500); // samples read power only: the counter read at the epoch's end will hang
     const hung = Date.now();
     run.child.stdin.end("go\n");
     const deadline = new AbortController();
@@ -80,7 +80,7 @@ test("a library user's process whose sampler is not stuck ends as Node ends it, 
 test("a driver call that hangs for seconds and then returns: the process ends as Node ends it, with no word about threads", () =>
   withTraining(async (run, fake) => {
     fake.write({ gpus: [{ ...GPU, energySleepMs: 6_500 }] });
-    await sleep(500); // the worker's next sample is now in the slow call
+    await sleep(500); // samples read power only: the counter read at the epoch's end is the slow call
     run.child.stdin.end("go\n");
     assert.deepEqual(await run.exited, [4, null], run.stderr());
     assert.match(run.stderr(), /WARNING - Reading the devices failed \(sampler worker did not answer/);

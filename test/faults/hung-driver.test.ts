@@ -27,7 +27,7 @@ test("a hung NVML call: boundaries time out (5 s once, then 250 ms), training go
     assert.equal(first?.energyJ, 1000, "1,000,000 mJ counted as 1000 J");
 
     fake.write({ gpus: [{ ...GPU, energyMj: 2_000_000, energySleepMs: 7000 }] });
-    await sleep(500); // the worker's next tick is now stuck in the driver
+    await sleep(500); // samples read power only: the counter read at the next boundary hangs
     let t = Date.now();
     tracker.epochStart();
     const firstWait = Date.now() - t;

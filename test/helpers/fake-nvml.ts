@@ -26,6 +26,8 @@ export interface FakeGpu {
   energyRc?: number;
   /** The energy call blocks this long (ms): a hung driver call. */
   energySleepMs?: number;
+  /** The energy call spins on the CPU this long (µs): a real driver's cost (4060 on an H200). */
+  energyCostUs?: number;
   powerMw?: number;
   powerRc?: number;
   limitMw?: number;
@@ -55,6 +57,8 @@ export interface FakeNvmlConfig {
   /** Process-info entry size the fake writes: 24 (header) or 32 (the R535 bug). */
   stride?: 24 | 32;
   driver?: string;
+  /** The call log gets a line per energy-counter call too. */
+  logEnergyCalls?: boolean;
   gpus: FakeGpu[];
 }
 
@@ -71,6 +75,7 @@ export function renderFakeNvmlConfig(config: FakeNvmlConfig, logPath?: string): 
   if (config.stride !== undefined) lines.push(`stride ${config.stride}`);
   if (config.driver !== undefined) lines.push(`driver ${config.driver}`);
   if (logPath !== undefined) lines.push(`log ${logPath}`);
+  if (config.logEnergyCalls) lines.push("log_energy 1");
   for (const gpu of config.gpus) {
     lines.push("device", `name ${gpu.name}`, `uuid ${gpu.uuid}`);
     lines.push(
@@ -81,6 +86,7 @@ export function renderFakeNvmlConfig(config: FakeNvmlConfig, logPath?: string): 
     const codes: [string, number | undefined][] = [
       ["energy_rc", gpu.energyRc],
       ["energy_sleep_ms", gpu.energySleepMs],
+      ["energy_cost_us", gpu.energyCostUs],
       ["power_rc", gpu.powerRc],
       ["limit_rc", gpu.limitRc],
       ["handle_rc", gpu.handleRc],
@@ -100,7 +106,7 @@ export interface FakeNvml {
   dir: string;
   /** Replaces the fake's state; the library sees it at its next call. */
   write(config: FakeNvmlConfig): void;
-  /** Names of the init/shutdown calls made so far, in order. */
+  /** Names of the init/shutdown calls made so far, in order (and energy calls, if logged). */
   calls(): string[];
   cleanup(): void;
 }

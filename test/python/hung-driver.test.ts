@@ -36,7 +36,7 @@ test("a GPU driver hung for good: the Python script ends and so does its engine,
   assert.equal(engines.length, 1, `engines: ${engines.join(", ")}`);
 
   fake.write({ gpus: [{ ...GPU, energySleepMs: 120_000 }] });
-  await sleep(500); // the engine's sampler is now stuck in the driver
+  await sleep(500); // samples read power only: the counter read at the epoch's end will hang
   const hung = Date.now();
   run.child.stdin.end("go\n");
   assert.deepEqual(await run.exited, [0, null], run.stderr());

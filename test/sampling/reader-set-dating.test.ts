@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openRapl } from "../../src/hardware/rapl/rapl-backend.js";
 import { simulatedCpuBackend } from "../../src/hardware/simulated/simulated-reader.js";
+import type { PowerReader } from "../../src/hardware/types.js";
 import { ReaderSet } from "../../src/sampling/reader-set.js";
 import { FakePowercap, singlePackageLayout } from "../helpers/fake-powercap.js";
 
@@ -70,4 +71,32 @@ test("after a paused read a time-integrating reader's energy still matches the d
   const watts =
     ((end.readings[0]?.energyJ ?? 0) - (start.readings[0]?.energyJ ?? 0)) / ((end.tMs - start.tMs) / 1000);
   assert.ok(Math.abs(watts - 50) < 1e-9, `${watts} W over the epoch, not 50 W`);
+});
+
+test("a reader slow at every read (a driver call of 5 ms) is read once a boundary, not twice; a pause past its usual time is still read again", () => {
+  const kinds: string[] = [];
+  const slowCounter: PowerReader = {
+    backend: "nvml",
+    component: "gpu",
+    devices: () => [{ component: "gpu", device: "GPU", name: "GPU", provenance: "counter" }],
+    read: (_nowMs, kind) => {
+      kinds.push(kind ?? "boundary");
+      return [{ device: "GPU", energyJ: kinds.length, powerW: null }];
+    },
+    close: () => undefined,
+  };
+  const set = new ReaderSet([slowCounter], []);
+  const t = Date.now();
+  // Its first read looks paused (nothing to compare it with) and is read again.
+  assert.equal(set.readNow(scripted([t, t + 5, t + 5, t + 10])).tMs, t + 5);
+  assert.equal(kinds.length, 2);
+  assert.equal(set.readNow(scripted([t + 20, t + 25])).tMs, t + 20);
+  assert.equal(set.readNow(scripted([t + 30, t + 36])).tMs, t + 30);
+  assert.equal(kinds.length, 4, "a read within 2 ms of the fastest is not paused");
+  assert.equal(set.readNow(scripted([t + 40, t + 60, t + 60, t + 65])).tMs, t + 60);
+  assert.equal(kinds.length, 6, "paused 15 ms past its usual 5 ms: read again");
+  // Samples are timed apart from boundaries: a quick sample does not make boundaries look paused.
+  assert.equal(set.readNow(scripted([t + 70, t + 70]), "sample").tMs, t + 70);
+  assert.equal(set.readNow(scripted([t + 80, t + 85])).tMs, t + 80);
+  assert.deepEqual(kinds.slice(6), ["sample", "boundary"]);
 });

@@ -1,6 +1,7 @@
 // The NVML backend: loads the library named by CARBONTRACKER_NVML_LIBRARY, picks the GPUs by
 // the selection rules, checks what each can report and opens an NvmlReader over them. Every
 // way of not opening is a skip reason, never a throw.
+import { performance } from "node:perf_hooks";
 import type { Backend, DetectionContext, OpenResult, ReaderNotice, SkipReason } from "../types.js";
 import { readInventory } from "./gpu-inventory.js";
 import { selectGpus, type SelectedGpu } from "./gpu-selection.js";
@@ -48,7 +49,9 @@ function channelFor(
   notices: ReaderNotice[],
 ): GpuChannelInit | undefined {
   const { gpu, migInstances } = selected;
+  const callStart = performance.now();
   const energy = api.energyMj(gpu.handle);
+  const counterCallMs = performance.now() - callStart;
   const power = api.powerMw(gpu.handle);
   if (!energy.ok && !power.ok) {
     notices.push({
@@ -80,6 +83,7 @@ function channelFor(
     description: { component: "gpu", device, name: gpu.name, provenance, details },
     mode,
     crossCheck: mode === "counter" && power.ok,
+    counterCallMs,
   };
   if (energy.ok) init.baselineMj = energy.value;
   return init;

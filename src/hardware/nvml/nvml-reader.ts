@@ -1,8 +1,15 @@
 // Cumulative energy per NVIDIA GPU: the hardware counter's difference where the GPU keeps one,
 // else sampled power integrated. Counter GPUs integrate power too, as a cross-check. A GPU that
 // stops answering keeps its last figure and says when; the others go on.
+//
+// The counter is exact but dear: nvmlDeviceGetTotalEnergyConsumption took 4 ms of CPU a call on
+// an H200 (driver 580), nvmlDeviceGetPowerUsage 2 µs. So the counter is read at every boundary
+// (an epoch's edges, the run's start and end), where energy must be exact, and between them only
+// as often as its cost allows (anchorIntervalMs); a sample in between reads power alone and keeps
+// the last exact energy. The energy between boundaries never comes from sampled power.
+import { performance } from "node:perf_hooks";
 import type { Joules, Watts } from "../../units/index.js";
-import type { DeviceDescription, DeviceReading, PowerReader, ReaderNotice } from "../types.js";
+import type { DeviceDescription, DeviceReading, PowerReader, ReadKind, ReaderNotice } from "../types.js";
 import { CounterStillness } from "./counter-period.js";
 import type { InventoryGpu } from "./gpu-inventory.js";
 import type { NvmlSession } from "./nvml-library.js";
@@ -20,11 +27,16 @@ export interface GpuChannelInit {
   baselineMj?: bigint;
   /** Whether sampled power is integrated beside the counter. */
   crossCheck: boolean;
+  /** How long the baseline's counter call took (wall ms); the reader keeps the fastest call since. */
+  counterCallMs: number;
 }
 
 interface Channel extends GpuChannelInit {
   lastMj: bigint;
+  /** When the counter was last read (caller's clock, ms). */
   lastMs: number;
+  /** The sampled integral when the counter was last read (J): fills a reset's gap. */
+  sampledAtLastJ: Joules;
   energyJ: Joules;
   sampled: PowerIntegrator;
   stillness: CounterStillness;
@@ -33,6 +45,18 @@ interface Channel extends GpuChannelInit {
 
 function iso(nowMs: number): string {
   return new Date(nowMs).toISOString();
+}
+
+/** Between boundaries the counter is read no more often than this (ms)... */
+export const MIN_ANCHOR_INTERVAL_MS = 10_000;
+/** ...and no less often (ms): a run killed between boundaries loses at most this much of its energy. */
+export const MAX_ANCHOR_INTERVAL_MS = 60_000;
+/** The share of time counter reads between boundaries may take: 0.05 ms a second. */
+const ANCHOR_CPU_SHARE = 1 / 20_000;
+
+/** How long samples go on power alone after a counter read that costs `callMs` (ms). */
+export function anchorIntervalMs(callMs: number): number {
+  return Math.min(MAX_ANCHOR_INTERVAL_MS, Math.max(MIN_ANCHOR_INTERVAL_MS, callMs / ANCHOR_CPU_SHARE));
 }
 
 /** The NVML PowerReader: one channel per selected GPU. */
@@ -53,6 +77,7 @@ export class NvmlReader implements PowerReader {
       ...init,
       lastMj: init.baselineMj ?? 0n,
       lastMs: nowMs,
+      sampledAtLastJ: 0,
       energyJ: 0,
       sampled: new PowerIntegrator(nowMs),
       stillness: new CounterStillness(),
@@ -67,11 +92,14 @@ export class NvmlReader implements PowerReader {
     return this.channels.map((c) => c.description);
   }
 
-  read(nowMs: number): DeviceReading[] {
+  read(nowMs: number, kind: ReadKind = "boundary"): DeviceReading[] {
     return this.channels.map((channel) => {
       if (!channel.lost && !this.closed) {
         if (channel.mode === "counter") {
-          const reading = this.readCounter(channel, nowMs);
+          const reading =
+            kind === "sample" && channel.crossCheck && !this.anchorDue(channel, nowMs)
+              ? this.readPowerOnly(channel, nowMs)
+              : this.readCounter(channel, nowMs);
           const periodMs = channel.stillness.longestStillMs;
           return periodMs > 0 ? { ...reading, counterUpdatePeriodMs: periodMs } : reading;
         }
@@ -104,36 +132,39 @@ export class NvmlReader implements PowerReader {
     this.session.release();
   }
 
+  /** Whether a sample should read the counter: the last read is older than its cost allows. */
+  private anchorDue(channel: Channel, nowMs: number): boolean {
+    return nowMs - channel.lastMs >= anchorIntervalMs(channel.counterCallMs);
+  }
+
   private readCounter(channel: Channel, nowMs: number): DeviceReading {
     const api = this.session.api;
+    const callStart = performance.now();
     const energy = api.energyMj(channel.gpu.handle);
+    channel.counterCallMs = Math.min(channel.counterCallMs, performance.now() - callStart);
     if (!energy.ok) return this.lose(channel, nowMs, "nvmlDeviceGetTotalEnergyConsumption", energy.rc);
     const power = channel.crossCheck ? api.powerMw(channel.gpu.handle) : undefined;
     const powerW: Watts | null = power?.ok ? power.value / 1000 : null;
+    if (power && !power.ok) this.stopCrossCheck(channel, nowMs, power.rc);
+    else if (powerW !== null) channel.sampled.add(nowMs, powerW);
     const dtS = Math.max(0, nowMs - channel.lastMs) / 1000;
     const deltaMj = energy.value - channel.lastMj;
     let addedJ: Joules;
     if (deltaMj >= 0n) {
       addedJ = Number(deltaMj) / 1000;
     } else {
-      addedJ = powerW !== null ? powerW * dtS : 0;
+      // The gap since the previous counter read (several samples, maybe) from the power sampled in it.
+      addedJ = powerW !== null ? channel.sampled.energyJ - channel.sampledAtLastJ : 0;
+      const meanW = dtS > 0 ? addedJ / dtS : 0;
       this.notices.push({
         level: "warning",
-        message: `The energy counter of ${channel.description.device} went back from ${channel.lastMj} to ${energy.value} mJ at ${iso(nowMs)} (driver reload or GPU reset): the ${dtS.toFixed(3)} s since the previous read ${powerW !== null ? `are counted from sampled power (${powerW.toFixed(2)} W)` : "are not counted"}.`,
+        message: `The energy counter of ${channel.description.device} went back from ${channel.lastMj} to ${energy.value} mJ at ${iso(nowMs)} (driver reload or GPU reset): the ${dtS.toFixed(3)} s since the previous read ${powerW !== null ? `are counted from sampled power (${meanW.toFixed(2)} W)` : "are not counted"}.`,
       });
     }
     channel.energyJ += addedJ;
     channel.lastMj = energy.value;
+    channel.sampledAtLastJ = channel.sampled.energyJ;
     channel.stillness.observe(nowMs, energy.value);
-    if (power && !power.ok) {
-      channel.crossCheck = false;
-      this.notices.push({
-        level: "warning",
-        message: `The sampled-power cross-check of ${channel.description.device} stopped at ${iso(nowMs)}: nvmlDeviceGetPowerUsage returned ${api.describe(power.rc)}. Its energy still comes from the counter.`,
-      });
-    } else if (powerW !== null) {
-      channel.sampled.add(nowMs, powerW);
-    }
     if (nowMs > channel.lastMs) channel.lastMs = nowMs;
     const reading: DeviceReading = {
       device: channel.description.device,
@@ -142,6 +173,31 @@ export class NvmlReader implements PowerReader {
     };
     if (channel.crossCheck) reading.sampledEnergyJ = channel.sampled.energyJ;
     return reading;
+  }
+
+  /** A sample between counter reads: power now, the energy of the last counter read. */
+  private readPowerOnly(channel: Channel, nowMs: number): DeviceReading {
+    const power = this.session.api.powerMw(channel.gpu.handle);
+    if (!power.ok) {
+      this.stopCrossCheck(channel, nowMs, power.rc);
+      return this.readCounter(channel, nowMs);
+    }
+    const powerW = power.value / 1000;
+    channel.sampled.add(nowMs, powerW);
+    return {
+      device: channel.description.device,
+      energyJ: channel.energyJ,
+      powerW,
+      sampledEnergyJ: channel.sampled.energyJ,
+    };
+  }
+
+  private stopCrossCheck(channel: Channel, nowMs: number, rc: number): void {
+    channel.crossCheck = false;
+    this.notices.push({
+      level: "warning",
+      message: `The sampled-power cross-check of ${channel.description.device} stopped at ${iso(nowMs)}: nvmlDeviceGetPowerUsage returned ${this.session.api.describe(rc)}. Its energy still comes from the counter.`,
+    });
   }
 
   private readSampled(channel: Channel, nowMs: number): DeviceReading {
