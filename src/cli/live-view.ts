@@ -110,8 +110,9 @@ export class LiveView implements RecordSink {
       const before = previous?.readings.find((r) => r.device === device.device);
       energyJ += now?.energyJ ?? 0;
       const seconds = latest && previous ? (latest.tMs - previous.tMs) / 1000 : 0;
-      // A device's own power reading first: NVML's energy moves only when its counter is read
-      // (every 10-60 s between epochs), its power every sample. RAPL has none: the difference.
+      // A device's own power reading first (RAPL's over the last interval, NVML's sampled power):
+      // NVML's energy moves only when its counter is read, every 10-60 s between epochs. A
+      // reading without one gets the energy's difference since the previous sample.
       const watts =
         now?.powerW ?? (now && before && seconds > 0 ? (now.energyJ - before.energyJ) / seconds : 0);
       powerW[device.component] = (powerW[device.component] ?? 0) + watts;

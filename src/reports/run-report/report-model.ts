@@ -67,10 +67,12 @@ function fromJsonl(model: ReportModel, records: TrackerRecord[]): void {
         };
         devices.set(record.device, series);
       }
-      // Power from the counter's difference where we have it (exact), else the reading.
+      // The device's own power reading (RAPL's over the last interval, NVML's sampled power):
+      // NVML's energy moves only when its counter is read, every 10-60 s between epochs. A
+      // sample without one gets the energy's difference over the interval.
       const previous = lastEnergy.get(record.device);
       const dt = previous ? (record.t - previous.t) / 1000 : 0;
-      const power = previous && dt > 0 ? (record.energy_j - previous.e) / dt : record.power_w;
+      const power = record.power_w ?? (previous && dt > 0 ? (record.energy_j - previous.e) / dt : null);
       lastEnergy.set(record.device, { t: record.t, e: record.energy_j });
       if (power !== null && Number.isFinite(power)) series.points.push({ t: secs(record.t), v: power });
     } else if (record.type === "intensity" && !record.forecast) {
@@ -113,7 +115,7 @@ function fromJsonl(model: ReportModel, records: TrackerRecord[]): void {
   }
   model.provenance.push({
     figure: "power over time",
-    how: "counter differences between samples where the device has a counter, else its reading",
+    how: "each sample's power reading, else the energy's difference since the previous sample",
   });
 }
 
