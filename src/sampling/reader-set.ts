@@ -126,10 +126,10 @@ export class ReaderSet {
   /**
    * Reads every reader now, dated at the instant the readers were given, which time-integrating
    * readers (simulated, estimate) count up to exactly and counters are read just after. A read
-   * that took longer than PAUSED_READ_MS was paused (a loaded machine, between the clock and a
-   * counter or after it; or a slow driver): it is read again at once, most likely unpaused, so
-   * counters and integrators agree with the date again. Paused twice, the second read is dated at
-   * its middle, off by half the pause at most for a counter.
+   * that took PAUSED_READ_MS longer than the fastest of its kind was paused (a loaded machine,
+   * between the clock and a counter or after it): it is read again at once, most likely unpaused,
+   * so counters and integrators agree with the date again. Paused twice, the second read is dated
+   * at its middle, off by half the pause at most for a counter.
    */
   readNow(clock: () => number = Date.now, kind: ReadKind = "boundary"): Snapshot {
     const first = this.timedRead(clock, kind);
