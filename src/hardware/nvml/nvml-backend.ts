@@ -1,7 +1,6 @@
 // The NVML backend: loads the library named by CARBONTRACKER_NVML_LIBRARY, picks the GPUs by
 // the selection rules, checks what each can report and opens an NvmlReader over them. Every
 // way of not opening is a skip reason, never a throw.
-import { performance } from "node:perf_hooks";
 import type { Backend, DetectionContext, OpenResult, ReaderNotice, SkipReason } from "../types.js";
 import { readInventory } from "./gpu-inventory.js";
 import { selectGpus, type SelectedGpu } from "./gpu-selection.js";

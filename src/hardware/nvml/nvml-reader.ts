@@ -7,7 +7,6 @@
 // (an epoch's edges, the run's start and end), where energy must be exact, and between them only
 // as often as its cost allows (anchorIntervalMs); a sample in between reads power alone and keeps
 // the last exact energy. Sampled power adds energy only across a counter reset, as before.
-import { performance } from "node:perf_hooks";
 import type { Joules, Watts } from "../../units/index.js";
 import type { DeviceDescription, DeviceReading, PowerReader, ReadKind, ReaderNotice } from "../types.js";
 import { CounterStillness } from "./counter-period.js";

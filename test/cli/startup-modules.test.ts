@@ -1,0 +1,52 @@
+// A tracked command's start loads no Node module its path does not use: each costs compile time
+// in every run (issue 16's start-up CPU). perf_hooks alone is nine internal modules; a module
+// that needs one of these loads it when used (NVML's timing uses the lazy global `performance`).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CLI, cliEnv, tempDir } from "../helpers/cli-process.js";
+
+/** Built-in modules a tracked command on RAPL or the CPU estimate has no use for. */
+const NOT_AT_START = [
+  "perf_hooks",
+  "worker_threads",
+  "http",
+  "https",
+  "zlib",
+  "readline",
+  "cluster",
+  "crypto",
+  "dns",
+  "tls",
+];
+
+/** The Node built-ins a CLI run loaded, as process.moduleLoadList names them at exit. */
+function builtinsLoaded(env: Record<string, string>): string[] {
+  const dir = tempDir();
+  const list = join(dir, "modules.txt");
+  const preload = join(dir, "list-modules.cjs");
+  writeFileSync(
+    preload,
+    `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));`,
+  );
+  const run = spawnSync(process.execPath, ["-r", preload, CLI, "--log_dir", join(dir, "logs"), "true"], {
+    env: cliEnv(env),
+    encoding: "utf8",
+  });
+  assert.equal(run.status, 0, run.stderr);
+  return readFileSync(list, "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("NativeModule "))
+    .map((line) => line.slice("NativeModule ".length));
+}
+
+test("tracking a command on the CPU estimate loads none of perf_hooks, worker_threads, http, zlib, crypto...", () => {
+  const loaded = builtinsLoaded({ CARBONTRACKER_POWERCAP_ROOT: tempDir() });
+  assert.ok(loaded.includes("child_process"), loaded.join(", "));
+  assert.deepEqual(
+    NOT_AT_START.filter((name) => loaded.includes(name)),
+    [],
+  );
+});
