@@ -3,7 +3,7 @@
 // every call, so the figure is an upper bound on the binding's own cost.
 import { performance } from "node:perf_hooks";
 import { createNvmlBackend } from "../src/hardware/nvml/nvml-backend.js";
-import type { PowerReader } from "../src/hardware/types.js";
+import type { PowerReader, ReadKind } from "../src/hardware/types.js";
 import { createFakeNvml, type FakeGpu } from "../test/helpers/fake-nvml.js";
 
 const DEVICES = 8;
@@ -16,7 +16,7 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-async function measure(library: string, label: string): Promise<void> {
+async function measure(library: string, label: string, kind: ReadKind = "boundary"): Promise<void> {
   const opened = await createNvmlBackend().open({
     env: { CARBONTRACKER_NVML_LIBRARY: library },
     pid: process.pid,
@@ -29,7 +29,7 @@ async function measure(library: string, label: string): Promise<void> {
   for (let tick = 0; tick < WARMUP_TICKS + TICKS; tick++) {
     now += 1000;
     const start = performance.now();
-    reader.read(now);
+    reader.read(now, kind);
     const elapsedUs = (performance.now() - start) * 1000;
     if (tick >= WARMUP_TICKS) perDeviceUs.push(elapsedUs / DEVICES);
   }
@@ -54,7 +54,8 @@ export async function run(): Promise<void> {
       ...extra,
     });
     fake.write({ gpus: Array.from({ length: DEVICES }, (_, i) => gpu(i)) });
-    await measure(fake.library, "counter + power cross-check");
+    await measure(fake.library, "counter + power cross-check (a boundary)");
+    await measure(fake.library, "samples (power only; the counter every 10 s)", "sample");
     fake.write({ gpus: Array.from({ length: DEVICES }, (_, i) => gpu(i, { energyRc: 3 })) });
     await measure(fake.library, "sampled power");
   } finally {
