@@ -48,6 +48,12 @@ export interface TextFile {
   close(): void;
 }
 
+/** Hands a text already read (a fallback, a test's fixture) to a bytes parser. */
+export function parseTextWith<T>(text: string, parse: BytesParser<T>): T {
+  const bytes = Buffer.from(text, "utf8");
+  return parse(bytes, bytes.length);
+}
+
 const decodeUtf8: BytesParser<string> = (bytes, length) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, length).toString("utf8");
 

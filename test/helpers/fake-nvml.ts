@@ -108,6 +108,8 @@ export interface FakeNvml {
   write(config: FakeNvmlConfig): void;
   /** Names of the init/shutdown calls made so far, in order (and energy calls, if logged). */
   calls(): string[];
+  /** Energy-counter calls made so far (logged with `logEnergyCalls`). */
+  counterCalls(): number;
   cleanup(): void;
 }
 
@@ -135,6 +137,9 @@ export function createFakeNvml(config: FakeNvmlConfig = { gpus: [] }): FakeNvml 
     },
     calls() {
       return existsSync(logPath) ? readFileSync(logPath, "utf8").split("\n").filter(Boolean) : [];
+    },
+    counterCalls() {
+      return fake.calls().filter((call) => call === "nvmlDeviceGetTotalEnergyConsumption").length;
     },
     cleanup() {
       rmSync(dir, { recursive: true, force: true });

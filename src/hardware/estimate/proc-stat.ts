@@ -1,7 +1,7 @@
 // Reads CPU time counters from /proc/stat (under CARBONTRACKER_PROC_ROOT): the basis of the
 // utilisation estimate when no energy counter is readable.
 import { isDigitCode } from "../digits.js";
-import { openTextFile, readTextNonBlocking, type BytesParser } from "../read-text.js";
+import { openTextFile, parseTextWith, readTextNonBlocking, type BytesParser } from "../read-text.js";
 import { join } from "node:path";
 
 /** Aggregate CPU jiffies: busy and total, over all logical CPUs. */
@@ -65,8 +65,8 @@ export function parseProcStat(text: string): CpuTimes {
     else if (isPerCpuLine(line)) logicalCpus += 1;
   }
   if (aggregate === undefined) throw noAggregateLine();
-  const bytes = Buffer.from(aggregate, "utf8");
-  return parseAggregateLine(bytes, bytes.length, Math.max(1, logicalCpus));
+  const cpus = Math.max(1, logicalCpus);
+  return parseTextWith(aggregate, (bytes, length) => parseAggregateLine(bytes, length, cpus));
 }
 
 /** Reads and parses `<procRoot>/stat`. */

@@ -1,6 +1,7 @@
 // Energy between two readings of a wrapping RAPL counter. The counter runs from 0 to
 // max_energy_range_uj and starts again at 0; one wrap per interval can be seen, never two.
 import { parseDecimalBytes } from "../digits.js";
+import { parseTextWith } from "../read-text.js";
 
 /**
  * Energy between two counter readings (µJ): `now - prev`, or across one wrap
@@ -24,6 +25,5 @@ export function counterDeltaUj(
 
 /** Parses the text of an `energy_uj` or `max_energy_range_uj` file (µJ); undefined if it is not a count. */
 export function parseMicrojoules(text: string): number | undefined {
-  const bytes = Buffer.from(text, "utf8");
-  return parseDecimalBytes(bytes, bytes.length);
+  return parseTextWith(text, parseDecimalBytes);
 }

@@ -1,7 +1,7 @@
 // The only door from the RAPL backend to the file system, injectable so tests can stand in for
 // the kernel (a permission-denied energy_uj even when the tests run as root).
 import { readdirSync } from "node:fs";
-import { openTextFile, readTextNonBlocking, type TextFile } from "../read-text.js";
+import { openTextFile, parseTextWith, readTextNonBlocking, type TextFile } from "../read-text.js";
 
 /** File access the RAPL backend needs; every method is synchronous and throws Node-style errors (`code`). */
 export interface PowercapFiles {
@@ -27,10 +27,7 @@ export function openCounterFile(files: PowercapFiles, path: string): TextFile {
   return {
     path,
     read,
-    readWith(parse) {
-      const bytes = Buffer.from(read(), "utf8");
-      return parse(bytes, bytes.length);
-    },
+    readWith: (parse) => parseTextWith(read(), parse),
     close: () => {},
   };
 }

@@ -21,14 +21,10 @@ function board(extra: Partial<FakeGpu> = {}): void {
   fake.write({ logEnergyCalls: true, gpus: [a100(0, extra)] });
 }
 
-function counterCalls(): number {
-  return fake.calls().filter((call) => call === "nvmlDeviceGetTotalEnergyConsumption").length;
-}
-
 test("a sample between boundaries reads power only and keeps the last exact energy; a boundary reads the counter", async () => {
   board();
   const { reader } = await openReader(fake.library);
-  const atOpen = counterCalls();
+  const atOpen = fake.counterCalls();
   assert.equal(atOpen, 1, "the baseline");
   board({ energyMj: 1_250_000, powerMw: 240_000 });
   assert.deepEqual(reader.read(T0 + 1000, "sample"), [
@@ -38,26 +34,30 @@ test("a sample between boundaries reads power only and keeps the last exact ener
   assert.deepEqual(reader.read(T0 + 9_999, "sample"), [
     { device: DEVICE, energyJ: 0, powerW: 260, sampledEnergyJ: 240 + 260 * 8.999 },
   ]);
-  assert.equal(counterCalls(), atOpen, "no counter call in 10 s of samples");
+  assert.equal(fake.counterCalls(), atOpen, "no counter call in 10 s of samples");
   const [boundary] = reader.read(T0 + 10_500);
   assert.equal(boundary?.energyJ, 500, "the counter's difference, exact");
-  assert.equal(counterCalls(), atOpen + 1);
+  assert.equal(fake.counterCalls(), atOpen + 1);
   board({ energyMj: 1_600_000, powerMw: 200_000 });
   assert.equal(reader.read(T0 + 11_500, "sample")[0]?.energyJ, 500);
   assert.equal(reader.read(T0 + 12_000)[0]?.energyJ, 600);
-  assert.equal(counterCalls(), atOpen + 2);
+  assert.equal(fake.counterCalls(), atOpen + 2);
   reader.close();
 });
 
 test("samples read the counter again a minute after the last read at the latest, whatever it costs", async () => {
   board({ energyCostUs: 4_000 });
   const { reader } = await openReader(fake.library);
-  const atOpen = counterCalls();
+  const atOpen = fake.counterCalls();
   board({ energyCostUs: 4_000, energyMj: 2_000_000 });
   for (const s of [1, 10, 30, 59]) assert.equal(reader.read(T0 + s * 1000, "sample")[0]?.energyJ, 0);
-  assert.equal(counterCalls(), atOpen, "a 4 ms call is read no more than once a minute between boundaries");
+  assert.equal(
+    fake.counterCalls(),
+    atOpen,
+    "a 4 ms call is read no more than once a minute between boundaries",
+  );
   assert.equal(reader.read(T0 + 60_000, "sample")[0]?.energyJ, 1000);
-  assert.equal(counterCalls(), atOpen + 1);
+  assert.equal(fake.counterCalls(), atOpen + 1);
   reader.close();
 });
 
@@ -91,12 +91,12 @@ test("a counter reset between boundaries fills the gap from all the power sample
 test("when power stops answering, a sample reads the counter instead, then and at every sample after", async () => {
   board();
   const { reader } = await openReader(fake.library);
-  const atOpen = counterCalls();
+  const atOpen = fake.counterCalls();
   board({ energyMj: 1_100_000, powerRc: 3 });
   assert.deepEqual(reader.read(T0 + 1000, "sample"), [{ device: DEVICE, energyJ: 100, powerW: 100 }]);
   assert.match(reader.drainNotices()[0]?.message ?? "", /cross-check of .* stopped .* Not Supported/);
   board({ energyMj: 1_150_000, powerRc: 3 });
   assert.equal(reader.read(T0 + 2000, "sample")[0]?.energyJ, 150);
-  assert.equal(counterCalls(), atOpen + 2);
+  assert.equal(fake.counterCalls(), atOpen + 2);
   reader.close();
 });
