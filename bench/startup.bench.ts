@@ -2,7 +2,9 @@
 // launch -> wrapped child running (the child prints its own start time), total CPU and peak RSS
 // of a run whose command ends at once, and for the library the time from `new CarbonTracker()`
 // to the first `epochStart()` having returned. A fake RAPL tree at 100 W stands for the CPU; the
-// same run without it shows the CPU estimate's cost (the path of most machines without root).
+// same run without it shows the CPU estimate's cost (the path of most machines without root), and
+// with a GPU (NVML on the fake library) the path of a GPU machine: NVML's calls run in the sampler
+// worker, so the command starts once that thread has started and read the GPU's baseline.
 // With valgrind, the same short runs are counted in instructions too (callgrind), a figure the
 // machine's load barely moves.
 // Targets (issue 16): launch <= bare Node + 25 ms; CPU <= 1.5x bare Node; library <= 50 ms.
@@ -10,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { createFakeNvml } from "../test/helpers/fake-nvml.js";
 import { benchDir, benchEnv, CLI, fakeRapl100W, LIBRARY } from "./helpers/bench-world.js";
 import {
   instructionsM,
@@ -97,10 +100,19 @@ function printInstructions(env: NodeJS.ProcessEnv, estimateEnv: NodeJS.ProcessEn
 export async function run(): Promise<void> {
   const runner = rusageRunner();
   const rapl = await fakeRapl100W();
+  // A GPU machine: RAPL and one GPU through NVML (the fake library, its calls as cheap as can be).
+  const nvml = createFakeNvml({
+    gpus: [{ name: "NVIDIA H100 80GB HBM3", uuid: "GPU-1", energyMj: 5_000_000, powerMw: 250_000 }],
+  });
   try {
     const env = benchEnv({ CARBONTRACKER_POWERCAP_ROOT: rapl.root });
     // No powercap tree: the CPU estimate from /proc, what most machines without root get.
     const estimateEnv = benchEnv({ CARBONTRACKER_POWERCAP_ROOT: benchDir("ct-bench-no-powercap-") });
+    const gpuEnv = benchEnv({
+      CARBONTRACKER_POWERCAP_ROOT: rapl.root,
+      CARBONTRACKER_NVML_LIBRARY: nvml.library,
+      FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG ?? "",
+    });
     // One unmeasured run of each warms the file cache.
     await measuredRun(runner, ours(["true"]), env);
     await measuredRun(runner, bare(["true"]), env);
@@ -108,6 +120,7 @@ export async function run(): Promise<void> {
     const cpu = { ours: [] as number[], bare: [] as number[] };
     const rss = { ours: [] as number[], bare: [] as number[] };
     const estimate = { cpu: [] as number[], rss: [] as number[] };
+    const withGpu = { launch: [] as number[], cpu: [] as number[], rss: [] as number[] };
     for (let i = 0; i < ROUNDS; i++) {
       const first = i % 2 === 0;
       const a = await measuredRun(runner, (first ? ours : bare)(["date", "+%s%N"]), env);
@@ -126,6 +139,10 @@ export async function run(): Promise<void> {
       const e = await measuredRun(runner, ours(["true"]), estimateEnv);
       estimate.cpu.push(e.cpuMs);
       estimate.rss.push(e.maxRssKb / 1024);
+      withGpu.launch.push(launchMs(await measuredRun(runner, ours(["date", "+%s%N"]), gpuEnv)));
+      const g = await measuredRun(runner, ours(["true"]), gpuEnv);
+      withGpu.cpu.push(g.cpuMs);
+      withGpu.rss.push(g.maxRssKb / 1024);
     }
     console.log(`launch -> child running, n=${ROUNDS} alternated pairs:`);
     console.log(`  carbontracker date:        ${describe(launch.ours, "ms")}`);
@@ -144,6 +161,13 @@ export async function run(): Promise<void> {
     console.log(
       `  CPU ${describe(estimate.cpu, "ms")}, ${(median(estimate.cpu) / median(cpu.bare)).toFixed(2)}x bare node; peak RSS ${describe(estimate.rss, "MB")}`,
     );
+    console.log(`the same runs with a GPU (NVML, fake library), n=${ROUNDS}:`);
+    console.log(
+      `  launch -> child ${describe(withGpu.launch, "ms")}, ${(median(withGpu.launch) - median(launch.bare)).toFixed(1)} ms after bare node's median`,
+    );
+    console.log(
+      `  CPU ${describe(withGpu.cpu, "ms")}, ${(median(withGpu.cpu) / median(cpu.bare)).toFixed(2)}x bare node; peak RSS ${describe(withGpu.rss, "MB")}`,
+    );
     printInstructions(env, estimateEnv);
     const library = Array.from({ length: LIBRARY_ROUNDS }, () => libraryStart(env));
     console.log(`library, fresh process each, n=${LIBRARY_ROUNDS}:`);
@@ -160,6 +184,7 @@ export async function run(): Promise<void> {
       )} (target <= 50 ms)`,
     );
   } finally {
+    nvml.cleanup();
     await rapl.stop();
   }
 }
