@@ -4,7 +4,10 @@
 // first epoch. A replaced tracker leaves no log files behind (the parser would see a phantom run),
 // its console lines are not printed twice, and the open sampler is reused when what is measured
 // stays the same. The CLI builds the first tracker only once its command runs (prepare(), then
-// start() with the baseline read just before the command started).
+// start() with the baseline read just before the command started). Where only the GPU needs a
+// driver and the components were not named, the command does not wait for the sampler worker
+// either: the baseline is the files' (this thread's), and the GPU joins once the worker has read
+// it (HandoffSampler's late components).
 import { rmSync } from "node:fs";
 import { TrackerStateError } from "../errors/index.js";
 import { CarbonTracker } from "../library/carbon-tracker.js";
@@ -13,6 +16,7 @@ import type { ReaderNotice } from "../hardware/types.js";
 import type { RecordSink } from "../logs/schema.js";
 import { InThreadSampler, type Sampler, type SamplerConfig } from "../sampling/sampler.js";
 import { WorkerSampler } from "../sampling/worker-sampler.js";
+import { HandoffSampler } from "../sampling/handoff-sampler.js";
 import type { Snapshot } from "../sampling/reader-set.js";
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { BACKENDS } from "../hardware/registry.js";
@@ -110,7 +114,10 @@ export class TrackerSlot {
     let shared: SharedSampler | undefined;
     try {
       const config = configOf(options, election);
-      shared = await openShared(config, JSON.stringify(config), hooks, env);
+      // A run whose components were named fails before its command starts when one is missing
+      // (refuses()), so it waits for every device; otherwise a GPU may join late.
+      const gpuMayJoinLate = !resolveOptions({ ...options }).componentsExplicit;
+      shared = await openShared(config, JSON.stringify(config), hooks, env, gpuMayJoinLate);
       return new TrackerSlot(shared, election, hooks, options);
     } catch (error) {
       shared?.sampler.close();
@@ -246,18 +253,29 @@ function configOf(options: SlotTrackerOptions, election: SharedDeviceElection): 
   return samplerConfig(resolveOptions({ ...options }), election);
 }
 
-/** Opens the sampler of `config`, known by `key` (its JSON). */
+/**
+ * Opens the sampler of `config`, known by `key` (its JSON). With `gpuMayJoinLate`, where only
+ * the GPU needs a driver, the other components are read on this thread until the worker that
+ * reads the GPU has started (see HandoffSampler).
+ */
 async function openShared(
   config: SamplerConfig,
   key: string,
   hooks: SlotHooks,
   env: NodeJS.ProcessEnv,
+  gpuMayJoinLate = false,
 ): Promise<SharedSampler> {
   const onSample = (snapshot: Snapshot) => hooks.onSample?.(snapshot);
   const batched =
     hooks.sampleBatchMs === undefined ? config : { ...config, sampleBatchMs: hooks.sampleBatchMs };
-  const sampler: Sampler = mayBlockInDriver(config.components, env)
-    ? new WorkerSampler(batched, onSample)
-    : await InThreadSampler.open(batched, onSample, BACKENDS);
+  if (!mayBlockInDriver(config.components, env)) {
+    return new SharedSampler(await InThreadSampler.open(batched, onSample, BACKENDS), key);
+  }
+  const others = config.components.filter((component) => component !== "gpu");
+  const late =
+    gpuMayJoinLate && others.length > 0 && !mayBlockInDriver(others, env)
+      ? HandoffSampler.tryStart(batched, onSample, BACKENDS, ["gpu"])
+      : undefined;
+  const sampler: Sampler = late ?? new WorkerSampler(batched, onSample);
   return new SharedSampler(sampler, key);
 }

@@ -3,8 +3,17 @@
 // the worker has detected the same devices, it takes over: one reading of both at the handoff
 // gives each device's offset, so energies go on from where this thread's readers were. Only for
 // backends read from files (never a driver call that could hang: see sampler-choice.ts).
+// Components that need a driver (the GPU through NVML) can join late: the worker alone detects
+// and reads them, and they join at the handoff (see `joinsLate`).
 import { detectReadersNow, type Detection } from "../hardware/detect.js";
-import type { Backend, Component, DeviceReading, ReadKind, ReaderNotice } from "../hardware/types.js";
+import type {
+  Backend,
+  Component,
+  DeviceDescription,
+  DeviceReading,
+  ReadKind,
+  ReaderNotice,
+} from "../hardware/types.js";
 import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.js";
 import type { Sampler, SampleListener, SamplerConfig } from "./sampler.js";
 import { WorkerSampler } from "./worker-sampler.js";
@@ -20,40 +29,76 @@ export class HandoffSampler implements Sampler {
   private local: ReaderSet | undefined;
   private timer: NodeJS.Timeout | undefined;
   private worker: WorkerSampler | undefined;
+  /** Starts the worker: at once, or with late components only once the baseline is read. */
+  private startWorker: (() => WorkerSampler) | undefined;
   private offsets: Map<string, Offset> | undefined;
   /** Worker samples that arrived before the handoff (kept for a span this thread did not sample). */
   private early: Snapshot[] = [];
   private lastLocalMs: number;
-  private readonly info: SamplerDescription;
+  private info: SamplerDescription;
   private readonly listeners: SampleListener[] = [];
   private notices: ReaderNotice[] = [];
+  /** This thread's detection notices: the worker's repeat them. */
+  private readonly localNotices: string[];
+  /** When this thread served its first boundary reading: where a late device's energy starts. */
+  private firstBoundaryMs: number | undefined;
 
-  /** Starts sampling, or undefined when detection would have to wait (then use a WorkerSampler). */
+  /**
+   * Starts sampling, or undefined when detection would have to wait (then use a WorkerSampler).
+   * `joinsLate`: components this thread leaves to the worker (see the class's comment); then
+   * description() waits for the worker.
+   */
   static tryStart(
     config: SamplerConfig,
     onSample: SampleListener,
     backends: Record<Component, Backend[]>,
+    joinsLate: readonly Component[] = [],
   ): HandoffSampler | undefined {
-    const detection = detectReadersNow(config.components, config.context, backends);
-    return detection && new HandoffSampler(detection, config, onSample);
+    const here = config.components.filter((component) => !joinsLate.includes(component));
+    const detection = detectReadersNow(here, config.context, backends);
+    return detection && new HandoffSampler(detection, config, onSample, joinsLate);
   }
 
-  private constructor(detection: Detection, config: SamplerConfig, onSample: SampleListener) {
+  /**
+   * Components in `joinsLate` are read by the worker alone. Their devices join at the handoff,
+   * which description() waits for; until then readNow() reads this thread's devices only. A
+   * late device's energy starts at the first boundary reading this thread served (the CLI's
+   * baseline, taken before its command starts): its span until the worker's first reading (the
+   * worker's start, tens of milliseconds) counts at the power of that reading, its counter after.
+   * The worker itself starts only after that first boundary reading (at the next one, or when
+   * description() is asked for), so starting it costs the caller nothing before its command runs.
+   */
+  private constructor(
+    detection: Detection,
+    config: SamplerConfig,
+    onSample: SampleListener,
+    private readonly joinsLate: readonly Component[],
+  ) {
     this.listeners.push(onSample);
+    this.localNotices = detection.notices.map(noticeKey);
     const local = new ReaderSet(detection.readers, detection.skipped, detection.notices);
     this.local = local;
     this.info = local.describe(config.updateIntervalMs);
     this.lastLocalMs = local.readNow().tMs;
-    this.timer = setInterval(() => this.emit(this.readLocal(undefined, "sample")), this.info.readIntervalMs);
+    this.timer = setInterval(() => {
+      this.emit(this.readLocal(undefined, "sample"));
+      this.workerStarted();
+    }, this.info.readIntervalMs);
     this.timer.unref();
-    this.worker = new WorkerSampler(
-      config,
-      (snapshot) => this.fromWorker(snapshot),
-      () => this.handOff(),
-    );
+    this.startWorker = () =>
+      new WorkerSampler(
+        config,
+        (snapshot) => this.fromWorker(snapshot),
+        () => this.handOff(),
+      );
+    if (joinsLate.length === 0) this.workerStarted();
   }
 
   description(): SamplerDescription {
+    if (this.joinsLate.length > 0) {
+      this.workerStarted();
+      this.handOff();
+    }
     return this.info;
   }
 
@@ -62,6 +107,7 @@ export class HandoffSampler implements Sampler {
   }
 
   readNow(): Snapshot {
+    if (this.firstBoundaryMs !== undefined) this.workerStarted();
     if (!this.offsets && this.worker?.detected) this.handOff();
     if (this.offsets && this.worker) return this.shift(this.worker.readNow());
     return this.readLocal();
@@ -76,8 +122,18 @@ export class HandoffSampler implements Sampler {
 
   close(): void {
     this.stopLocal();
+    this.startWorker = undefined;
     this.worker?.close();
     this.worker = undefined;
+  }
+
+  /** The worker, started now if it was not yet (and never again once it failed or closed). */
+  private workerStarted(): WorkerSampler | undefined {
+    if (this.startWorker) {
+      this.worker = this.startWorker();
+      this.startWorker = undefined;
+    }
+    return this.worker;
   }
 
   /** Reads this thread's readers now, or at `nowMs` (the worker's instant, at the handoff). */
@@ -85,6 +141,7 @@ export class HandoffSampler implements Sampler {
     const local = this.local as ReaderSet;
     const snapshot = nowMs === undefined ? local.readNow(Date.now, kind) : local.read(nowMs, kind);
     this.lastLocalMs = snapshot.tMs;
+    if (nowMs === undefined && kind === "boundary") this.firstBoundaryMs ??= snapshot.tMs;
     return snapshot;
   }
 
@@ -98,8 +155,9 @@ export class HandoffSampler implements Sampler {
   }
 
   /**
-   * The worker takes over: its devices must be ours; a reading of each gives the offsets. When it
-   * cannot (it failed, or found other devices), this thread goes on sampling alone.
+   * The worker takes over: its devices must be ours (and any of the components that join late);
+   * a reading of each gives the offsets. When it cannot (it failed, or found other devices),
+   * this thread goes on sampling alone.
    */
   private handOff(): void {
     const worker = this.worker;
@@ -107,16 +165,39 @@ export class HandoffSampler implements Sampler {
     // Worker samples after this thread's last one fill the span it did not sample (a blocked loop).
     const lastSampledMs = this.lastLocalMs;
     try {
-      const theirs = worker.description().devices.map((d) => d.device);
+      const description = worker.description();
+      const isLate = (d: DeviceDescription) => this.joinsLate.includes(d.component);
+      const theirs = description.devices.filter((d) => !isLate(d)).map((d) => d.device);
       const ours = this.info.devices.map((d) => d.device);
       if (theirs.join("\n") !== ours.join("\n")) throw new Error("the worker found other devices");
       const workerReading = worker.readNow();
-      // The worker's detection notices repeat this thread's, already reported.
-      worker.drainNotices();
+      // The worker's detection notices repeat this thread's, already reported; a late
+      // component's are new.
+      const workerNotices = worker.drainNotices();
+      if (this.joinsLate.length > 0)
+        this.notices.push(...workerNotices.filter((n) => !this.localNotices.includes(noticeKey(n))));
       // Read here at the worker's instant: time-integrating readers (simulated, estimate) then
       // agree to the microjoule; counters differ by what they counted in the microseconds between.
       this.offsets = offsetsBetween(this.readLocal(workerReading.tMs), workerReading);
-    } catch {
+      const lateSpanS = Math.max(0, workerReading.tMs - (this.firstBoundaryMs ?? workerReading.tMs)) / 1000;
+      for (const device of description.devices.filter(isLate)) {
+        const reading = workerReading.readings.find((r) => r.device === device.device);
+        if (!reading) continue;
+        const untilNowJ = (reading.powerW ?? 0) * lateSpanS;
+        this.offsets.set(device.device, {
+          energyJ: untilNowJ - reading.energyJ,
+          sampledEnergyJ: untilNowJ - (reading.sampledEnergyJ ?? 0),
+        });
+      }
+      this.info = description;
+    } catch (error) {
+      if (this.joinsLate.length > 0) {
+        const why = error instanceof Error ? error.message : String(error);
+        this.notices.push({
+          level: "warning",
+          message: `${this.joinsLate.map((c) => c.toUpperCase()).join(", ")} not measured: its sampler thread failed (${why}).`,
+        });
+      }
       this.worker = undefined;
       worker.close();
       this.early = [];
@@ -151,6 +232,11 @@ export class HandoffSampler implements Sampler {
       }),
     };
   }
+}
+
+/** A notice's identity, to tell the worker's new notices from the repeated ones. */
+function noticeKey(notice: ReaderNotice): string {
+  return `${notice.level}\n${notice.message}`;
 }
 
 /** Per device, what turns the worker's figures into this thread's (J). */

@@ -59,6 +59,8 @@ export interface FakeNvmlConfig {
   driver?: string;
   /** The call log gets a line per energy-counter call too. */
   logEnergyCalls?: boolean;
+  /** nvmlInit_v2 takes this long (ms), as a real driver's does; it is logged once done. */
+  initSleepMs?: number;
   gpus: FakeGpu[];
 }
 
@@ -76,6 +78,7 @@ export function renderFakeNvmlConfig(config: FakeNvmlConfig, logPath?: string): 
   if (config.driver !== undefined) lines.push(`driver ${config.driver}`);
   if (logPath !== undefined) lines.push(`log ${logPath}`);
   if (config.logEnergyCalls) lines.push("log_energy 1");
+  if (config.initSleepMs !== undefined) lines.push(`init_sleep_ms ${config.initSleepMs}`);
   for (const gpu of config.gpus) {
     lines.push("device", `name ${gpu.name}`, `uuid ${gpu.uuid}`);
     lines.push(

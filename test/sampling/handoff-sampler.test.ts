@@ -1,6 +1,7 @@
 // The library's sampler with file backends: readings start on the caller's thread at once and
 // move to the sampler worker once it is ready, the counters going on exactly across the move;
-// a backend that may hang in a driver call is only ever read in the worker.
+// a backend that may hang in a driver call is only ever read in the worker; a GPU read through
+// such a driver may join late (the CLI's way), its energy counted from this thread's baseline.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { realpathSync } from "node:fs";
@@ -10,6 +11,8 @@ import { BACKENDS } from "../../src/hardware/registry.js";
 import type { Snapshot } from "../../src/sampling/reader-set.js";
 import type { SamplerConfig } from "../../src/sampling/sampler.js";
 import { startBackgroundSampler } from "../../src/sampling/sampler-choice.js";
+import { HandoffSampler } from "../../src/sampling/handoff-sampler.js";
+import { createFakeNvml, FAKE_A100 } from "../helpers/fake-nvml.js";
 import { WorkerSampler } from "../../src/sampling/worker-sampler.js";
 import { FakePowercap, singlePackageLayout } from "../helpers/fake-powercap.js";
 import { descriptorsOn } from "../helpers/open-descriptors.js";
@@ -74,5 +77,63 @@ test("a backend that may hang in a driver call (NVML named) is read in the worke
     assert.ok(sampler instanceof WorkerSampler);
   } finally {
     sampler.close();
+  }
+});
+
+test("a GPU that joins late: no driver call before the baseline, then the GPU counts from it at its first reading's power", async () => {
+  const fake = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 60 }), undefined, {
+    inPlace: true,
+    tickMs: 5,
+  }).start();
+  // The GPU's counter stands still at 100 W: its energy can only come from the joining span.
+  const nvml = createFakeNvml({ gpus: [{ ...FAKE_A100, powerMw: 100_000 }] });
+  const sampler = HandoffSampler.tryStart(
+    {
+      ...config({
+        CARBONTRACKER_POWERCAP_ROOT: fake.root,
+        CARBONTRACKER_NVML_LIBRARY: nvml.library,
+        FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG as string,
+      }),
+      components: ["gpu", "cpu"],
+      // This thread's first sample (which starts the worker too) comes after the test's reads.
+      updateIntervalMs: 5_000,
+    },
+    () => undefined,
+    BACKENDS,
+    ["gpu"],
+  );
+  assert.ok(sampler, "the CPU's files are detected here at once");
+  try {
+    const t0 = fake.now();
+    const baseline = sampler.readNow();
+    assert.equal(baseline.readings.length, 1, "the baseline holds this thread's device, the CPU's");
+    const cpuDevice = baseline.readings[0]?.device;
+    await sleep(300);
+    assert.deepEqual(nvml.calls(), [], "no driver call until the worker is asked for");
+    const devices = sampler.description().devices;
+    assert.deepEqual(
+      devices.map((d) => [d.component, d.name]),
+      [
+        ["gpu", FAKE_A100.name],
+        ["cpu", devices[1]?.name],
+      ],
+    );
+    assert.equal(devices[1]?.device, cpuDevice);
+    assert.deepEqual(nvml.calls(), ["nvmlInit_v2"]);
+    const t1 = fake.now();
+    const last = sampler.readNow();
+    const gpuJ = last.readings.find((r) => r.device === devices[0]?.device)?.energyJ ?? -1;
+    const spanS = (last.tMs - baseline.tMs) / 1000;
+    assert.ok(gpuJ >= 100 * 0.3 && gpuJ <= 100 * spanS, `${gpuJ} J of the GPU over ${spanS} s`);
+    // The CPU goes on exactly from this thread's baseline through the worker's counter.
+    const cpuJ =
+      (last.readings.find((r) => r.device === cpuDevice)?.energyJ ?? 0) -
+      (baseline.readings[0]?.energyJ ?? 0);
+    const injected = fake.injectedJ("intel-rapl:0", t0, t1);
+    assert.ok(Math.abs(cpuJ - injected) <= injected * 1e-6, `measured ${cpuJ} J, injected ${injected} J`);
+  } finally {
+    sampler.close();
+    nvml.cleanup();
+    fake.dispose();
   }
 });
