@@ -195,7 +195,7 @@ export class HandoffSampler implements Sampler {
         const why = error instanceof Error ? error.message : String(error);
         this.notices.push({
           level: "warning",
-          message: `${this.joinsLate.map((c) => c.toUpperCase()).join(", ")} not measured: its sampler thread failed (${why}).`,
+          message: `${this.joinsLate.map((c) => c.toUpperCase()).join(", ")} not measured: the sampler thread that reads it could not take over (${why}).`,
         });
       }
       this.worker = undefined;

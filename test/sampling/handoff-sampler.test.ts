@@ -12,9 +12,9 @@ import type { Snapshot } from "../../src/sampling/reader-set.js";
 import type { SamplerConfig } from "../../src/sampling/sampler.js";
 import { startBackgroundSampler } from "../../src/sampling/sampler-choice.js";
 import { HandoffSampler } from "../../src/sampling/handoff-sampler.js";
-import { createFakeNvml, FAKE_A100 } from "../helpers/fake-nvml.js";
+import { createFakeNvml, FAKE_A100, type FakeNvml } from "../helpers/fake-nvml.js";
 import { WorkerSampler } from "../../src/sampling/worker-sampler.js";
-import { FakePowercap, singlePackageLayout } from "../helpers/fake-powercap.js";
+import { FakePowercap, singlePackageLayout, twoSocketLayout } from "../helpers/fake-powercap.js";
 import { descriptorsOn } from "../helpers/open-descriptors.js";
 
 const config = (env: Record<string, string>): SamplerConfig => ({
@@ -80,13 +80,8 @@ test("a backend that may hang in a driver call (NVML named) is read in the worke
   }
 });
 
-test("a GPU that joins late: no driver call before the baseline, then the GPU counts from it at its first reading's power", async () => {
-  const fake = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 60 }), undefined, {
-    inPlace: true,
-    tickMs: 5,
-  }).start();
-  // The GPU's counter stands still at 100 W: its energy can only come from the joining span.
-  const nvml = createFakeNvml({ gpus: [{ ...FAKE_A100, powerMw: 100_000 }] });
+/** The CLI's sampler on a GPU machine: the CPU's files here, the GPU (fake NVML) joining late. */
+function lateGpuSampler(fake: FakePowercap, nvml: FakeNvml): HandoffSampler {
   const sampler = HandoffSampler.tryStart(
     {
       ...config({
@@ -95,7 +90,7 @@ test("a GPU that joins late: no driver call before the baseline, then the GPU co
         FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG as string,
       }),
       components: ["gpu", "cpu"],
-      // This thread's first sample (which starts the worker too) comes after the test's reads.
+      // This thread's first sample (which starts the worker too) comes after the tests' reads.
       updateIntervalMs: 5_000,
     },
     () => undefined,
@@ -103,6 +98,17 @@ test("a GPU that joins late: no driver call before the baseline, then the GPU co
     ["gpu"],
   );
   assert.ok(sampler, "the CPU's files are detected here at once");
+  return sampler;
+}
+
+test("a GPU that joins late: no driver call before the baseline, then the GPU counts from it at its first reading's power", async () => {
+  const fake = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 60 }), undefined, {
+    inPlace: true,
+    tickMs: 5,
+  }).start();
+  // The GPU's counter stands still at 100 W: its energy can only come from the joining span.
+  const nvml = createFakeNvml({ gpus: [{ ...FAKE_A100, powerMw: 100_000 }] });
+  const sampler = lateGpuSampler(fake, nvml);
   try {
     const t0 = fake.now();
     const baseline = sampler.readNow();
@@ -131,6 +137,48 @@ test("a GPU that joins late: no driver call before the baseline, then the GPU co
       (baseline.readings[0]?.energyJ ?? 0);
     const injected = fake.injectedJ("intel-rapl:0", t0, t1);
     assert.ok(Math.abs(cpuJ - injected) <= injected * 1e-6, `measured ${cpuJ} J, injected ${injected} J`);
+  } finally {
+    sampler.close();
+    nvml.cleanup();
+    fake.dispose();
+  }
+});
+
+test("a late GPU whose worker cannot take over: this thread goes on with its devices and says the GPU is not measured", async () => {
+  const fake = new FakePowercap(twoSocketLayout({ kind: "constant", watts: 80 }, 10), undefined, {
+    inPlace: true,
+    tickMs: 5,
+  }).start();
+  const nvml = createFakeNvml({ gpus: [FAKE_A100] });
+  const sampler = lateGpuSampler(fake, nvml);
+  try {
+    const baseline = sampler.readNow();
+    const cpuDevices = baseline.readings.map((r) => r.device);
+    assert.equal(cpuDevices.length, 4, "both sockets and their DRAM read here");
+    // The second socket goes before the worker starts: it finds other CPU devices than ours.
+    fake.vanish("intel-rapl:1");
+    const description = sampler.description();
+    assert.deepEqual(
+      description.devices.map((d) => d.device),
+      cpuDevices,
+    );
+    assert.deepEqual(
+      sampler
+        .drainNotices()
+        .filter((n) => n.level === "warning")
+        .map((n) => n.message),
+      [
+        "GPU not measured: the sampler thread that reads it could not take over (the worker found other devices).",
+      ],
+    );
+    await sleep(50);
+    const later = sampler.readNow();
+    assert.deepEqual(
+      later.readings.map((r) => r.device),
+      cpuDevices,
+      "this thread goes on reading its own devices",
+    );
+    assert.ok((later.readings[0]?.energyJ ?? 0) > (baseline.readings[0]?.energyJ ?? 0));
   } finally {
     sampler.close();
     nvml.cleanup();
