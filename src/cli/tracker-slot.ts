@@ -116,7 +116,7 @@ export class TrackerSlot {
       const config = configOf(options, election);
       // A run whose components were named fails before its command starts when one is missing
       // (refuses()), so it waits for every device; otherwise a GPU may join late.
-      const gpuMayJoinLate = !resolveOptions({ ...options }).componentsExplicit;
+      const gpuMayJoinLate = () => !resolveOptions({ ...options }).componentsExplicit;
       shared = await openShared(config, JSON.stringify(config), hooks, env, gpuMayJoinLate);
       return new TrackerSlot(shared, election, hooks, options);
     } catch (error) {
@@ -254,16 +254,16 @@ function configOf(options: SlotTrackerOptions, election: SharedDeviceElection): 
 }
 
 /**
- * Opens the sampler of `config`, known by `key` (its JSON). With `gpuMayJoinLate`, where only
- * the GPU needs a driver, the other components are read on this thread until the worker that
- * reads the GPU has started (see HandoffSampler).
+ * Opens the sampler of `config`, known by `key` (its JSON). Where only the GPU needs a driver
+ * and `gpuMayJoinLate()` (asked only then), the other components are read on this thread until
+ * the worker that reads the GPU has started (see HandoffSampler).
  */
 async function openShared(
   config: SamplerConfig,
   key: string,
   hooks: SlotHooks,
   env: NodeJS.ProcessEnv,
-  gpuMayJoinLate = false,
+  gpuMayJoinLate: () => boolean = () => false,
 ): Promise<SharedSampler> {
   const onSample = (snapshot: Snapshot) => hooks.onSample?.(snapshot);
   const batched =
@@ -273,7 +273,7 @@ async function openShared(
   }
   const others = config.components.filter((component) => component !== "gpu");
   const late =
-    gpuMayJoinLate && others.length > 0 && !mayBlockInDriver(others, env)
+    others.length > 0 && !mayBlockInDriver(others, env) && gpuMayJoinLate()
       ? HandoffSampler.tryStart(batched, onSample, BACKENDS, ["gpu"])
       : undefined;
   const sampler: Sampler = late ?? new WorkerSampler(batched, onSample);
