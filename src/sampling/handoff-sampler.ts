@@ -1,10 +1,10 @@
-// The library's sampler, ready at once: its hardware is detected and read on the caller's
-// thread from the start, while a sampler worker starts beside it (tens of milliseconds). Once
-// the worker has detected the same devices, it takes over: one reading of both at the handoff
-// gives each device's offset, so energies go on from where this thread's readers were. Only for
-// backends read from files (never a driver call that could hang: see sampler-choice.ts).
-// Components that need a driver (the GPU through NVML) can join late: the worker alone detects
-// and reads them, and they join at the handoff (see `joinsLate`).
+// The library's sampler (and the CLI's on a GPU machine), ready at once: its hardware is
+// detected and read on the caller's thread from the start, while a sampler worker starts beside
+// it (tens of milliseconds). Once the worker has detected the same devices, it takes over: one
+// reading of both at the handoff gives each device's offset, so energies go on from where this
+// thread's readers were. Only for backends read from files (never a driver call that could hang:
+// see sampler-choice.ts). Components that need a driver (the GPU through NVML) can join late:
+// the worker alone detects and reads them, and they join at the handoff (see `joinsLate`).
 import { detectReadersNow, type Detection } from "../hardware/detect.js";
 import type {
   Backend,
@@ -82,7 +82,7 @@ export class HandoffSampler implements Sampler {
     this.lastLocalMs = local.readNow().tMs;
     this.timer = setInterval(() => {
       this.emit(this.readLocal(undefined, "sample"));
-      this.workerStarted();
+      this.ensureWorker();
     }, this.info.readIntervalMs);
     this.timer.unref();
     this.startWorker = () =>
@@ -91,12 +91,12 @@ export class HandoffSampler implements Sampler {
         (snapshot) => this.fromWorker(snapshot),
         () => this.handOff(),
       );
-    if (joinsLate.length === 0) this.workerStarted();
+    if (joinsLate.length === 0) this.ensureWorker();
   }
 
   description(): SamplerDescription {
     if (this.joinsLate.length > 0) {
-      this.workerStarted();
+      this.ensureWorker();
       this.handOff();
     }
     return this.info;
@@ -107,7 +107,7 @@ export class HandoffSampler implements Sampler {
   }
 
   readNow(): Snapshot {
-    if (this.firstBoundaryMs !== undefined) this.workerStarted();
+    if (this.firstBoundaryMs !== undefined) this.ensureWorker();
     if (!this.offsets && this.worker?.detected) this.handOff();
     if (this.offsets && this.worker) return this.shift(this.worker.readNow());
     return this.readLocal();
@@ -127,13 +127,11 @@ export class HandoffSampler implements Sampler {
     this.worker = undefined;
   }
 
-  /** The worker, started now if it was not yet (and never again once it failed or closed). */
-  private workerStarted(): WorkerSampler | undefined {
-    if (this.startWorker) {
-      this.worker = this.startWorker();
-      this.startWorker = undefined;
-    }
-    return this.worker;
+  /** Starts the worker if it was not yet (never again once it failed or closed). */
+  private ensureWorker(): void {
+    if (!this.startWorker) return;
+    this.worker = this.startWorker();
+    this.startWorker = undefined;
   }
 
   /** Reads this thread's readers now, or at `nowMs` (the worker's instant, at the handoff). */
