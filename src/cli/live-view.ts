@@ -6,7 +6,7 @@ import type { WriteStream } from "node:tty";
 import type { Component, DeviceDescription } from "../hardware/types.js";
 import type { RecordSink, TrackerRecord } from "../logs/schema.js";
 import type { Snapshot } from "../sampling/reader-set.js";
-import { formatDuration, joulesToKwh } from "../units/index.js";
+import { formatDuration, joulesToKwh, samplePowerW } from "../units/index.js";
 
 /** The figures the status line shows. */
 export interface LiveFigures {
@@ -110,11 +110,7 @@ export class LiveView implements RecordSink {
       const before = previous?.readings.find((r) => r.device === device.device);
       energyJ += now?.energyJ ?? 0;
       const seconds = latest && previous ? (latest.tMs - previous.tMs) / 1000 : 0;
-      // A device's own power reading first (RAPL's over the last interval, NVML's sampled power):
-      // NVML's energy moves only when its counter is read, every 10-60 s between epochs. A
-      // reading without one gets the energy's difference since the previous sample.
-      const watts =
-        now?.powerW ?? (now && before && seconds > 0 ? (now.energyJ - before.energyJ) / seconds : 0);
+      const watts = samplePowerW(now?.powerW, now && before && now.energyJ - before.energyJ, seconds) ?? 0;
       powerW[device.component] = (powerW[device.component] ?? 0) + watts;
     }
     const energyKwh = joulesToKwh(energyJ) * this.pue;

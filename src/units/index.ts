@@ -58,6 +58,21 @@ export function co2eqGrams(energy: Joules, pue: number, intensity: GramsPerKwh):
 }
 
 /**
+ * A sample's power (W): the device's own reading where it has one (RAPL's over the last
+ * interval, NVML's sampled power: NVML's energy moves only when its counter is read, every
+ * 10-60 s between epochs), else its energy's difference since the previous sample. Null with
+ * neither.
+ */
+export function samplePowerW(
+  reading: Watts | null | undefined,
+  energyDelta: Joules | undefined,
+  seconds: Seconds,
+): Watts | null {
+  if (reading !== null && reading !== undefined) return reading;
+  return energyDelta !== undefined && seconds > 0 ? energyDelta / seconds : null;
+}
+
+/**
  * Seconds as the original prints them: `h:mm:ss` (hours may pass 24), optionally with
  * fractional seconds as Python's `str(timedelta)` would (`0:00:02.30` with two decimals).
  */

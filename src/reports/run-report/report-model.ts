@@ -11,6 +11,7 @@ import { readJsonlRecords } from "../../logs/parser/jsonl-run.js";
 import { isWellFormedRecord } from "../../logs/parser/record-shape.js";
 import type { ParsedRun } from "../../logs/parser/types.js";
 import type { TrackerRecord } from "../../logs/schema.js";
+import { samplePowerW } from "../../units/index.js";
 
 /** A point of a time series: seconds since the run started, and a value. */
 export interface Point {
@@ -67,12 +68,12 @@ function fromJsonl(model: ReportModel, records: TrackerRecord[]): void {
         };
         devices.set(record.device, series);
       }
-      // The device's own power reading (RAPL's over the last interval, NVML's sampled power):
-      // NVML's energy moves only when its counter is read, every 10-60 s between epochs. A
-      // sample without one gets the energy's difference over the interval.
       const previous = lastEnergy.get(record.device);
-      const dt = previous ? (record.t - previous.t) / 1000 : 0;
-      const power = record.power_w ?? (previous && dt > 0 ? (record.energy_j - previous.e) / dt : null);
+      const power = samplePowerW(
+        record.power_w,
+        previous && record.energy_j - previous.e,
+        previous ? (record.t - previous.t) / 1000 : 0,
+      );
       lastEnergy.set(record.device, { t: record.t, e: record.energy_j });
       if (power !== null && Number.isFinite(power)) series.points.push({ t: secs(record.t), v: power });
     } else if (record.type === "intensity" && !record.forecast) {
