@@ -5,7 +5,9 @@
 // read from /proc/<pid>/task/*/schedstat over two windows of >= 30 s: the first after a 5 s
 // warm-up (V8's memory reducer still runs its few start-up collections there) and the next one
 // (steady). Beside them run the machine's floors, processes waking once a second: a C loop
-// (nanosleep, one pread of /proc/stat: what a wake-up costs here with no runtime), and bare Node
+// (nanosleep, one pread of /proc/stat: what a wake-up costs here with no runtime), the same loop
+// holding as much resident memory as bare Node (on some virtual machines a wake-up costs in
+// proportion to it: there this, not the bare loop, is the floor of a Node process), and bare Node
 // with an empty timer, an Atomics.wait loop, and a minimal sampler (pread /proc/stat, parse its
 // first line, append a JSON line, one write per 10 samples). With strace, the system calls of a few samples
 // are counted afterwards: files opened and writes per sample.
@@ -21,6 +23,13 @@ import { peakRssKb, sleepReadLoop, threadCpu, toolRuns, type ThreadCpu } from ".
 const WARMUP_S = Number(process.env.STEADY_BENCH_WARMUP_S ?? 5);
 const WINDOW_S = Number(process.env.STEADY_BENCH_WINDOW_S ?? 30);
 const STRACE_S = Number(process.env.STEADY_BENCH_STRACE_S ?? 5);
+
+/**
+ * Resident memory (MB) of the C floor's twin: about bare Node's. Where a wake-up costs in
+ * proportion to the memory a process holds (some virtual machines), this is the floor of any
+ * process Node's size, whatever it runs.
+ */
+const NODE_SIZED_MB = 40;
 
 /** CPU time of one nvmlDeviceGetTotalEnergyConsumption call on an H200 (driver 580.159.04), µs. */
 const H200_ENERGY_CALL_US = 4060;
@@ -123,6 +132,12 @@ export async function run(): Promise<void> {
       reference: true,
       marks: [],
       child: spawn(sleepReadLoop(), [], { stdio: "ignore" }),
+    },
+    {
+      label: `the same C loop holding ${NODE_SIZED_MB} MB resident, as much as bare Node`,
+      reference: true,
+      marks: [],
+      child: spawn(sleepReadLoop(), [String(NODE_SIZED_MB)], { stdio: "ignore" }),
     },
     cli("rapl (fake powercap tree, 100 W)", { CARBONTRACKER_POWERCAP_ROOT: rapl.root }, "cpu"),
     cli("estimate (/proc/stat)", { CARBONTRACKER_POWERCAP_ROOT: benchDir("ct-bench-no-powercap-") }, "cpu"),

@@ -38,6 +38,12 @@ export interface DeviceReading {
    * observed it; an epoch shorter than this gets a warning.
    */
   counterUpdatePeriodMs?: number;
+  /**
+   * Set where `energyJ` is older than this read (caller's clock, ms): a sample that read power
+   * alone keeps the last counter figure, as NVML does between its dear counter reads. Absent,
+   * `energyJ` is as of this read.
+   */
+  energyAsOfMs?: number;
 }
 
 /** Why a reader is read: a periodic sample, or a boundary whose energy must be exact (the default). */

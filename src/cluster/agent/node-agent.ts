@@ -1,6 +1,8 @@
 // The node agent's loop: reads every device of the node, finds the running SLURM jobs, splits
-// each interval's energy over them (attribution.ts), and writes one record per finished job.
-// It never exits; the CLI command owns timers, signals and the metrics endpoint.
+// each interval's energy over them (attribution.ts, tick-split.ts), and writes one record per
+// finished job. A dear counter (NVML's) is read only now and then, at each job's end and at
+// close, and sampled power fills the ticks between (pending-energy.ts). It never exits; the CLI
+// command owns timers, signals and the metrics endpoint.
 import { appendFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type {
@@ -10,6 +12,7 @@ import type {
   DeviceDescription,
   DeviceReading,
   Provenance,
+  ReadKind,
 } from "../../hardware/types.js";
 import { detectReaders } from "../../hardware/detect.js";
 import type { IntensityProvider } from "../../intensity/provider.js";
@@ -17,10 +20,12 @@ import { ReaderSet } from "../../sampling/reader-set.js";
 import { co2eqGrams, facilityKwh } from "../../units/index.js";
 import { VERSION } from "../../version.js";
 import type { AgentMetrics } from "./agent-metrics.js";
-import { attributeInterval, type DeviceDelta } from "./attribution.js";
+import type { DeviceDelta, JobDelta } from "./attribution.js";
 import type { JobDiscovery } from "./job-discovery.js";
 import type { AgentJobRecord, AttributionSource } from "./job-record.js";
+import { PendingEnergy, type DeviceTick } from "./pending-energy.js";
 import { nodeBusyCpuS } from "./proc-files.js";
+import { splitTick } from "./tick-split.js";
 import { makeFolder } from "../../files/make-folder.js";
 
 /** What the agent needs; the CLI supplies real defaults. */
@@ -91,6 +96,7 @@ export class NodeAgent {
   private jobsFinished = 0;
   private discoveryFailing = false;
   private readonly startMs: number;
+  private readonly pending: PendingEnergy;
 
   private constructor(
     private readonly options: NodeAgentOptions,
@@ -112,6 +118,7 @@ export class NodeAgent {
       readings: set.read(this.startMs).readings,
       busyS: nodeBusyCpuS(options.procRoot),
     };
+    this.pending = new PendingEnergy(this.previous.readings);
     this.write({
       type: "agent_start",
       t: this.startMs,
@@ -159,10 +166,14 @@ export class NodeAgent {
     appendFileSync(this.options.logFile, `${JSON.stringify(record)}\n`);
   }
 
-  /** Finds the running jobs; false when discovery failed (then no job is taken as finished). */
+  /**
+   * Finds the running jobs: each one's CPU time since the last look, and the jobs gone since
+   * (not finished here: the tick settles their energy first). False when discovery failed (then
+   * no job is taken as finished).
+   */
   private async discover(
     initial: boolean,
-  ): Promise<false | { jobId: string; cpuS: number; gpus: string[] }[]> {
+  ): Promise<false | { running: JobDelta[]; ended: string[]; atMs: number }> {
     let sightings;
     try {
       sightings = await this.options.discovery.jobs();
@@ -177,7 +188,7 @@ export class NodeAgent {
       return false;
     }
     const t = this.now();
-    const deltas = [];
+    const running: JobDelta[] = [];
     for (const s of sightings) {
       let state = this.jobs.get(s.jobId);
       if (!state) {
@@ -205,13 +216,11 @@ export class NodeAgent {
       state.lastMs = t;
       state.user ??= s.user;
       if (s.gpus.length > 0) state.gpus = s.gpus;
-      deltas.push({ jobId: s.jobId, cpuS, gpus: state.gpus });
+      running.push({ jobId: s.jobId, cpuS, gpus: state.gpus });
     }
-    if (!initial)
-      for (const id of [...this.jobs.keys()])
-        if (!sightings.some((s) => s.jobId === id)) this.finishJob(id, t);
-    this.options.metrics.running(this.jobs.size);
-    return deltas;
+    const ended = initial ? [] : [...this.jobs.keys()].filter((id) => !sightings.some((s) => s.jobId === id));
+    this.options.metrics.running(this.jobs.size - ended.length);
+    return { running, ended, atMs: t };
   }
 
   private gpuId(device: DeviceDescription, index: number): string | undefined {
@@ -219,67 +228,84 @@ export class NodeAgent {
     return fromNvml !== undefined ? String(fromNvml) : String(index);
   }
 
-  /** One interval: read, find jobs, split, count. */
-  async tick(): Promise<void> {
-    const tMs = this.now();
-    const readings = this.set.read(tMs).readings;
+  /**
+   * One interval: read, find jobs, split, count, write the records of jobs gone. A tick reads
+   * counters as samples do (NVML's dear counter only now and then); when a job has ended, or
+   * at close (`boundary`), every counter is read, so finished jobs and the totals are exact.
+   */
+  async tick(kind: ReadKind = "sample"): Promise<void> {
+    let tMs = this.now();
+    let readings = this.set.read(tMs, kind).readings;
     const busyS = nodeBusyCpuS(this.options.procRoot);
-    const jobDeltas = await this.discover(false);
+    const found = await this.discover(false);
+    if (found && found.ended.length > 0 && PendingEnergy.anySampled(readings)) {
+      tMs = this.now();
+      readings = this.set.read(tMs, "boundary").readings;
+    }
     const previous = this.previous;
     this.previous = { tMs, readings, busyS };
     const gpus = this.devices.filter((d) => d.component === "gpu");
-    const deltas: DeviceDelta[] = this.devices.map((d) => {
-      const before = previous.readings.find((r) => r.device === d.device)?.energyJ ?? 0;
-      const after = readings.find((r) => r.device === d.device)?.energyJ ?? before;
+    const devices = this.devices.map((d) => {
+      const before = previous.readings.find((r) => r.device === d.device);
+      const after = readings.find((r) => r.device === d.device);
+      const tick: DeviceTick = after ? this.pending.tick(before, after) : { energyJ: 0, exact: true };
       const gpuId = d.component === "gpu" ? this.gpuId(d, gpus.indexOf(d)) : undefined;
-      return {
+      const delta: DeviceDelta = {
         component: d.component,
         device: d.device,
-        energyJ: Math.max(0, after - before),
+        energyJ: tick.energyJ,
         ...(gpuId !== undefined ? { gpuId } : {}),
       };
+      return { delta, tick, powerW: after?.powerW ?? null };
     });
     const busy =
       busyS !== undefined && previous.busyS !== undefined ? Math.max(0, busyS - previous.busyS) : 0;
-    const split = attributeInterval(deltas, jobDeltas || [], busy);
+    const split = splitTick(devices, found ? found.running : [], busy, this.pending);
     const intervalS = Math.max(1e-3, (tMs - previous.tMs) / 1000);
     const gramsPerJoule = co2eqGrams(1, this.options.pue, this.gPerKwh);
-    for (const d of deltas) {
-      const unattributedJ = split.unattributed.get(d.device) ?? d.energyJ;
-      const total = this.deviceTotals.get(d.device) ?? { energyJ: 0, unattributedJ: 0 };
+    let settledJ = 0;
+    for (const { delta, powerW } of devices) {
+      const d = split.devices.get(delta.device);
+      if (!d) continue;
+      const total = this.deviceTotals.get(delta.device) ?? { energyJ: 0, unattributedJ: 0 };
       total.energyJ += d.energyJ;
-      total.unattributedJ += unattributedJ;
-      this.deviceTotals.set(d.device, total);
-      const powerW = readings.find((r) => r.device === d.device)?.powerW ?? null;
+      total.unattributedJ += d.unattributedJ;
+      this.deviceTotals.set(delta.device, total);
       this.options.metrics.device(
-        d.component,
-        d.device,
-        powerW ?? d.energyJ / intervalS,
-        d.energyJ,
-        unattributedJ,
+        delta.component,
+        delta.device,
+        powerW ?? delta.energyJ / intervalS,
+        d.settledJ,
+        d.settledUnattributedJ,
       );
+      settledJ += d.settledJ;
     }
-    this.options.metrics.nodeEmissions(deltas.reduce((s, d) => s + d.energyJ, 0) * gramsPerJoule);
-    for (const [jobId, shares] of split.jobs) {
+    this.options.metrics.nodeEmissions(settledJ * gramsPerJoule);
+    const componentOf = (device: string): Component =>
+      this.devices.find((d) => d.device === device)?.component ?? "cpu";
+    for (const jobId of new Set([...split.given.keys(), ...split.settled.keys()])) {
       const state = this.jobs.get(jobId);
       if (!state) continue;
-      const byComponent: Partial<Record<Component, number>> = {};
-      let jobJ = 0;
-      for (const [device, joules] of shares) {
+      for (const [device, joules] of split.given.get(jobId) ?? []) {
         state.energyJ.set(device, (state.energyJ.get(device) ?? 0) + joules);
-        const component = this.devices.find((d) => d.device === device)?.component ?? "cpu";
-        byComponent[component] = (byComponent[component] ?? 0) + joules;
-        jobJ += joules;
+        state.co2eqG += joules * gramsPerJoule;
       }
-      state.co2eqG += jobJ * gramsPerJoule;
+      const byComponent: Partial<Record<Component, number>> = {};
+      let jobSettledJ = 0;
+      for (const [device, joules] of split.settled.get(jobId) ?? []) {
+        const component = componentOf(device);
+        byComponent[component] = (byComponent[component] ?? 0) + joules;
+        jobSettledJ += joules;
+      }
       this.options.metrics.job(
         jobId,
         state.user ?? "unknown",
         byComponent,
-        jobJ / intervalS,
-        jobJ * gramsPerJoule,
+        (split.tickJ.get(jobId) ?? 0) / intervalS,
+        jobSettledJ * gramsPerJoule,
       );
     }
+    if (found) for (const jobId of found.ended) this.finishJob(jobId, found.atMs);
   }
 
   private finishJob(jobId: string, tMs: number): void {
@@ -327,7 +353,7 @@ export class NodeAgent {
 
   /** Takes a last reading, writes the `node` record (what was measured and what no job got) and closes the readers. */
   async close(): Promise<NodeSummary> {
-    await this.tick();
+    await this.tick("boundary");
     this.options.intensity.stop();
     this.set.close();
     const endMs = this.previous.tMs;

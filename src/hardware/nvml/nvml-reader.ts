@@ -188,6 +188,7 @@ export class NvmlReader implements PowerReader {
       energyJ: channel.energyJ,
       powerW,
       sampledEnergyJ: channel.sampled.energyJ,
+      energyAsOfMs: channel.lastMs,
     };
   }
 

@@ -6,12 +6,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAgentCommand } from "../../../src/cli/agent-command.js";
 import { skipUnlessInCi } from "../../helpers/ci-only.js";
+import { createFakeNvml, type FakeGpu } from "../../helpers/fake-nvml.js";
 import { FakePowercap, RecordClock, singlePackageLayout } from "../../helpers/fake-powercap.js";
 
 const put = (path: string, text: string): void => {
   mkdirSync(join(path, ".."), { recursive: true });
   writeFileSync(path, text);
 };
+
+/** Every record the agent wrote to the one file in `logDir`, in order. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- records are checked field by field
+function agentRecords(logDir: string): any[] {
+  const [file] = readdirSync(logDir);
+  return readFileSync(join(logDir, file as string), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+}
 
 const promtoolSkip = skipUnlessInCi(
   spawnSync("promtool", ["--version"]).status === 0,
@@ -122,11 +133,7 @@ test("the agent splits the node's CPU energy over two cgroup v2 jobs by CPU time
     assert.equal(`${check.stdout}${check.stderr}`.trim(), "");
   });
 
-  const [file] = readdirSync(logDir);
-  const records = readFileSync(join(logDir, file!), "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l));
+  const records = agentRecords(logDir);
   assert.deepEqual(
     records.map((r) => r.type),
     ["agent_start", "job", "job", "node"],
@@ -153,4 +160,97 @@ test("the agent splits the node's CPU energy over two cgroup v2 jobs by CPU time
   assert.match(out.join(""), /SLURM job 101 of ada found \(cgroup-v2\)/);
   assert.match(out.join(""), /CarbonTracker agent stopped: [\d.]+ J/);
   fake.dispose();
+});
+
+test("the agent reads a GPU's dear energy counter only at a job's end and at close, and each job's record adds up to what the counter moved", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ct-agent-gpu-"));
+  const proc = join(dir, "proc");
+  const cgroup = join(dir, "cgroup");
+  const scope = join(cgroup, "system.slice", "slurmstepd.scope");
+  // The counters move at 220 and 110 W while the boards report 150 and 75 W: a record counted
+  // from sampled power, not rescaled to the counter, would be a third low.
+  const counterW = [220, 110];
+  const gpus: FakeGpu[] = [
+    { name: "NVIDIA H100 80GB HBM3", uuid: "GPU-aaaaaaaa-0000-0000-0000-000000000000", powerMw: 150_000 },
+    { name: "NVIDIA H100 80GB HBM3", uuid: "GPU-bbbbbbbb-0000-0000-0000-000000000000", powerMw: 75_000 },
+  ];
+  const nvml = createFakeNvml({ logEnergyCalls: true, gpus });
+  const startMs = Date.now();
+  const energyAt = (gpu: number, tMs: number): number => Math.round(counterW[gpu]! * (tMs - startMs));
+  const advance = setInterval(() => {
+    const now = Date.now();
+    nvml.write({
+      logEnergyCalls: true,
+      gpus: gpus.map((g, i) => ({ ...g, energyMj: 1_000_000 + energyAt(i, now) })),
+    });
+  }, 20);
+  for (const [job, pid, gpu] of [
+    ["201", 6001, "0"],
+    ["202", 6002, "1"],
+  ] as const) {
+    put(
+      join(proc, String(pid), "environ"),
+      `SLURM_JOB_ID=${job}\0SLURM_JOB_USER=ada\0SLURM_STEP_GPUS=${gpu}\0`,
+    );
+    put(join(scope, `job_${job}`, "cpu.stat"), "usage_usec 1000\n");
+    put(join(scope, `job_${job}`, "step_0", "user", "task_0", "cgroup.procs"), `${pid}\n`);
+  }
+  put(join(proc, "stat"), "cpu  100 0 0 100000 0 0 0 0 0 0\n");
+  const out: string[] = [];
+  const logDir = join(dir, "logs");
+  const done = runAgentCommand(
+    ["--listen", "127.0.0.1:0", "--interval", "0.2", "--duration", "3.2", "--log-dir", logDir].concat([
+      "--components",
+      "gpu",
+      "--country",
+      "DK",
+      "--node",
+      "n1",
+    ]),
+    { stdout: (t) => out.push(t), stderr: (t) => out.push(t) },
+    {
+      CARBONTRACKER_NVML_LIBRARY: nvml.library,
+      CARBONTRACKER_PROC_ROOT: proc,
+      CARBONTRACKER_CGROUP_ROOT: cgroup,
+      CARBONTRACKER_OFFLINE: "1",
+      CARBONTRACKER_SCONTROL: "/nonexistent",
+    },
+  );
+  await new Promise((r) => setTimeout(r, 1600));
+  const callsWhileRunning = nvml.counterCalls();
+  rmSync(join(scope, "job_201"), { recursive: true });
+  assert.equal(await done, 0, out.join(""));
+  clearInterval(advance);
+  const callsAtEnd = nvml.counterCalls();
+  nvml.cleanup();
+
+  const records = agentRecords(logDir);
+  assert.deepEqual(
+    records.map((r) => r.type),
+    ["agent_start", "job", "node"],
+  );
+  const [job, node] = [records[1], records[2]];
+  assert.deepEqual([job.job_id, job.gpus], ["201", ["0"]]);
+  // Ticks 0.2 s apart read power alone: the counters were read by detection and the first
+  // reading (before the jobs were found), not at each of the ~8 ticks since.
+  assert.ok(callsWhileRunning <= 4, `${callsWhileRunning} counter calls in 1.6 s of 0.2 s ticks`);
+  // Job 201's end read both counters, the close both again.
+  assert.ok(callsAtEnd - callsWhileRunning <= 4, `${callsAtEnd - callsWhileRunning} counter calls after`);
+  // Job 201's energy is its GPU's counter rate over the time it was seen, not the reported power.
+  const watts = job.energy_j / job.duration_s;
+  // (Within 8 %: its first and last ticks' reads and its sightings are some milliseconds apart.)
+  assert.ok(Math.abs(watts / counterW[0]! - 1) < 0.08, `job 201 at ${watts.toFixed(1)} W, counter 220 W`);
+  // The node's energy per GPU is what its counter moved between the agent's first and last reads.
+  const gpu = (i: number) => node.devices.find((d: { device: string }) => d.device.endsWith(`(GPU ${i})`));
+  for (const i of [0, 1]) {
+    const measured = gpu(i);
+    const moved = (counterW[i]! * (node.end_t - node.start_t)) / 1000;
+    assert.ok(
+      Math.abs(measured.energy_j - moved) < 0.05 * moved,
+      `GPU ${i}: ${measured.energy_j} J, moved ${moved} J`,
+    );
+  }
+  // Every joule is a job's or unattributed, once.
+  const gpu0 = gpu(0);
+  assert.ok(Math.abs(job.energy_j + gpu0.unattributed_j - gpu0.energy_j) < 1e-6);
 });

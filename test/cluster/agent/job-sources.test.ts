@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { attributeInterval } from "../../../src/cluster/agent/attribution.js";
 import { cgroupV1Jobs, cgroupV2Jobs } from "../../../src/cluster/agent/cgroup-jobs.js";
+import { PendingEnergy } from "../../../src/cluster/agent/pending-energy.js";
+import { splitTick } from "../../../src/cluster/agent/tick-split.js";
 import { parseListpids } from "../../../src/cluster/agent/listpids.js";
 import { nodeBusyCpuS, processCpu } from "../../../src/cluster/agent/proc-files.js";
 
@@ -145,4 +147,53 @@ test("an interval's energy: CPU by share of busy CPU time, GPUs by assignment, t
     10,
   );
   assert.deepEqual(Object.fromEntries([...over.jobs].map(([j, m]) => [j, m.get("cpu:0")])), { A: 60, B: 30 });
+});
+
+test("ticks on sampled power are split at once and rescaled when the counter is read: each job keeps its share of what the counter moved", () => {
+  // A GPU shared by jobs A and B, then A alone. Its counter (J) is read at 0 and at the third
+  // tick; the ticks between read power alone (energyAsOfMs set) and carry the power integral.
+  const gpu = { component: "gpu" as const, device: "gpu:0", gpuId: "0" };
+  const reading = (energyJ: number, sampledEnergyJ: number, sampledOnly: boolean) => ({
+    device: "gpu:0",
+    energyJ,
+    powerW: 100,
+    sampledEnergyJ,
+    ...(sampledOnly ? { energyAsOfMs: 0 } : {}),
+  });
+  const readings = [
+    reading(0, 0, false),
+    reading(0, 100, true),
+    reading(0, 200, true),
+    reading(360, 300, false),
+  ];
+  const pending = new PendingEnergy([readings[0]!]);
+  const jobs = [
+    [
+      { jobId: "A", cpuS: 0, gpus: ["0"] },
+      { jobId: "B", cpuS: 0, gpus: ["0"] },
+    ],
+    [{ jobId: "A", cpuS: 0, gpus: ["0"] }],
+    [{ jobId: "A", cpuS: 0, gpus: ["0"] }],
+  ];
+  const given = new Map<string, number>();
+  const settled = new Map<string, number>();
+  const settledNode: number[] = [];
+  for (let i = 1; i <= 3; i += 1) {
+    const tick = pending.tick(readings[i - 1], readings[i]!);
+    const split = splitTick([{ delta: { ...gpu, energyJ: tick.energyJ }, tick }], jobs[i - 1]!, 0, pending);
+    for (const [job, m] of split.given) given.set(job, (given.get(job) ?? 0) + (m.get("gpu:0") ?? 0));
+    for (const [job, m] of split.settled) settled.set(job, (settled.get(job) ?? 0) + (m.get("gpu:0") ?? 0));
+    settledNode.push(split.devices.get("gpu:0")!.settledJ);
+  }
+  // Sampled: 100 J a tick; the counter moved 360 J, so every tick is worth 120 J. B had half of
+  // the first tick; A the rest.
+  const round = (m: Map<string, number>) =>
+    Object.fromEntries([...m].map(([k, v]) => [k, Math.round(v * 1e6) / 1e6]));
+  assert.deepEqual(round(given), { A: 300, B: 60 });
+  // The metrics count only what a counter read settled: nothing before the third tick.
+  assert.deepEqual(round(settled), { A: 300, B: 60 });
+  assert.deepEqual(
+    settledNode.map((j) => Math.round(j * 1e6) / 1e6),
+    [0, 0, 360],
+  );
 });

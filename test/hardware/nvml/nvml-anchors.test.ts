@@ -28,15 +28,16 @@ test("a sample between boundaries reads power only and keeps the last exact ener
   assert.equal(atOpen, 1, "the baseline");
   board({ energyMj: 1_250_000, powerMw: 240_000 });
   assert.deepEqual(reader.read(T0 + 1000, "sample"), [
-    { device: DEVICE, energyJ: 0, powerW: 240, sampledEnergyJ: 240 },
+    { device: DEVICE, energyJ: 0, powerW: 240, sampledEnergyJ: 240, energyAsOfMs: T0 },
   ]);
   board({ energyMj: 1_500_000, powerMw: 260_000 });
   assert.deepEqual(reader.read(T0 + 9_999, "sample"), [
-    { device: DEVICE, energyJ: 0, powerW: 260, sampledEnergyJ: 240 + 260 * 8.999 },
+    { device: DEVICE, energyJ: 0, powerW: 260, sampledEnergyJ: 240 + 260 * 8.999, energyAsOfMs: T0 },
   ]);
   assert.equal(fake.counterCalls(), atOpen, "no counter call in 10 s of samples");
   const [boundary] = reader.read(T0 + 10_500);
   assert.equal(boundary?.energyJ, 500, "the counter's difference, exact");
+  assert.equal(boundary?.energyAsOfMs, undefined, "energy as of this read");
   assert.equal(fake.counterCalls(), atOpen + 1);
   board({ energyMj: 1_600_000, powerMw: 200_000 });
   assert.equal(reader.read(T0 + 11_500, "sample")[0]?.energyJ, 500);
