@@ -67,3 +67,30 @@ export function attributeInterval(
   }
   return result;
 }
+
+/**
+ * The jobs an interval is split over: each job's CPU time from the look at its end (`now`), its
+ * GPUs from the look at its start (`atStart`). A GPU's interval goes to the jobs that held it
+ * when it began, so the agent can read a dear GPU counter only when a GPU's holders change
+ * (gpuHolders): every interval since the last read went to the same jobs, and what the counter
+ * moved is theirs exactly, however sampled power spread it over the ticks. A job gone at the end
+ * still gets its GPUs' last interval; a job new at the end gets its GPUs from the next one.
+ */
+export function intervalJobs(now: readonly JobDelta[], atStart: readonly JobDelta[]): JobDelta[] {
+  const jobs = new Map<string, JobDelta>();
+  for (const job of now) jobs.set(job.jobId, { jobId: job.jobId, cpuS: job.cpuS, gpus: [] });
+  for (const job of atStart) {
+    const seen = jobs.get(job.jobId);
+    if (seen) seen.gpus = job.gpus;
+    else jobs.set(job.jobId, { jobId: job.jobId, cpuS: 0, gpus: job.gpus });
+  }
+  return [...jobs.values()];
+}
+
+/** Which job holds which GPU, as one comparable text. */
+export function gpuHolders(jobs: readonly JobDelta[]): string {
+  return jobs
+    .flatMap((job) => job.gpus.map((gpu) => `${gpu}=${job.jobId}`))
+    .sort()
+    .join(",");
+}

@@ -1,7 +1,7 @@
 // The node agent's loop: reads every device of the node, finds the running SLURM jobs, splits
 // each interval's energy over them (attribution.ts, tick-split.ts), and writes one record per
-// finished job. A dear counter (NVML's) is read only now and then, at each job's end and at
-// close, and sampled power fills the ticks between (pending-energy.ts). It never exits; the CLI
+// finished job. A dear counter (NVML's) is read only now and then, when a GPU changes hands and
+// at close, and sampled power fills the ticks between (pending-energy.ts). It never exits; the CLI
 // command owns timers, signals and the metrics endpoint.
 import { appendFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -20,7 +20,7 @@ import { ReaderSet } from "../../sampling/reader-set.js";
 import { co2eqGrams, facilityKwh } from "../../units/index.js";
 import { VERSION } from "../../version.js";
 import type { AgentMetrics } from "./agent-metrics.js";
-import type { DeviceDelta, JobDelta } from "./attribution.js";
+import { gpuHolders, intervalJobs, type DeviceDelta, type JobDelta } from "./attribution.js";
 import type { JobDiscovery } from "./job-discovery.js";
 import type { AgentJobRecord, AttributionSource } from "./job-record.js";
 import { PendingEnergy, type DeviceTick } from "./pending-energy.js";
@@ -97,6 +97,8 @@ export class NodeAgent {
   private discoveryFailing = false;
   private readonly startMs: number;
   private readonly pending: PendingEnergy;
+  /** The jobs seen at the last tick: the next interval's GPU energy goes to those holding each GPU. */
+  private holders: JobDelta[] = [];
 
   private constructor(
     private readonly options: NodeAgentOptions,
@@ -147,7 +149,8 @@ export class NodeAgent {
     );
     const set = new ReaderSet(detection.readers, detection.skipped, detection.notices);
     const agent = new NodeAgent(options, set, set.devices());
-    await agent.discover(true);
+    const found = await agent.discover(true);
+    if (found) agent.holders = found.running;
     return agent;
   }
 
@@ -230,15 +233,18 @@ export class NodeAgent {
 
   /**
    * One interval: read, find jobs, split, count, write the records of jobs gone. A tick reads
-   * counters as samples do (NVML's dear counter only now and then); when a job has ended, or
-   * at close (`boundary`), every counter is read, so finished jobs and the totals are exact.
+   * counters as samples do (NVML's dear counter only now and then); when a GPU changes hands (a
+   * job with GPUs starts or ends), or at close (`boundary`), every counter is read, so each
+   * window between counter reads went to the same jobs and their records and the totals are exact.
    */
   async tick(kind: ReadKind = "sample"): Promise<void> {
     let tMs = this.now();
     let readings = this.set.read(tMs, kind).readings;
     const busyS = nodeBusyCpuS(this.options.procRoot);
     const found = await this.discover(false);
-    if (found && found.ended.length > 0 && PendingEnergy.anySampled(readings)) {
+    const running = found ? found.running : [];
+    // A GPU changing hands ends a window of ticks read on power alone: its counter is read now.
+    if (gpuHolders(running) !== gpuHolders(this.holders) && PendingEnergy.anySampled(readings)) {
       tMs = this.now();
       readings = this.set.read(tMs, "boundary").readings;
     }
@@ -260,7 +266,8 @@ export class NodeAgent {
     });
     const busy =
       busyS !== undefined && previous.busyS !== undefined ? Math.max(0, busyS - previous.busyS) : 0;
-    const split = splitTick(devices, found ? found.running : [], busy, this.pending);
+    const split = splitTick(devices, intervalJobs(running, this.holders), busy, this.pending);
+    this.holders = running;
     const intervalS = Math.max(1e-3, (tMs - previous.tMs) / 1000);
     const gramsPerJoule = co2eqGrams(1, this.options.pue, this.gPerKwh);
     let settledJ = 0;

@@ -1,10 +1,11 @@
 // Energy split on sampled power until a device's counter is read again. NVML's energy counter
 // costs 4 ms of CPU a call on an H200 (driver 580): read at every tick (5 s), that is 0.8 ms of
 // CPU a second per GPU. So the agent's ticks read it only as often as the reader's anchor interval
-// allows (10 to 60 s), at each job's end and at close, and power alone in between. A tick between
-// two counter reads is split at once on its sampled energy (the power integral), so the power
-// gauges move every tick; the next counter read scales every such tick of its window by one
-// factor, so the window adds up to what the counter moved and each job keeps its share of it.
+// allows (10 to 60 s), when a GPU changes hands and at close, and power alone in between. A tick
+// between two counter reads is split at once on its sampled energy (the power integral), so the
+// power gauges move every tick; the next counter read scales every such tick of its window by
+// one factor, so the window adds up to what the counter moved. As a GPU's holders do not change
+// within a window (attribution.ts, intervalJobs), each job's share of it is exact.
 import type { DeviceReading } from "../../hardware/types.js";
 
 /** The ticks of one device split on sampled energy since its last counter read (J). */

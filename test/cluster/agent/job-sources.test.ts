@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { attributeInterval } from "../../../src/cluster/agent/attribution.js";
+import { attributeInterval, gpuHolders, intervalJobs } from "../../../src/cluster/agent/attribution.js";
 import { cgroupV1Jobs, cgroupV2Jobs } from "../../../src/cluster/agent/cgroup-jobs.js";
 import { PendingEnergy } from "../../../src/cluster/agent/pending-energy.js";
 import { splitTick } from "../../../src/cluster/agent/tick-split.js";
@@ -195,5 +195,32 @@ test("ticks on sampled power are split at once and rescaled when the counter is 
   assert.deepEqual(
     settledNode.map((j) => Math.round(j * 1e6) / 1e6),
     [0, 0, 360],
+  );
+});
+
+test("an interval's GPUs go to the jobs that held them when it began; its CPU to the jobs' CPU time at its end", () => {
+  const atStart = [
+    { jobId: "A", cpuS: 5, gpus: ["0"] },
+    { jobId: "B", cpuS: 5, gpus: ["1"] },
+  ];
+  // B ended during the interval, C started with GPU 2.
+  const now = [
+    { jobId: "A", cpuS: 3, gpus: ["0"] },
+    { jobId: "C", cpuS: 1, gpus: ["2"] },
+  ];
+  assert.deepEqual(intervalJobs(now, atStart), [
+    { jobId: "A", cpuS: 3, gpus: ["0"] },
+    { jobId: "C", cpuS: 1, gpus: [] },
+    { jobId: "B", cpuS: 0, gpus: ["1"] },
+  ]);
+  assert.equal(gpuHolders(atStart), "0=A,1=B");
+  assert.notEqual(gpuHolders(now), gpuHolders(atStart));
+  // CPU time alone changing is no change of hands.
+  assert.equal(
+    gpuHolders([
+      { jobId: "A", cpuS: 9, gpus: ["0"] },
+      { jobId: "B", cpuS: 1, gpus: ["1"] },
+    ]),
+    "0=A,1=B",
   );
 });
