@@ -6,13 +6,15 @@
 // with a GPU (NVML on the fake library) the path of a GPU machine: NVML's calls run in the sampler
 // worker, so the command starts once that thread has started and read the GPU's baseline.
 // With valgrind, the same short runs are counted in instructions too (callgrind), a figure the
-// machine's load barely moves.
+// machine's load barely moves. Every run above is offline; a last pair runs a half-second command
+// as users run it, online, its services (IP geolocation, Energi Data Service) on loopback.
 // Targets (issue 16): launch <= bare Node + 25 ms; CPU <= 1.5x bare Node; library <= 50 ms.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createFakeNvml } from "../test/helpers/fake-nvml.js";
+import { loopbackEnv, startLoopbackServer, type LoopbackServer } from "../test/intensity/loopback-server.js";
 import { benchDir, benchEnv, CLI, fakeRapl100W, LIBRARY } from "./helpers/bench-world.js";
 import {
   instructionsM,
@@ -96,6 +98,39 @@ function printInstructions(env: NodeJS.ProcessEnv, estimateEnv: NodeJS.ProcessEn
   );
 }
 
+/** IP geolocation placing the machine in Copenhagen, and Energi Data Service's latest figures. */
+function onlineServices(): Promise<LoopbackServer> {
+  return startLoopbackServer((request) => {
+    if (request.path.startsWith("/ipinfo/json")) {
+      return {
+        body: {
+          ip: "192.0.2.1",
+          city: "Copenhagen",
+          region: "Capital Region",
+          country: "DK",
+          loc: "55.6759,12.5655",
+          timezone: "Europe/Copenhagen",
+        },
+      };
+    }
+    if (!request.path.startsWith("/eds")) return undefined;
+    const at = new Date(Math.floor(Date.now() / 300_000) * 300_000).toISOString().slice(0, 19);
+    return {
+      body: {
+        total: 2,
+        limit: 2,
+        dataset: "CO2Emis",
+        records: ["DK1", "DK2"].map((area, i) => ({
+          Minutes5UTC: at,
+          Minutes5DK: at,
+          PriceArea: area,
+          CO2Emission: 120 + 40 * i,
+        })),
+      },
+    };
+  });
+}
+
 /** Prints launch, CPU, RSS and library figures, ours beside bare Node. */
 export async function run(): Promise<void> {
   const runner = rusageRunner();
@@ -168,8 +203,43 @@ export async function run(): Promise<void> {
     console.log(
       `  CPU ${describe(withGpu.cpu, "ms")}, ${(median(withGpu.cpu) / median(cpu.bare)).toFixed(2)}x bare node; peak RSS ${describe(withGpu.rss, "MB")}`,
     );
+    const services = await onlineServices();
+    const online = {
+      cpu: [] as number[],
+      rss: [] as number[],
+      offlineCpu: [] as number[],
+      offlineRss: [] as number[],
+    };
+    // Its own cache: the location it learns (DK) is cached there, for the library's second row.
+    const onlineEnv: NodeJS.ProcessEnv = {
+      ...env,
+      ...loopbackEnv(services.url),
+      CARBONTRACKER_CACHE_DIR: benchDir("ct-bench-online-cache-"),
+    };
+    delete onlineEnv.CARBONTRACKER_OFFLINE;
+    const onlineRounds = Math.ceil(ROUNDS / 3);
+    for (let i = 0; i < onlineRounds; i++) {
+      const on = await measuredRun(runner, ours(["sleep", "0.5"]), onlineEnv);
+      const off = await measuredRun(runner, ours(["sleep", "0.5"]), env);
+      online.cpu.push(on.cpuMs);
+      online.rss.push(on.maxRssKb / 1024);
+      online.offlineCpu.push(off.cpuMs);
+      online.offlineRss.push(off.maxRssKb / 1024);
+    }
+    const asked = services.requests.length;
+    await services.close();
+    console.log(
+      `a 0.5 s command online (services on loopback, ${asked} requests answered), n=${onlineRounds}:`,
+    );
+    console.log(`  online:  CPU ${describe(online.cpu, "ms")}; peak RSS ${describe(online.rss, "MB")}`);
+    console.log(
+      `  offline: CPU ${describe(online.offlineCpu, "ms")}; peak RSS ${describe(online.offlineRss, "MB")}`,
+    );
     printInstructions(env, estimateEnv);
     const library = Array.from({ length: LIBRARY_ROUNDS }, () => libraryStart(env));
+    // Offline still, but the place is known (cached by the online runs): its annual figure is read.
+    const placeEnv = { ...env, CARBONTRACKER_CACHE_DIR: onlineEnv.CARBONTRACKER_CACHE_DIR };
+    const libraryPlace = Array.from({ length: LIBRARY_ROUNDS }, () => libraryStart(placeEnv));
     console.log(`library, fresh process each, n=${LIBRARY_ROUNDS}:`);
     console.log(
       `  import:                                   ${describe(
@@ -182,6 +252,12 @@ export async function run(): Promise<void> {
         library.map((l) => l.readyMs),
         "ms",
       )} (target <= 50 ms)`,
+    );
+    console.log(
+      `  the same with a cached location (DK):    ${describe(
+        libraryPlace.map((l) => l.readyMs),
+        "ms",
+      )}`,
     );
   } finally {
     nvml.cleanup();

@@ -1,5 +1,6 @@
 // `carbontracker doctor`: parses its own flags, runs the diagnosis or the RAPL permission fix,
 // prints text or JSON and answers the exit code (0 all counters, 1 something weaker, 2 error).
+import type { HttpFetch } from "../intensity/http/node-fetch.js";
 import { BACKENDS } from "../hardware/registry.js";
 import { Command, CommanderError, Option } from "commander";
 import { InvalidOptionError } from "../errors/index.js";
@@ -27,7 +28,7 @@ export interface DoctorIo {
 export interface DoctorSeams {
   uid?: number;
   platform?: NodeJS.Platform;
-  fetch?: typeof fetch;
+  fetch?: HttpFetch;
   now?: () => number;
   /** Runs groupadd and udevadm for --fix. */
   run?: CommandRunner;

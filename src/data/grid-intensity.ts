@@ -1,7 +1,8 @@
 // Annual grid carbon intensities shipped with the package, newest first, each with its source
 // and year, so every figure we use can be cited. One source of truth per number (co2.js rule).
-import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 import type { GramsPerKwh } from "../units/index.js";
+import { packageFile } from "./package-file.js";
 
 /** An annual average intensity with where it comes from. */
 export interface AnnualIntensity {
@@ -16,42 +17,21 @@ export interface AnnualIntensity {
   source: string;
 }
 
-interface ElectricityMapsYearly {
-  [zone: string]: {
-    zone?: { zoneName?: string; countryName?: string };
-    carbonIntensity?: { value?: number };
-  };
-}
-
+/** data/grid-intensity/annual.json (scripts/extract-grid-intensity.mjs). */
 interface Tables {
-  /** Electricity Maps yearly averages (via @tgwf/co2), newest year first. */
-  electricityMapsYears: ReadonlyArray<readonly [number, ElectricityMapsYearly]>;
+  /** Electricity Maps yearly averages (via @tgwf/co2): zone -> [year, gCO2eq/kWh, zone name], the newest year. */
+  electricityMaps: Record<string, [number, number, string?]>;
   /** Ember annual averages by ISO alpha-3 country (via @tgwf/co2 averageIntensity); year not stated per country. */
   ember: Record<string, number>;
 }
 
 let tables: Tables | undefined;
 
-// The tables (400 kB of JavaScript) are read at the first lookup, from @tgwf/co2's CommonJS
-// build so that the lookup stays synchronous: a run that knows no place never parses them.
+// The extract of @tgwf/co2's tables (19 kB of JSON) is read at the first lookup, so that the
+// lookup stays synchronous: a run that knows no place never reads it. co2.js's own modules (400
+// kB of JavaScript) took 30-40 ms to load there.
 function loadTables(): Tables {
-  if (!tables) {
-    const requireData = createRequire(import.meta.url);
-    const maps = requireData(
-      "@tgwf/co2/data/electricity-maps",
-    ) as typeof import("@tgwf/co2/data/electricity-maps");
-    const { averageIntensity } = requireData("@tgwf/co2/data") as typeof import("@tgwf/co2/data");
-    tables = {
-      electricityMapsYears: [
-        [2025, maps.yearly2025.data as ElectricityMapsYearly],
-        [2024, maps.yearly2024.data as ElectricityMapsYearly],
-        [2023, maps.yearly2023.data as ElectricityMapsYearly],
-        [2022, maps.yearly2022.data as ElectricityMapsYearly],
-        [2021, maps.yearly2021.data as ElectricityMapsYearly],
-      ],
-      ember: averageIntensity.data,
-    };
-  }
+  tables ??= JSON.parse(readFileSync(packageFile("data/grid-intensity/annual.json"), "utf8")) as Tables;
   return tables;
 }
 
@@ -72,19 +52,17 @@ export const WORLD_AVERAGE: AnnualIntensity = {
  */
 export function lookupAnnualIntensity(place: string): AnnualIntensity | undefined {
   const key = place.trim().toUpperCase();
-  const { electricityMapsYears, ember: emberTable } = loadTables();
-  for (const [year, table] of electricityMapsYears) {
-    const entry = table[key] ?? table[place.trim()];
-    const value = entry?.carbonIntensity?.value;
-    if (typeof value === "number" && Number.isFinite(value)) {
-      return {
-        gPerKwh: value,
-        year,
-        place: key,
-        placeName: entry?.zone?.zoneName,
-        source: `Electricity Maps yearly ${year} (via @tgwf/co2)`,
-      };
-    }
+  const { electricityMaps, ember: emberTable } = loadTables();
+  const entry = electricityMaps[key] ?? electricityMaps[place.trim()];
+  if (entry) {
+    const [year, value, placeName] = entry;
+    return {
+      gPerKwh: value,
+      year,
+      place: key,
+      placeName,
+      source: `Electricity Maps yearly ${year} (via @tgwf/co2)`,
+    };
   }
   const ember = emberTable[key];
   if (typeof ember === "number" && Number.isFinite(ember)) {

@@ -1,6 +1,7 @@
 // Whether the location and intensity services answer from here (one GET each, short time-out,
 // any HTTP status counts as an answer) and what location a run knows without asking anyone.
 import { existsSync } from "node:fs";
+import { nodeFetch, type HttpFetch } from "../intensity/http/node-fetch.js";
 import { electricityMapsKey, isOffline, serviceUrls } from "../intensity/settings.js";
 import {
   defaultCacheDir,
@@ -25,13 +26,12 @@ async function checkOne(
   service: string,
   url: string,
   timeoutS: number,
-  fetchImpl: typeof fetch,
+  fetchImpl: HttpFetch,
 ): Promise<ServiceCheck> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
     const response = await fetchImpl(url, { signal: AbortSignal.timeout(timeoutS * 1000) });
-    await response.body?.cancel().catch(() => undefined);
     const elapsedMs = elapsed();
     return {
       service,
@@ -44,7 +44,10 @@ async function checkOne(
   } catch (error) {
     const elapsedMs = elapsed();
     const name = error instanceof Error ? error.name : "";
-    const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+    // fetch puts the system error in `cause`; Node's http rejects with it.
+    const cause =
+      (error as { cause?: { code?: string; message?: string } })?.cause ??
+      (error as { code?: string; message?: string });
     const why =
       name === "TimeoutError" || name === "AbortError"
         ? `no answer within ${timeoutS} s`
@@ -57,7 +60,7 @@ async function checkOne(
 export async function checkServices(
   env: Record<string, string | undefined>,
   timeoutS: number,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl: HttpFetch = nodeFetch,
 ): Promise<ServiceCheck[]> {
   const services = configuredServices(env);
   const checks: ServiceCheck[] = isOffline(env)

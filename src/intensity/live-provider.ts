@@ -6,6 +6,7 @@ import { createCarbonIntensityUkSource } from "./gb/carbonintensity-uk-source.js
 import { createEnergiDataServiceSource } from "./dk/energidataservice-source.js";
 import { forecastCoverage } from "./forecast/forecast-mean.js";
 import type { HttpConfig, MessageSink } from "./http/http-get.js";
+import { nodeFetch } from "./http/node-fetch.js";
 import { locationFromOverrides } from "./location/overrides.js";
 import { defaultCacheDir } from "./location/location-cache.js";
 import { quickLocation, resolveLocation } from "./location/resolve-location.js";
@@ -43,7 +44,7 @@ export function createIntensityProvider(options: IntensityProviderOptions): Inte
   const timeZone = options.timeZone ?? systemTimeZone();
   const refreshMs = Math.max(0.05, options.refreshIntervalS ?? DEFAULT_REFRESH_INTERVAL_S) * 1000;
   const http: HttpConfig = {
-    fetch: options.fetch ?? ((...args) => fetch(...args)),
+    fetch: options.fetch ?? nodeFetch,
     timeoutS: options.timeoutS ?? DEFAULT_TIMEOUT_S,
     retries: options.retries ?? DEFAULT_RETRIES,
     retryDelayS: options.retryDelayS ?? DEFAULT_RETRY_DELAY_S,

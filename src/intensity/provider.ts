@@ -2,6 +2,7 @@
 // so the tracked job starts immediately), then newer readings in the background as sources
 // answer. Offline (CARBONTRACKER_OFFLINE=1) nothing touches the network. The implementation is
 // createIntensityProvider() in live-provider.ts.
+import type { HttpFetch } from "./http/node-fetch.js";
 import type { IntensityReading, Location } from "./types.js";
 import type { MessageLevel } from "./http/http-get.js";
 
@@ -28,8 +29,8 @@ export interface IntensityProviderOptions {
   /** Retries after 429/5xx (default 2) and the first back-off delay in seconds (default 0.5, doubling). */
   retries?: number;
   retryDelayS?: number;
-  /** fetch implementation; default the global fetch. */
-  fetch?: typeof fetch;
+  /** How requests are made; default nodeFetch (Node's http/https, see http/node-fetch.ts). */
+  fetch?: HttpFetch;
   /** Where the detected location is cached for a day; default CARBONTRACKER_CACHE_DIR, else ~/.cache/carbontracker. */
   cacheDir?: string;
   /** IANA time zone for the last-resort guess; default the system's. */

@@ -1,5 +1,6 @@
 // A fake of every intensity and location service on 127.0.0.1: tests give a handler answering
 // the reference wire formats; the server records each request so tests can assert on them.
+import { nodeFetch } from "../../src/intensity/http/node-fetch.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -98,7 +99,7 @@ export async function waitFor(check: () => boolean, timeoutMs = 8000): Promise<v
 
 /** The HTTP settings tests use: short time-out, tiny back-off. */
 export const FAST_HTTP = {
-  fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
+  fetch: nodeFetch,
   timeoutS: 2,
   retries: 2,
   retryDelayS: 0.01,

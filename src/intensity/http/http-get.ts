@@ -1,6 +1,7 @@
 // Every call to an intensity or location service goes through here, so that all of them share
 // one time-out, one retry policy (back-off on 429 and 5xx only) and never hang the tracker.
 import { IntensityFetchError } from "../../errors/index.js";
+import type { HttpFetch, HttpFetchResponse } from "./node-fetch.js";
 
 /** Message levels the intensity side reports to its host (the tracker's log). */
 export type MessageLevel = "info" | "warning";
@@ -10,8 +11,8 @@ export type MessageSink = (level: MessageLevel, text: string) => void;
 
 /** How service calls are made: injectable fetch, time-out and retry policy. */
 export interface HttpConfig {
-  /** The fetch implementation (global fetch by default; tests may wrap it). */
-  fetch: typeof fetch;
+  /** How a request is made: nodeFetch (node-fetch.ts) for the services. */
+  fetch: HttpFetch;
   /** Time-out of one attempt, in seconds. */
   timeoutS: number;
   /** Extra attempts after a 429 or 5xx answer. */
@@ -24,7 +25,7 @@ export interface HttpConfig {
 export interface HttpAnswer {
   status: number;
   ok: boolean;
-  headers: Headers;
+  headers: HttpFetchResponse["headers"];
   text: string;
 }
 
