@@ -9,10 +9,35 @@ import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { openRapl } from "../../../src/hardware/rapl/rapl-backend.js";
+import type { PowerReader } from "../../../src/hardware/types.js";
 import { FakeHistory, amdLayout, preciseNowMs, spawnFakePowercap } from "../../helpers/fake-powercap.js";
 import { byDevice } from "./sample-window.js";
 
 const driver = fileURLToPath(new URL("../../helpers/fake-powercap-driver.ts", import.meta.url));
+
+/** A read with the clock just before and just after it: the read happened somewhere between. */
+function timedRead(reader: PowerReader): { before: number; after: number; reading: Record<string, number> } {
+  const before = preciseNowMs();
+  const reading = byDevice(reader.read(before));
+  return { before, after: preciseNowMs(), reading };
+}
+
+/**
+ * What the reads could have seen of another process's writes to package 0 (J): at least what was
+ * written while both surely spanned it, at most what was written while they may have, one write
+ * more at each edge (a read may fall between a write and its record). A loaded machine may pause
+ * a reader between its clock and its read, so the clock after each read bounds it too.
+ */
+function seenRangeJ(
+  history: FakeHistory,
+  first: { before: number; after: number },
+  last: { before: number; after: number },
+): [number, number] {
+  return [
+    history.injectedRangeJ("intel-rapl:0", first.after, last.before)[0],
+    history.injectedRangeJ("intel-rapl:0", first.before, last.after)[1],
+  ];
+}
 
 test("the standalone driver runs a tree in another process and records what it injected", async () => {
   const dir = mkdtempSync(join(tmpdir(), "fake-powercap-driver-"));
@@ -38,16 +63,15 @@ test("the standalone driver runs a tree in another process and records what it i
     assert.equal(ready.root, join(dir, "class", "powercap"));
     const result = openRapl(ready.root);
     assert.ok("reader" in result);
-    const t0 = preciseNowMs();
-    const start = byDevice(result.reader.read(t0));
+    const first = timedRead(result.reader);
     await sleep(1200);
-    const t1 = preciseNowMs();
-    const end = byDevice(result.reader.read(t1));
+    const last = timedRead(result.reader);
+    const [t0, t1] = [first.before, last.before];
+    const [start, end] = [first.reading, last.reading];
     child.kill("SIGTERM");
     await once(child, "exit");
     const history = FakeHistory.fromFile(ready.history);
-    // Another process's writes: a read may fall between a write and its record.
-    const [low, high] = history.injectedRangeJ("intel-rapl:0", t0, t1);
+    const [low, high] = seenRangeJ(history, first, last);
     const measured = end["cpu:0"]! - start["cpu:0"]!;
     assert.ok(
       measured >= low - 1e-6 && measured <= high + 1e-6,
@@ -64,13 +88,13 @@ test("spawnFakePowercap runs any zones in a child and hands back their history",
   const fake = await spawnFakePowercap(amdLayout({ kind: "constant", watts: 80 }), { tickMs: 2 });
   const result = openRapl(fake.root);
   assert.ok("reader" in result);
-  const t0 = preciseNowMs();
-  const start = byDevice(result.reader.read(t0));
+  const first = timedRead(result.reader);
   await sleep(600);
-  const t1 = preciseNowMs();
-  const end = byDevice(result.reader.read(t1));
+  const last = timedRead(result.reader);
+  const [t0, t1] = [first.before, last.before];
+  const [start, end] = [first.reading, last.reading];
   const history = await fake.stop();
-  const [low, high] = history.injectedRangeJ("intel-rapl:0", t0, t1);
+  const [low, high] = seenRangeJ(history, first, last);
   const measured = end["cpu:0"]! - start["cpu:0"]!;
   assert.ok(measured >= low - 1e-6 && measured <= high + 1e-6, `measured ${measured} J, ${low}..${high} J`);
   // The continuous profile: 80 W over the window, give or take the driver's late ticks.
