@@ -113,11 +113,11 @@ export class TrackerSlot {
     const election = electSharedDeviceMeasurer(env);
     let shared: SharedSampler | undefined;
     try {
-      const config = configOf(options, election);
+      const resolved = resolveOptions({ ...options });
+      const config = samplerConfig(resolved, election);
       // A run whose components were named fails before its command starts when one is missing
       // (refuses()), so it waits for every device; otherwise a GPU may join late.
-      const gpuMayJoinLate = () => !resolveOptions({ ...options }).componentsExplicit;
-      shared = await openShared(config, JSON.stringify(config), hooks, env, gpuMayJoinLate);
+      shared = await openShared(config, JSON.stringify(config), hooks, env, !resolved.componentsExplicit);
       return new TrackerSlot(shared, election, hooks, options);
     } catch (error) {
       shared?.sampler.close();
@@ -255,15 +255,15 @@ function configOf(options: SlotTrackerOptions, election: SharedDeviceElection): 
 
 /**
  * Opens the sampler of `config`, known by `key` (its JSON). Where only the GPU needs a driver
- * and `gpuMayJoinLate()` (asked only then), the other components are read on this thread until
- * the worker that reads the GPU has started (see HandoffSampler).
+ * and `gpuMayJoinLate`, the other components are read on this thread until the worker that
+ * reads the GPU has started (see HandoffSampler).
  */
 async function openShared(
   config: SamplerConfig,
   key: string,
   hooks: SlotHooks,
   env: NodeJS.ProcessEnv,
-  gpuMayJoinLate: () => boolean = () => false,
+  gpuMayJoinLate = false,
 ): Promise<SharedSampler> {
   const onSample = (snapshot: Snapshot) => hooks.onSample?.(snapshot);
   const batched =
@@ -273,7 +273,7 @@ async function openShared(
   }
   const others = config.components.filter((component) => component !== "gpu");
   const late =
-    others.length > 0 && !mayBlockInDriver(others, env) && gpuMayJoinLate()
+    gpuMayJoinLate && others.length > 0 && !mayBlockInDriver(others, env)
       ? HandoffSampler.tryStart(batched, onSample, BACKENDS, ["gpu"])
       : undefined;
   const sampler: Sampler = late ?? new WorkerSampler(batched, onSample);

@@ -1,6 +1,6 @@
 // The diagnosis: opens every requested component through the same ordered detection a run uses
 // (so it can never disagree with a run), closes what it opened, and adds the facts around it.
-import { nodeFetch, type HttpFetch } from "../intensity/http/node-fetch.js";
+import type { HttpFetch } from "../intensity/http/node-fetch.js";
 import { detectReaders } from "../hardware/detect.js";
 import type { Backend, Component, DetectionContext, Provenance } from "../hardware/types.js";
 import { nvmlCheck, probeNvml } from "./nvml-probe.js";
@@ -113,7 +113,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const context: DetectionContext = { env, pid: process.pid, devicesByPid: false };
   const timeoutS = options.serviceTimeoutS ?? DEFAULT_SERVICE_TIMEOUT_S;
 
-  const services = checkServices(env, timeoutS, options.fetch ?? nodeFetch);
+  const services = checkServices(env, timeoutS, options.fetch);
   const components: ComponentDiagnosis[] = [];
   for (const component of options.components) {
     components.push(await diagnoseComponent(component, context, backends));

@@ -1,11 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAgentCommand } from "../../../src/cli/agent-command.js";
 import { skipUnlessInCi } from "../../helpers/ci-only.js";
+import { jsonlRecords } from "../../helpers/jsonl-records.js";
 import { createFakeNvml, type FakeGpu } from "../../helpers/fake-nvml.js";
 import { FakePowercap, RecordClock, singlePackageLayout } from "../../helpers/fake-powercap.js";
 
@@ -14,15 +15,9 @@ const put = (path: string, text: string): void => {
   writeFileSync(path, text);
 };
 
-/** Every record the agent wrote to the one file in `logDir`, in order. */
+/** Every record the agent wrote to its `agent_*_carbontracker.jsonl` in `logDir`, in order. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- records are checked field by field
-function agentRecords(logDir: string): any[] {
-  const [file] = readdirSync(logDir);
-  return readFileSync(join(logDir, file as string), "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l));
-}
+const agentRecords = (logDir: string): any[] => jsonlRecords(logDir);
 
 const promtoolSkip = skipUnlessInCi(
   spawnSync("promtool", ["--version"]).status === 0,
