@@ -240,6 +240,7 @@ export async function run(): Promise<void> {
     // Offline still, but the place is known (cached by the online runs): its annual figure is read.
     const placeEnv = { ...env, CARBONTRACKER_CACHE_DIR: onlineEnv.CARBONTRACKER_CACHE_DIR };
     const libraryPlace = Array.from({ length: LIBRARY_ROUNDS }, () => libraryStart(placeEnv));
+    const libraryGpu = Array.from({ length: LIBRARY_ROUNDS }, () => libraryStart(gpuEnv));
     console.log(`library, fresh process each, n=${LIBRARY_ROUNDS}:`);
     console.log(
       `  import:                                   ${describe(
@@ -256,6 +257,12 @@ export async function run(): Promise<void> {
     console.log(
       `  the same with a cached location (DK):    ${describe(
         libraryPlace.map((l) => l.readyMs),
+        "ms",
+      )}`,
+    );
+    console.log(
+      `  the same with a GPU (NVML, fake library): ${describe(
+        libraryGpu.map((l) => l.readyMs),
         "ms",
       )}`,
     );

@@ -20,7 +20,7 @@ import { HandoffSampler } from "../sampling/handoff-sampler.js";
 import type { Snapshot } from "../sampling/reader-set.js";
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { BACKENDS } from "../hardware/registry.js";
-import { mayBlockInDriver } from "../sampling/sampler-choice.js";
+import { lateComponents, mayBlockInDriver } from "../sampling/sampler-choice.js";
 
 /** Options of a slot's trackers: everything but where their console lines go. */
 export type SlotTrackerOptions = Omit<TrackerOptions, "console" | "stdout">;
@@ -271,10 +271,13 @@ async function openShared(
   if (!mayBlockInDriver(config.components, env)) {
     return new SharedSampler(await InThreadSampler.open(batched, onSample, BACKENDS), key);
   }
-  const others = config.components.filter((component) => component !== "gpu");
+  const components = lateComponents(config.components, env, !gpuMayJoinLate);
   const late =
-    gpuMayJoinLate && others.length > 0 && !mayBlockInDriver(others, env)
-      ? HandoffSampler.tryStart(batched, onSample, BACKENDS, ["gpu"])
+    components.length > 0
+      ? HandoffSampler.tryStart(batched, onSample, BACKENDS, {
+          components,
+          workerStarts: "after-first-boundary",
+        })
       : undefined;
   const sampler: Sampler = late ?? new WorkerSampler(batched, onSample);
   return new SharedSampler(sampler, key);

@@ -56,9 +56,9 @@ export interface TrackerInternals {
 }
 
 /** The library's own sampler (see startBackgroundSampler); the registry's backends are handed in here. */
-function librarySampler(config: SamplerConfig): Sampler {
+function librarySampler(config: SamplerConfig, o: ResolvedOptions): Sampler {
   // Samples reach the run through the listener it adds.
-  return startBackgroundSampler(config, () => undefined, BACKENDS);
+  return startBackgroundSampler(config, () => undefined, BACKENDS, o.componentsExplicit);
 }
 
 /** Passes every record of the event stream to a record sink. */
@@ -95,9 +95,14 @@ export class CarbonTracker {
 
   /**
    * Starts tracking at once: detects hardware, opens the logs, starts sampling. File-based
-   * hardware (RAPL, /proc, hwmon) is detected on this thread at once; where a driver call may be
-   * made (NVML, powermetrics), detection in the sampler worker is waited for synchronously (up to
-   * 20 s on a hung driver): use `CarbonTracker.create()` to wait without blocking the event loop.
+   * hardware (RAPL, /proc, hwmon) is detected on this thread at once. A GPU read through its
+   * driver (NVML) is detected in the sampler worker and joins when it is ready (tens of
+   * milliseconds; an epoch that began before counts the moments until then at the GPU's first
+   * power reading): the start lines that name the devices come then, or at the next epochEnd()
+   * or stop() if the event loop was busy until then. With `components` named, or where the CPU
+   * needs a driver too (powermetrics), detection in the worker is waited for synchronously (up
+   * to 20 s on a hung driver): use `CarbonTracker.create()` to wait without blocking the event
+   * loop.
    */
   constructor(options: TrackerOptions, internals: TrackerInternals = {}) {
     this.options = resolveOptions(options);
@@ -135,19 +140,23 @@ export class CarbonTracker {
       command: internals.command ?? process.argv.slice(1, 2),
       baseline: internals.baseline,
     });
-    this.run.begin(() => internals.sampler ?? librarySampler(config));
+    this.run.begin(() => internals.sampler ?? librarySampler(config, o));
   }
 
   /**
    * Starts tracking without blocking the event loop: the sampler worker detects the hardware
-   * while the caller's loop runs, then the tracker starts as the constructor would.
+   * (every device, a GPU too) while the caller's loop runs, then the tracker starts as the
+   * constructor would, its start lines at once.
    */
   static async create(options: TrackerOptions, internals: TrackerInternals = {}): Promise<CarbonTracker> {
     if (internals.sampler) return new CarbonTracker(options, internals);
     const o = resolveOptions(options);
     const election = internals.election ?? electSharedDeviceMeasurer(o.env);
-    const sampler = librarySampler(samplerConfig(o, election));
-    // A sampler reading on this thread first has nothing to wait for.
+    const sampler = librarySampler(samplerConfig(o, election), o);
+    await new Promise<void>((resolve) => {
+      if (!sampler.describedLater?.(resolve)) resolve();
+    });
+    // A sampler reading on this thread first has nothing else to wait for.
     if (sampler instanceof WorkerSampler) {
       try {
         await sampler.ready();

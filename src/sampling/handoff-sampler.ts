@@ -4,7 +4,7 @@
 // reading of both at the handoff gives each device's offset, so energies go on from where this
 // thread's readers were. Only for backends read from files (never a driver call that could hang:
 // see sampler-choice.ts). Components that need a driver (the GPU through NVML) can join late:
-// the worker alone detects and reads them, and they join at the handoff (see `joinsLate`).
+// the worker alone detects and reads them, and they join at the handoff (see `LateJoin`).
 import { detectReadersNow, type Detection } from "../hardware/detect.js";
 import type {
   Backend,
@@ -17,6 +17,18 @@ import type {
 import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.js";
 import type { Sampler, SampleListener, SamplerConfig } from "./sampler.js";
 import { WorkerSampler } from "./worker-sampler.js";
+
+/** Components left to the worker alone, and when it starts (see HandoffSampler's constructor). */
+export interface LateJoin {
+  components: readonly Component[];
+  /**
+   * `after-first-boundary`: the CLI, whose command starts right after its baseline reading and
+   * should not wait for the worker's start. `now`: the library, whose caller may block its event
+   * loop from its first epochStart() on, so the worker starts at once and the late devices join
+   * from its first reading.
+   */
+  workerStarts: "now" | "after-first-boundary";
+}
 
 /** What is added to a worker reading of one device to continue this thread's figures (J). */
 interface Offset {
@@ -35,6 +47,7 @@ export class HandoffSampler implements Sampler {
   /** Worker samples that arrived before the handoff (kept for a span this thread did not sample). */
   private early: Snapshot[] = [];
   private lastLocalMs: number;
+  private readonly joinsLate: readonly Component[];
   private info: SamplerDescription;
   private readonly listeners: SampleListener[] = [];
   private notices: ReaderNotice[] = [];
@@ -42,38 +55,42 @@ export class HandoffSampler implements Sampler {
   private readonly localNotices: string[];
   /** When this thread served its first boundary reading: where a late device's energy starts. */
   private firstBoundaryMs: number | undefined;
+  /** Called once the late components joined (or could not): see describedLater(). */
+  private lateListeners: (() => void)[] | undefined = [];
 
   /**
    * Starts sampling, or undefined when detection would have to wait (then use a WorkerSampler).
-   * `joinsLate`: components this thread leaves to the worker (see the class's comment); then
+   * `late`: components this thread leaves to the worker (see the constructor); then
    * description() waits for the worker.
    */
   static tryStart(
     config: SamplerConfig,
     onSample: SampleListener,
     backends: Record<Component, Backend[]>,
-    joinsLate: readonly Component[] = [],
+    late?: LateJoin,
   ): HandoffSampler | undefined {
-    const here = config.components.filter((component) => !joinsLate.includes(component));
+    const here = config.components.filter((component) => !late?.components.includes(component));
     const detection = detectReadersNow(here, config.context, backends);
-    return detection && new HandoffSampler(detection, config, onSample, joinsLate);
+    return detection && new HandoffSampler(detection, config, onSample, late);
   }
 
   /**
-   * Components in `joinsLate` are read by the worker alone. Their devices join at the handoff,
-   * which description() waits for; until then readNow() reads this thread's devices only. A
-   * late device's energy starts at the first boundary reading this thread served (the CLI's
-   * baseline, taken before its command starts): its span until the worker's first reading (the
-   * worker's start, tens of milliseconds) counts at the power of that reading, its counter after.
-   * The worker itself starts only after that first boundary reading (at the next one, or when
-   * description() is asked for), so starting it costs the caller nothing before its command runs.
+   * Components in `late` are read by the worker alone. Their devices join at the handoff, which
+   * description() waits for (describedLater() tells when, without waiting); until then readNow()
+   * reads this thread's devices only. A late device's energy starts at the first boundary
+   * reading this thread served (the CLI's baseline, the library's first epochStart()): its span
+   * until the worker's first reading (the worker's start, tens of milliseconds) counts at the
+   * power of that reading, its counter after. With `workerStarts: "after-first-boundary"` the
+   * worker starts only after that first boundary reading (at the next one, or when description()
+   * is asked for), so starting it costs the caller nothing before its command runs.
    */
   private constructor(
     detection: Detection,
     config: SamplerConfig,
     onSample: SampleListener,
-    private readonly joinsLate: readonly Component[],
+    late: LateJoin | undefined,
   ) {
+    this.joinsLate = late?.components ?? [];
     this.listeners.push(onSample);
     this.localNotices = detection.notices.map(noticeKey);
     const local = new ReaderSet(detection.readers, detection.skipped, detection.notices);
@@ -91,7 +108,9 @@ export class HandoffSampler implements Sampler {
         (snapshot) => this.fromWorker(snapshot),
         () => this.handOff(),
       );
-    if (joinsLate.length === 0) this.ensureWorker();
+    if (late?.workerStarts === "after-first-boundary") return;
+    this.ensureWorker();
+    if (this.joinsLate.length > 0) void this.joinWhenReady();
   }
 
   description(): SamplerDescription {
@@ -100,6 +119,17 @@ export class HandoffSampler implements Sampler {
       this.handOff();
     }
     return this.info;
+  }
+
+  /**
+   * True while late components have not joined yet: `listener` is then called once they have
+   * (or could not), on this thread's event loop when the worker is ready, or within the call
+   * that made the handoff. False when description() is complete now.
+   */
+  describedLater(listener: () => void): boolean {
+    if (!this.lateListeners || this.joinsLate.length === 0) return false;
+    this.lateListeners.push(listener);
+    return true;
   }
 
   addListener(listener: SampleListener): void {
@@ -121,6 +151,7 @@ export class HandoffSampler implements Sampler {
   }
 
   close(): void {
+    this.lateListeners = undefined;
     this.stopLocal();
     this.startWorker = undefined;
     this.worker?.close();
@@ -177,34 +208,68 @@ export class HandoffSampler implements Sampler {
       // Read here at the worker's instant: time-integrating readers (simulated, estimate) then
       // agree to the microjoule; counters differ by what they counted in the microseconds between.
       this.offsets = offsetsBetween(this.readLocal(workerReading.tMs), workerReading);
-      const lateSpanS = Math.max(0, workerReading.tMs - (this.firstBoundaryMs ?? workerReading.tMs)) / 1000;
+      // A late device counts from the worker's first reading (its energy from the instant that
+      // reading's energy is as of), at that reading's power before it.
+      const first = worker.firstReading ?? workerReading;
+      const startMs = this.firstBoundaryMs;
+      const spanJ = (powerW: number | null, untilMs: number) =>
+        (powerW ?? 0) * (Math.max(0, untilMs - (startMs ?? untilMs)) / 1000);
       for (const device of description.devices.filter(isLate)) {
-        const reading = workerReading.readings.find((r) => r.device === device.device);
+        const reading = first.readings.find((r) => r.device === device.device);
         if (!reading) continue;
-        const untilNowJ = (reading.powerW ?? 0) * lateSpanS;
         this.offsets.set(device.device, {
-          energyJ: untilNowJ - reading.energyJ,
-          sampledEnergyJ: untilNowJ - (reading.sampledEnergyJ ?? 0),
+          energyJ: spanJ(reading.powerW, reading.energyAsOfMs ?? first.tMs) - reading.energyJ,
+          sampledEnergyJ: spanJ(reading.powerW, first.tMs) - (reading.sampledEnergyJ ?? 0),
         });
       }
       this.info = description;
     } catch (error) {
-      if (this.joinsLate.length > 0) {
-        const why = error instanceof Error ? error.message : String(error);
-        this.notices.push({
-          level: "warning",
-          message: `${this.joinsLate.map((c) => c.toUpperCase()).join(", ")} not measured: the sampler thread that reads it could not take over (${why}).`,
-        });
-      }
-      this.worker = undefined;
-      worker.close();
-      this.early = [];
+      this.giveUpWorker(worker, error);
       return;
     }
     this.stopLocal();
     const early = this.early.filter((s) => s.tMs > lastSampledMs);
     this.early = [];
     for (const snapshot of early) this.emit(this.shift(snapshot));
+    this.lateJoined();
+  }
+
+  /** The worker cannot take over: this thread goes on alone (without the late components, said). */
+  private giveUpWorker(worker: WorkerSampler, error: unknown): void {
+    if (this.joinsLate.length > 0) {
+      const why = error instanceof Error ? error.message : String(error);
+      this.notices.push({
+        level: "warning",
+        message: `${this.joinsLate.map((c) => c.toUpperCase()).join(", ")} not measured: the sampler thread that reads it could not take over (${why}).`,
+      });
+    }
+    this.worker = undefined;
+    worker.close();
+    this.early = [];
+    this.lateJoined();
+  }
+
+  /**
+   * Hands off as soon as the worker is ready, without blocking this thread, or gives up after
+   * the worker's time-out for a first answer (a driver that hangs in its init).
+   */
+  private async joinWhenReady(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    try {
+      await worker.ready();
+    } catch (error) {
+      if (this.worker === worker && !this.offsets) this.giveUpWorker(worker, error);
+      return;
+    }
+    this.handOff();
+  }
+
+  /** The late components joined or never will: tells describedLater()'s listeners, once. */
+  private lateJoined(): void {
+    const listeners = this.lateListeners ?? [];
+    this.lateListeners = undefined;
+    for (const listener of listeners) listener();
   }
 
   private stopLocal(): void {

@@ -22,18 +22,41 @@ export function mayBlockInDriver(
 }
 
 /**
+ * The components a sampler may leave to its worker, to join once it has started: the GPU, where
+ * it alone may need a driver and the run did not name its components (a named component that
+ * is missing must fail the run at once, so every device is waited for then).
+ */
+export function lateComponents(
+  components: readonly Component[],
+  env: Record<string, string | undefined>,
+  componentsExplicit: boolean,
+): Component[] {
+  if (componentsExplicit || !mayBlockInDriver(components, env)) return [];
+  const others = components.filter((component) => component !== "gpu");
+  return others.length < components.length && others.length > 0 && !mayBlockInDriver(others, env)
+    ? ["gpu"]
+    : [];
+}
+
+/**
  * The sampler of a tracker that opens its own (the library): in a worker thread, so a training
- * step that blocks the event loop loses no sample. With file backends only, the first readings
- * are taken on this thread while the worker starts (no wait for it); otherwise everything waits
- * for the worker, whose reads are time-boxed.
+ * step that blocks the event loop loses no sample. File-based hardware is read on this thread
+ * while the worker starts (no wait for it); a GPU read through its driver joins once the worker
+ * has started (see HandoffSampler). With named components, or a driver for the CPU too
+ * (powermetrics), everything waits for the worker, whose reads are time-boxed.
  */
 export function startBackgroundSampler(
   config: SamplerConfig,
   onSample: SampleListener,
   backends: Record<Component, Backend[]>,
+  componentsExplicit: boolean,
 ): Sampler {
-  const handoff = mayBlockInDriver(config.components, config.context.env)
-    ? undefined
-    : HandoffSampler.tryStart(config, onSample, backends);
+  const late = lateComponents(config.components, config.context.env, componentsExplicit);
+  const handoff =
+    late.length > 0
+      ? HandoffSampler.tryStart(config, onSample, backends, { components: late, workerStarts: "now" })
+      : mayBlockInDriver(config.components, config.context.env)
+        ? undefined
+        : HandoffSampler.tryStart(config, onSample, backends);
   return handoff ?? new WorkerSampler(config, onSample);
 }

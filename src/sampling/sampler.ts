@@ -18,6 +18,12 @@ export interface Sampler {
   close(): void;
   /** Adds a background-sample listener (for a sampler opened before its tracker). */
   addListener?(listener: SampleListener): void;
+  /**
+   * True when some devices are still joining (a GPU whose driver a worker opens): `listener` is
+   * called once description() is complete, and description() would wait until then. False (or
+   * absent) when description() is complete now.
+   */
+  describedLater?(listener: () => void): boolean;
 }
 
 /** Called with each background sample. */

@@ -48,6 +48,11 @@ export interface WorkerInit {
 /** The worker's answer, written as JSON into the data buffer. */
 export interface WorkerResponse {
   description?: SamplerDescription;
+  /**
+   * With a description: the worker's first reading after its detection (where its devices'
+   * figures start), so a device that joins late is counted from its first reading on.
+   */
+  first?: Snapshot;
   snapshot?: Snapshot;
   notices: ReaderNotice[];
   error?: string;

@@ -67,6 +67,7 @@ export class WorkerSampler implements Sampler {
   private readonly decoder = new TextDecoder();
   private seq = 0;
   private info: SamplerDescription | undefined;
+  private first: Snapshot | undefined;
   private pendingNotices: ReaderNotice[] = [];
   private lastSnapshot: Snapshot | undefined;
   private dead: string | undefined;
@@ -170,7 +171,9 @@ export class WorkerSampler implements Sampler {
     // A pending waitAsync does not keep the event loop alive: the worker does, while awaited.
     this.worker.ref();
     try {
-      while (Atomics.load(this.control, CONTROL.responseSeq) !== seq) {
+      // A synchronous request made meanwhile (description()) takes the slot, and the answer.
+      while (!this.info && Atomics.load(this.control, CONTROL.responseSeq) !== seq) {
+        if (this.closed) throw new HardwareReadError("sampler", "sampler closed before its worker was ready");
         const left = this.timeLeft("describe", deadline);
         const current = Atomics.load(this.control, CONTROL.responseSeq);
         if (current !== seq)
@@ -179,7 +182,12 @@ export class WorkerSampler implements Sampler {
     } finally {
       this.worker.unref();
     }
-    this.info = this.collect().description;
+    if (!this.info) this.described(this.collect());
+  }
+
+  private described(response: WorkerResponse): void {
+    this.info = response.description;
+    this.first = response.first;
   }
 
   /** Takes the answer in shared memory (and every sample queued before it). */
@@ -216,7 +224,7 @@ export class WorkerSampler implements Sampler {
   }
 
   description(): SamplerDescription {
-    if (!this.info) this.info = this.request("describe").description;
+    if (!this.info) this.described(this.request("describe"));
     if (!this.info) throw new HardwareReadError("sampler", "sampler worker gave no description");
     return this.info;
   }
@@ -247,6 +255,11 @@ export class WorkerSampler implements Sampler {
     this.watch.stopAsked();
     void this.worker.terminate();
     this.worker.unref();
+  }
+
+  /** The worker's first reading after its detection (known once described), if it took one. */
+  get firstReading(): Snapshot | undefined {
+    return this.first;
   }
 
   /** The last snapshot the worker answered with, if any. */

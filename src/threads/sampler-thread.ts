@@ -10,7 +10,7 @@ import { readlinkSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { detectReaders } from "../hardware/detect.js";
 import { BACKENDS } from "../hardware/registry.js";
-import { ReaderSet } from "../sampling/reader-set.js";
+import { ReaderSet, type Snapshot } from "../sampling/reader-set.js";
 import { nextSampleDue, waitForSample } from "../sampling/sample-schedule.js";
 import type { SampleBatch } from "../sampling/sample-batch.js";
 import { sampleBatchFor } from "../sampling/sampler.js";
@@ -33,6 +33,8 @@ let batch: SampleBatch | undefined;
 let served = 0;
 let closed = false;
 let timer: NodeJS.Timeout | undefined;
+/** The first reading after detection (told with the description). */
+let firstReading: Snapshot | undefined;
 
 /**
  * Runs a reader call with CONTROL.busy set: a call that never returns (a lost GPU's driver) leaves
@@ -103,6 +105,7 @@ function serveRequest(set: ReaderSet | Error): void {
     if (kind === "describe") {
       answer(seq, {
         description: set.describe(init.config.updateIntervalMs),
+        first: firstReading,
         snapshot: inReaderCall(() => set.readNow()),
         notices: set.drainNotices(),
       });
@@ -167,7 +170,7 @@ void ready.then((set) => {
   const { readIntervalMs } = set.describe(init.config.updateIntervalMs);
   batch = sampleBatchFor(init.config, readIntervalMs);
   // A first read warms the readers' code; kept out of the batch, so a sample (no dear counter call).
-  inReaderCall(() => set.readNow(Date.now, "sample"));
+  firstReading = inReaderCall(() => set.readNow(Date.now, "sample"));
   if (set.readers.some((reader) => reader.needsEventLoop)) {
     timer = setInterval(() => sample(set), readIntervalMs);
     serveRequest(set);

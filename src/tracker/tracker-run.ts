@@ -96,6 +96,12 @@ export class TrackerRun {
   private forecastPeriods: IntensityReading[] = [];
   private readonly startMs: number;
   private baseline: Snapshot | undefined;
+  /** Whether the start lines and records are out (see begin()). */
+  private announced = false;
+  /** Background samples that came before the start record. */
+  private early: Snapshot[] = [];
+  /** What went wrong announcing the run on the event loop: thrown at the caller's next call. */
+  private announceError: unknown;
 
   constructor(private readonly parts: RunParts) {
     this.o = parts.options;
@@ -127,14 +133,55 @@ export class TrackerRun {
     this.notices.start();
   }
 
-  /** Starts measuring with an opened sampler; a failure here is handled as fail() says. */
+  /**
+   * Starts measuring with an opened sampler; a failure here is handled as fail() says. The start
+   * lines and records name every device: while a device is still joining (a GPU whose driver
+   * the sampler's worker opens), they wait for it, or for the next call that needs them
+   * (epochEnd, stop), so the first epochStart() need not.
+   */
   begin(sampler: () => Sampler): void {
     try {
       this.sampler = sampler();
       this.sampler.addListener?.((snapshot) => this.recordSamples(snapshot));
-      this.describeDevices();
+      if (this.sampler.describedLater?.(() => this.announceLater())) return;
     } catch (error) {
       this.fail(error);
+    }
+    this.announce();
+  }
+
+  /** announce(), on the event loop: a failure there is the caller's at its next call. */
+  private announceLater(): void {
+    try {
+      this.announce();
+    } catch (error) {
+      this.announceError = error;
+    }
+  }
+
+  /** Throws what announcing the run on the event loop threw (once). */
+  private throwAnnounceError(): void {
+    const error = this.announceError;
+    this.announceError = undefined;
+    if (error !== undefined) throw error;
+  }
+
+  /** Makes sure the start lines and records are out (waits for a device still joining). */
+  private ensureAnnounced(): void {
+    this.throwAnnounceError();
+    this.announce();
+  }
+
+  /** Writes the start lines and records (once), and starts the intensity side. */
+  private announce(): void {
+    if (this.announced) return;
+    this.announced = true;
+    if (this.sampler && !this.disabled) {
+      try {
+        this.describeDevices();
+      } catch (error) {
+        this.fail(error);
+      }
     }
     this.record(
       startRecord({
@@ -162,6 +209,9 @@ export class TrackerRun {
       this.emit({ type: "intensity", reading, initial: false, firstLive });
     });
     this.emit({ type: "monitoring-started" });
+    const early = this.early;
+    this.early = [];
+    for (const snapshot of early) this.recordSamples(snapshot);
   }
 
   private emit(event: TrackerEvent): void {
@@ -197,6 +247,10 @@ export class TrackerRun {
 
   private recordSamples(snapshot: Snapshot): void {
     if (this.result) return;
+    if (!this.announced) {
+      this.early.push(snapshot);
+      return;
+    }
     for (const record of sampleRecords(snapshot, this.devices)) this.record(record);
   }
 
@@ -234,7 +288,8 @@ export class TrackerRun {
     const askedMs = Date.now();
     try {
       const snapshot = sampler.readNow();
-      for (const notice of sampler.drainNotices()) this.notice(readerNotice(notice));
+      // Before the start lines, the sampler's notices wait to come with them.
+      if (this.announced) for (const notice of sampler.drainNotices()) this.notice(readerNotice(notice));
       this.lastSnapshot = snapshot;
       return snapshot;
     } catch (error) {
@@ -267,6 +322,7 @@ export class TrackerRun {
 
   /** Marks the start of an epoch: reads every device's counter now. */
   epochStart(): void {
+    this.throwAnnounceError();
     if (this.finished || !this.sampler) return;
     this.epochStartSnapshot = this.baseline ?? this.read();
     this.baseline = undefined;
@@ -274,6 +330,7 @@ export class TrackerRun {
 
   /** Marks the end of an epoch; see CarbonTracker.epochEnd. */
   epochEnd(options: { predict?: boolean } = {}): Promise<EpochResult | undefined> {
+    this.ensureAnnounced();
     if (this.finished || !this.sampler) return Promise.resolve(undefined);
     const start = this.epochStartSnapshot;
     if (!start) {
@@ -425,6 +482,7 @@ export class TrackerRun {
   /** Ends tracking; see CarbonTracker.stop. */
   stop(reason: "stopped" | "signal" = "stopped"): Promise<RunResult | undefined> {
     if (this.result) return Promise.resolve(this.result);
+    this.ensureAnnounced();
     if (this.disabled || !this.sampler) return Promise.resolve(undefined);
     if (this.epochStartSnapshot) {
       const end = this.read();

@@ -1,10 +1,12 @@
 // The library's sampler with file backends: readings start on the caller's thread at once and
 // move to the sampler worker once it is ready, the counters going on exactly across the move;
 // a backend that may hang in a driver call is only ever read in the worker; a GPU read through
-// such a driver may join late (the CLI's way), its energy counted from this thread's baseline.
+// such a driver may join late (the CLI's way, and the library's from its first reading on).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { realpathSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BACKENDS } from "../../src/hardware/registry.js";
@@ -12,7 +14,13 @@ import type { Snapshot } from "../../src/sampling/reader-set.js";
 import type { SamplerConfig } from "../../src/sampling/sampler.js";
 import { startBackgroundSampler } from "../../src/sampling/sampler-choice.js";
 import { HandoffSampler } from "../../src/sampling/handoff-sampler.js";
-import { createFakeNvml, FAKE_A100, type FakeNvml } from "../helpers/fake-nvml.js";
+import {
+  createFakeNvml,
+  FAKE_A100,
+  renderFakeNvmlConfig,
+  type FakeNvml,
+  type FakeNvmlConfig,
+} from "../helpers/fake-nvml.js";
 import { WorkerSampler } from "../../src/sampling/worker-sampler.js";
 import { FakePowercap, singlePackageLayout, twoSocketLayout } from "../helpers/fake-powercap.js";
 import { descriptorsOn } from "../helpers/open-descriptors.js";
@@ -34,6 +42,7 @@ test("RAPL: the first reading is taken here at once, the worker takes over, the 
     config({ CARBONTRACKER_POWERCAP_ROOT: fake.root }),
     () => undefined,
     BACKENDS,
+    false,
   );
   sampler.addListener?.((s) => seen.push(s));
   try {
@@ -64,7 +73,7 @@ test("RAPL: the first reading is taken here at once, the worker takes over, the 
   }
 });
 
-test("a backend that may hang in a driver call (NVML named) is read in the worker from the start", () => {
+test("with the components named, a backend that may hang in a driver call (NVML) is read in the worker from the start", () => {
   const sampler = startBackgroundSampler(
     {
       ...config({ CARBONTRACKER_NVML_LIBRARY: "/nonexistent/libnvidia-ml.so.1" }),
@@ -72,6 +81,7 @@ test("a backend that may hang in a driver call (NVML named) is read in the worke
     },
     () => undefined,
     BACKENDS,
+    true,
   );
   try {
     assert.ok(sampler instanceof WorkerSampler);
@@ -80,23 +90,28 @@ test("a backend that may hang in a driver call (NVML named) is read in the worke
   }
 });
 
+/**
+ * A GPU machine's sampler config: the fake powercap tree and the fake NVML. This thread's first
+ * sample (which starts the CLI's worker too) comes after the tests' reads.
+ */
+function gpuMachine(fake: FakePowercap, nvml: FakeNvml): SamplerConfig {
+  return {
+    ...config({
+      CARBONTRACKER_POWERCAP_ROOT: fake.root,
+      CARBONTRACKER_NVML_LIBRARY: nvml.library,
+      FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG as string,
+    }),
+    components: ["gpu", "cpu"],
+    updateIntervalMs: 5_000,
+  };
+}
+
 /** The CLI's sampler on a GPU machine: the CPU's files here, the GPU (fake NVML) joining late. */
 function lateGpuSampler(fake: FakePowercap, nvml: FakeNvml): HandoffSampler {
-  const sampler = HandoffSampler.tryStart(
-    {
-      ...config({
-        CARBONTRACKER_POWERCAP_ROOT: fake.root,
-        CARBONTRACKER_NVML_LIBRARY: nvml.library,
-        FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG as string,
-      }),
-      components: ["gpu", "cpu"],
-      // This thread's first sample (which starts the worker too) comes after the tests' reads.
-      updateIntervalMs: 5_000,
-    },
-    () => undefined,
-    BACKENDS,
-    ["gpu"],
-  );
+  const sampler = HandoffSampler.tryStart(gpuMachine(fake, nvml), () => undefined, BACKENDS, {
+    components: ["gpu"],
+    workerStarts: "after-first-boundary",
+  });
   assert.ok(sampler, "the CPU's files are detected here at once");
   return sampler;
 }
@@ -179,6 +194,63 @@ test("a late GPU whose worker cannot take over: this thread goes on with its dev
       "this thread goes on reading its own devices",
     );
     assert.ok((later.readings[0]?.energyJ ?? 0) > (baseline.readings[0]?.energyJ ?? 0));
+  } finally {
+    sampler.close();
+    nvml.cleanup();
+    fake.dispose();
+  }
+});
+
+/**
+ * Swaps the fake's config for `next` after `afterMs`, from another process: the test's own
+ * thread may be blocked then (a training step that never yields).
+ */
+function writeFromOutside(nvml: FakeNvml, next: FakeNvmlConfig, afterMs: number): ChildProcess {
+  const target = process.env.FAKE_NVML_CONFIG as string;
+  const staged = join(nvml.dir, "staged.conf");
+  writeFileSync(staged, renderFakeNvmlConfig(next, join(nvml.dir, "calls.log")));
+  return spawn("sh", ["-c", 'sleep "$1" && mv -f "$2" "$3"', "sh", String(afterMs / 1000), staged, target], {
+    stdio: "ignore",
+  });
+}
+
+test("the library's sampler on a GPU machine: ready at once, the GPU joins from the worker's first reading, even while this thread is blocked", async () => {
+  const fake = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 60 }), undefined, {
+    inPlace: true,
+    tickMs: 5,
+  }).start();
+  const gpu = { ...FAKE_A100, energyMj: 7_000_000, powerMw: 100_000 };
+  const nvml = createFakeNvml({ gpus: [gpu] });
+  const sampler = startBackgroundSampler(gpuMachine(fake, nvml), () => undefined, BACKENDS, false);
+  try {
+    assert.ok(sampler instanceof HandoffSampler, "the CPU's files are read here while the GPU joins");
+    let joined = false;
+    assert.equal(
+      sampler.describedLater?.(() => (joined = true)),
+      true,
+    );
+    const start = sampler.readNow();
+    assert.deepEqual(
+      start.readings.map((r) => r.device),
+      ["cpu:0"],
+      "the first boundary does not wait for the driver",
+    );
+    // A training step that holds this thread for 1.2 s: the worker starts and reads the GPU
+    // meanwhile (its counter at 7,000 J), then the counter moves 300 J while nobody here looks.
+    const mover = writeFromOutside(nvml, { gpus: [{ ...gpu, energyMj: 7_300_000 }] }, 700);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_200);
+    const end = sampler.readNow();
+    await once(mover, "exit");
+    assert.equal(joined, true, "the GPU joined within the read that found the worker ready");
+    const gpuJ = end.readings.find((r) => r.device === gpu.name)?.energyJ;
+    const spanS = (end.tMs - start.tMs) / 1000;
+    // The counter's 300 J, and the span before the worker's first reading at its 100 W. Joining
+    // at the end's reading instead would count the whole 1.2 s at 100 W and lose the 300 J.
+    assert.ok(
+      gpuJ !== undefined && gpuJ >= 300 && gpuJ < 300 + 100 * 0.6,
+      `${gpuJ} J of the GPU over ${spanS} s`,
+    );
+    assert.deepEqual(nvml.calls(), ["nvmlInit_v2"]);
   } finally {
     sampler.close();
     nvml.cleanup();
