@@ -11,8 +11,8 @@ import {
 
 /** The built CLI. */
 export const CLI = resolve("dist/bundle/cli.cjs");
-/** The built library entry. */
-export const LIBRARY = resolve("dist/src/index.js");
+/** The built library entry: the package's "." export, as its users import it. */
+export const LIBRARY = resolve("dist/bundle/library.mjs");
 
 /** Temp folders made by this bench process, removed when it exits. */
 const made: string[] = [];
