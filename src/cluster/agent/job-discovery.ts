@@ -1,7 +1,7 @@
 // Finds the SLURM jobs running on this node: from their cgroups where SLURM uses them (v2, then
 // v1), else from `scontrol listpids`. Says which, since attribution is only as good as this.
 import { readFileSync } from "node:fs";
-import { cgroupV1Jobs, cgroupV2Jobs, jobFacts, type JobSighting } from "./cgroup-jobs.js";
+import { cgroupV1Jobs, cgroupV2Jobs, JobFactsCache, jobFacts, type JobSighting } from "./cgroup-jobs.js";
 import { runListpids } from "./listpids.js";
 import { PidCpuAccumulator } from "./pid-cpu-accumulator.js";
 
@@ -39,6 +39,7 @@ function uidNames(passwdPath: string): (uid: string) => string | undefined {
 export class JobDiscovery {
   private readonly accumulator: PidCpuAccumulator;
   private readonly uidName: (uid: string) => string | undefined;
+  private readonly facts = new JobFactsCache();
 
   constructor(private readonly options: DiscoveryOptions) {
     this.accumulator = new PidCpuAccumulator(options.procRoot);
@@ -49,7 +50,8 @@ export class JobDiscovery {
   async jobs(): Promise<(JobSighting & { cpuS: number })[]> {
     const o = this.options;
     const fromCgroups =
-      cgroupV2Jobs(o.cgroupRoot, o.procRoot) ?? cgroupV1Jobs(o.cgroupRoot, o.procRoot, this.uidName);
+      cgroupV2Jobs(o.cgroupRoot, o.procRoot, this.facts) ??
+      cgroupV1Jobs(o.cgroupRoot, o.procRoot, this.uidName, this.facts);
     if (fromCgroups) {
       return fromCgroups.map((job) => ({
         ...job,

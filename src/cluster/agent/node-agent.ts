@@ -24,7 +24,7 @@ import { gpuHolders, intervalJobs, type DeviceDelta, type JobDelta } from "./att
 import type { JobDiscovery } from "./job-discovery.js";
 import type { AgentJobRecord, AttributionSource } from "./job-record.js";
 import { PendingEnergy, type DeviceTick } from "./pending-energy.js";
-import { nodeBusyCpuS } from "./proc-files.js";
+import { NodeBusyCpu } from "./proc-files.js";
 import { splitTick } from "./tick-split.js";
 import { makeFolder } from "../../files/make-folder.js";
 
@@ -99,6 +99,7 @@ export class NodeAgent {
   private readonly pending: PendingEnergy;
   /** The jobs seen at the last tick: the next interval's GPU energy goes to those holding each GPU. */
   private holders: JobDelta[] = [];
+  private readonly busyCpu: NodeBusyCpu;
 
   private constructor(
     private readonly options: NodeAgentOptions,
@@ -106,6 +107,7 @@ export class NodeAgent {
     readonly devices: DeviceDescription[],
   ) {
     this.now = options.now ?? Date.now;
+    this.busyCpu = new NodeBusyCpu(options.procRoot);
     this.startMs = this.now();
     const first = options.intensity.initial(this.startMs);
     this.gPerKwh = first.gPerKwh;
@@ -118,7 +120,7 @@ export class NodeAgent {
     this.previous = {
       tMs: this.startMs,
       readings: set.read(this.startMs).readings,
-      busyS: nodeBusyCpuS(options.procRoot),
+      busyS: this.busyCpu.read(),
     };
     this.pending = new PendingEnergy(this.previous.readings);
     this.write({
@@ -240,7 +242,7 @@ export class NodeAgent {
   async tick(kind: ReadKind = "sample"): Promise<void> {
     let tMs = this.now();
     let readings = this.set.read(tMs, kind).readings;
-    const busyS = nodeBusyCpuS(this.options.procRoot);
+    const busyS = this.busyCpu.read();
     const found = await this.discover(false);
     const running = found ? found.running : [];
     // A GPU changing hands ends a window of ticks read on power alone: its counter is read now.
@@ -363,6 +365,7 @@ export class NodeAgent {
     await this.tick("boundary");
     this.options.intensity.stop();
     this.set.close();
+    this.busyCpu.close();
     const endMs = this.previous.tMs;
     const devices = this.devices.map((d) => {
       const total = this.deviceTotals.get(d.device) ?? { energyJ: 0, unattributedJ: 0 };

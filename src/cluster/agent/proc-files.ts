@@ -2,6 +2,7 @@
 // and the node's busy CPU time, the denominators of "CPU energy shared by CPU time".
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { openProcStat, type ProcStatFile } from "../../hardware/estimate/proc-stat.js";
 
 /** Clock ticks per second of /proc times (USER_HZ; 100 on every Linux architecture in use). */
 const USER_HZ = 100;
@@ -23,18 +24,30 @@ export function processCpu(procRoot: string, pid: number): { cpuS: number; start
   return { cpuS: (utime + stime) / USER_HZ, startTicks: fields[19] ?? "" };
 }
 
-/** Busy CPU time of the whole node since boot (all CPUs, s): total minus idle and iowait. */
-export function nodeBusyCpuS(procRoot: string): number | undefined {
-  try {
-    const line = readFileSync(join(procRoot, "stat"), "utf8")
-      .split("\n")
-      .find((l) => l.startsWith("cpu "));
-    if (!line) return undefined;
-    const n = line.trim().split(/\s+/).slice(1, 9).map(Number);
-    const total = n.reduce((sum, x) => sum + (Number.isFinite(x) ? x : 0), 0);
-    return (total - (n[3] ?? 0) - (n[4] ?? 0)) / USER_HZ;
-  } catch {
-    return undefined;
+/**
+ * The node's busy CPU time since boot (all CPUs, s: user to steal, less idle and iowait), from
+ * `<procRoot>/stat` kept open: each read parses the head of the file only (on a big node the
+ * whole file is tens of kilobytes of per-CPU and interrupt counts), as the CPU estimate does.
+ */
+export class NodeBusyCpu {
+  private readonly file: ProcStatFile;
+
+  constructor(procRoot: string) {
+    // The count of logical CPUs is not needed: 1 spares the first read the whole file.
+    this.file = openProcStat(procRoot, 1);
+  }
+
+  /** The busy time now (s), or undefined when /proc/stat cannot be read. */
+  read(): number | undefined {
+    try {
+      return this.file.read().busy / USER_HZ;
+    } catch {
+      return undefined;
+    }
+  }
+
+  close(): void {
+    this.file.close();
   }
 }
 

@@ -1,14 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { attributeInterval, gpuHolders, intervalJobs } from "../../../src/cluster/agent/attribution.js";
-import { cgroupV1Jobs, cgroupV2Jobs } from "../../../src/cluster/agent/cgroup-jobs.js";
+import { cgroupV1Jobs, cgroupV2Jobs, JobFactsCache } from "../../../src/cluster/agent/cgroup-jobs.js";
 import { PendingEnergy } from "../../../src/cluster/agent/pending-energy.js";
 import { splitTick } from "../../../src/cluster/agent/tick-split.js";
 import { parseListpids } from "../../../src/cluster/agent/listpids.js";
-import { nodeBusyCpuS, processCpu } from "../../../src/cluster/agent/proc-files.js";
+import { NodeBusyCpu, processCpu } from "../../../src/cluster/agent/proc-files.js";
 
 const put = (path: string, text: string): void => {
   mkdirSync(join(path, ".."), { recursive: true });
@@ -43,7 +43,12 @@ test("/proc: a process's CPU time past a command name with parentheses, the node
   const proc = fakeProc();
   assert.deepEqual(processCpu(proc, 182734), { cpuS: 13, startTicks: "98765" });
   assert.equal(processCpu(proc, 1), undefined);
-  assert.equal(nodeBusyCpuS(proc), (1000 + 20 + 300 + 10 + 5) / 100);
+  const busy = new NodeBusyCpu(proc);
+  assert.equal(busy.read(), (1000 + 20 + 300 + 10 + 5) / 100);
+  writeFileSync(join(proc, "stat"), "cpu  1100 20 300 5000 80 10 5 0 0 0\n");
+  assert.equal(busy.read(), (1100 + 20 + 300 + 10 + 5) / 100, "read again from the file kept open");
+  busy.close();
+  assert.equal(new NodeBusyCpu(join(proc, "missing")).read(), undefined);
 });
 
 test("cgroup v2: job_N and SLUID folders, CPU time from cpu.stat, user and GPUs from the processes", () => {
@@ -111,6 +116,34 @@ test("cgroup v1: cpuacct/slurm/uid_N/job_N with cpuacct.usage in ns", () => {
     },
     { jobId: "4712", cpuS: 2, pids: [], source: "cgroup-v1", user: "bob", gpus: [] },
   ]);
+});
+
+test("cgroup v2, look after look: a job's processes are read when the job or a step is new, or none could be read yet", () => {
+  const proc = mkdtempSync(join(tmpdir(), "ct-proc-"));
+  const root = mkdtempSync(join(tmpdir(), "ct-cgroup2-"));
+  const job = join(root, "system.slice", "slurmstepd.scope", "job_5001");
+  put(join(job, "cpu.stat"), "usage_usec 2000000\n");
+  // The step's cgroup exists before its first process does.
+  put(join(job, "step_0", "user", "task_0", "cgroup.procs"), "");
+  const cache = new JobFactsCache();
+  const look = () => {
+    const [sighting] = cgroupV2Jobs(root, proc, cache)!;
+    return { user: sighting?.user, gpus: sighting?.gpus, pids: [...(sighting?.pids ?? [])].sort() };
+  };
+  assert.deepEqual(look(), { user: undefined, gpus: [], pids: [] });
+  put(join(job, "step_0", "user", "task_0", "cgroup.procs"), "8001\n");
+  put(join(proc, "8001", "environ"), "SLURM_JOB_ID=5001\0SLURM_JOB_USER=ada\0SLURM_STEP_GPUS=0\0");
+  assert.deepEqual(look(), { user: "ada", gpus: ["0"], pids: [8001] }, "read: none could be before");
+  // More processes in the same step: its facts stand, and nothing is listed or read.
+  put(join(job, "step_0", "user", "task_1", "cgroup.procs"), "8003\n");
+  assert.deepEqual(look(), { user: "ada", gpus: ["0"], pids: [] });
+  // A second step, on another GPU of the job's.
+  put(join(job, "step_1", "user", "task_0", "cgroup.procs"), "8002\n");
+  put(join(proc, "8002", "environ"), "SLURM_JOB_ID=5001\0SLURM_JOB_USER=ada\0SLURM_STEP_GPUS=1\0");
+  assert.deepEqual(look(), { user: "ada", gpus: ["0", "1"], pids: [8001, 8002, 8003] });
+  // Without cpu.stat the CPU time is summed over the processes: they are listed at every look.
+  rmSync(join(job, "cpu.stat"));
+  assert.deepEqual(look().pids, [8001, 8002, 8003]);
 });
 
 test("an interval's energy: CPU by share of busy CPU time, GPUs by assignment, the rest unattributed", () => {
