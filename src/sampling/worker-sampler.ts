@@ -30,7 +30,7 @@ function workerThreads(): WorkerThreads {
  */
 const SAMPLER_OLD_GENERATION_MB = 256;
 
-/** How long the first request waits for the worker to start and detect hardware (ms). */
+/** How long the worker has to start, detect the hardware and answer, from the first request (ms). */
 const FIRST_ANSWER_TIMEOUT_MS = 20_000;
 /** How long a boundary read waits for the worker (ms). */
 const ANSWER_TIMEOUT_MS = 5_000;
@@ -73,6 +73,8 @@ export class WorkerSampler implements Sampler {
   private dead: string | undefined;
   private closed = false;
   private missedDeadline = false;
+  /** When the first answer is due: counted from the first request, whichever request waits for it. */
+  private firstAnswerDeadline: number | undefined;
   private readonly listeners: SampleListener[] = [];
   private readonly samples: MessagePort;
   private readonly threads = workerThreads();
@@ -130,12 +132,11 @@ export class WorkerSampler implements Sampler {
     // A worker asleep on the request slot wakes by this; one on its event loop needs a message.
     Atomics.notify(this.control, CONTROL.requestSeq);
     if (Atomics.load(this.control, CONTROL.blocking) === 0) this.worker.postMessage(seq);
-    const timeout = !this.info
-      ? FIRST_ANSWER_TIMEOUT_MS
-      : this.missedDeadline
-        ? DEGRADED_TIMEOUT_MS
-        : ANSWER_TIMEOUT_MS;
-    return { seq, deadline: Date.now() + timeout };
+    if (!this.info) {
+      this.firstAnswerDeadline ??= Date.now() + FIRST_ANSWER_TIMEOUT_MS;
+      return { seq, deadline: this.firstAnswerDeadline };
+    }
+    return { seq, deadline: Date.now() + (this.missedDeadline ? DEGRADED_TIMEOUT_MS : ANSWER_TIMEOUT_MS) };
   }
 
   /** Throws when the answer to `kind` is overdue or the worker died; else how long is left (ms). */

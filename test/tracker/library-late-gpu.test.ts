@@ -1,15 +1,17 @@
 // The library on a GPU machine: the first epochStart() is read from the CPU's files at once and
 // does not wait for the GPU's driver (NVML's init takes ~100 ms on a real GPU, 400 ms here); the
 // GPU joins once the sampler thread has read it, the start lines naming it come then, and the
-// first epoch counts it from that epochStart().
+// first epoch counts it from that epochStart(). A driver that hangs in its init costs the program
+// no more than the sampler thread's 20 s for a first answer, counted from the tracker's start.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CarbonTracker } from "../../src/index.js";
 import type { TrackerOptions } from "../../src/tracker/options.js";
-import { tempDir } from "../helpers/cli-process.js";
+import { cliEnv, tempDir } from "../helpers/cli-process.js";
 import { createFakeNvml, FAKE_A100, type FakeNvml } from "../helpers/fake-nvml.js";
 import { FakePowercap, singlePackageLayout } from "../helpers/fake-powercap.js";
 
@@ -91,3 +93,46 @@ test("CarbonTracker.create() on a GPU machine waits (without blocking) for the G
       clearInterval(ticker);
     }
   }));
+
+test("a GPU driver that hangs in its init: the library never waits for it past 20 s from its start, and measures the CPU", async () => {
+  const nvml = createFakeNvml({ initSleepMs: 120_000, gpus: [STILL_GPU] });
+  const powercap = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 60 }), undefined, {
+    inPlace: true,
+    tickMs: 5,
+  }).start();
+  try {
+    // In a process of its own: the fake RAPL tree's driver runs on this one's event loop.
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = execFile(
+        process.execPath,
+        ["test/fixtures/hung-init-training.mjs"],
+        {
+          env: cliEnv({
+            CARBONTRACKER_POWERCAP_ROOT: powercap.root,
+            CARBONTRACKER_NVML_LIBRARY: nvml.library,
+            FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG as string,
+          }),
+        },
+        (_error, stdout, stderr) => done({ code: child.exitCode, stdout, stderr }),
+      );
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const times = JSON.parse(run.stdout) as { started: number; ended: number; devices: string[] };
+    assert.ok(
+      times.started < 2_000,
+      `the first epoch started ${times.started} ms after the tracker was built`,
+    );
+    // The epoch's end (at 4 s) waits for the GPU to join until 20 s after the tracker started, not 20 s more.
+    assert.ok(times.ended >= 19_000 && times.ended < 22_000, `the epoch ended at ${times.ended} ms`);
+    assert.deepEqual(times.devices, ["cpu:0"]);
+    assert.match(
+      run.stderr,
+      /WARNING - GPU not measured: the sampler thread that reads it could not take over \(sampler worker did not answer a describe request in time\)\.\nCarbonTracker: The following components were found: CPU with device\(s\) cpu:0\./,
+    );
+    // The thread stuck in the driver does not keep the program alive.
+    assert.match(run.stderr, /a device read is stuck in its driver/);
+  } finally {
+    powercap.dispose();
+    nvml.cleanup();
+  }
+});
