@@ -4,7 +4,9 @@
 // to the first `epochStart()` having returned. A fake RAPL tree at 100 W stands for the CPU; the
 // same run without it shows the CPU estimate's cost (the path of most machines without root), and
 // with a GPU (NVML on the fake library) the path of a GPU machine: NVML's calls run in the sampler
-// worker, so the command starts once that thread has started and read the GPU's baseline.
+// worker, which the CLI starts once its command runs and the library beside the caller's first
+// epoch (the GPU joins late in both). The library is imported as its users import it (the
+// package's "." export, one bundled module).
 // With valgrind, the same short runs are counted in instructions too (callgrind), a figure the
 // machine's load barely moves. Every run above is offline; a last pair runs a half-second command
 // as users run it, online, its services (IP geolocation, Energi Data Service) on loopback.
