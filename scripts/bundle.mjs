@@ -101,7 +101,7 @@ const common = {
   platform: "node",
   target: "node20",
   sourcemap: true,
-  minifyWhitespace: true,
+  minifyWhitespace: false,
   logLevel: "warning",
 };
 const commonJs = {
@@ -137,8 +137,9 @@ await build({
   outExtension: { ".js": ".mjs" },
   entryPoints: { library: "src/index.ts" },
   packages: "external",
-  // Names as the sources have them (esbuild would rename a class that refers to itself).
-  keepNames: true,
+  // One statement a line: Node prints the line an uncaught error was thrown from, and a user's
+  // bad option must not print the whole bundle.
+  minifyWhitespace: false,
   plugins: [bakedVersion],
 });
 for (const name of ["cli-main", "sampler-thread", ...Object.keys(SUBCOMMANDS)]) {

@@ -149,7 +149,7 @@ export class CarbonTracker {
    * constructor would, its start lines at once.
    */
   static async create(options: TrackerOptions, internals: TrackerInternals = {}): Promise<CarbonTracker> {
-    if (internals.sampler) return new CarbonTracker(options, internals);
+    if (internals.sampler) return newTracker(options, internals);
     const o = resolveOptions(options);
     const election = internals.election ?? electSharedDeviceMeasurer(o.env);
     const sampler = librarySampler(samplerConfig(o, election), o);
@@ -164,7 +164,7 @@ export class CarbonTracker {
         // The constructor reports it (ignoreErrors decides whether it throws).
       }
     }
-    return new CarbonTracker(options, { ...internals, sampler, election });
+    return newTracker(options, { ...internals, sampler, election });
   }
 
   /** Records why the run is ending (the CLI: its child got a signal) for the JSONL `end` record. */
@@ -202,6 +202,14 @@ export class CarbonTracker {
   stop(reason: "stopped" | "signal" = "stopped"): Promise<RunResult | undefined> {
     return this.run.stop(reason);
   }
+}
+
+/**
+ * create()'s constructor call, outside the class: the library's bundle (scripts/bundle.mjs) would
+ * rename a class that names itself in its own body, and users see CarbonTracker's name.
+ */
+function newTracker(options: TrackerOptions, internals: TrackerInternals): CarbonTracker {
+  return new CarbonTracker(options, internals);
 }
 
 /** Options as the `start` record shows them: no environment, no console, API key names only. */

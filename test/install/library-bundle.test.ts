@@ -4,6 +4,7 @@
 // sampler worker and data found beside it). The packed package is exercised by package-install.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -54,4 +55,22 @@ test("the bundle tracks: a simulated CPU's epochs through its own sampler worker
     () => new bundle.CarbonTracker({ epochs: 1, pue: -1 }),
     (error: unknown) => error instanceof bundle.InvalidOptionError && error.name === "InvalidOptionError",
   );
+});
+
+test("an uncaught error from the bundle shows the user a line of code, not the bundle", () => {
+  // Node prints the source line an uncaught error was thrown from.
+  const run = spawnSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `import { CarbonTracker } from ${JSON.stringify(pathToFileURL(resolve(entry)).href)};
+new CarbonTracker({ epochs: 1, logDir: "" });`,
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /InvalidOptionError: logDir must be a non-empty string, got ""\./);
+  const longest = Math.max(...run.stderr.split("\n").map((line) => line.length));
+  assert.ok(longest < 200, `the longest line of the error output has ${longest} characters`);
 });
