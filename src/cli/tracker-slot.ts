@@ -117,7 +117,7 @@ export class TrackerSlot {
       const config = samplerConfig(resolved, election);
       // A run whose components were named fails before its command starts when one is missing
       // (refuses()), so it waits for every device; otherwise a GPU may join late.
-      shared = await openShared(config, JSON.stringify(config), hooks, env, !resolved.componentsExplicit);
+      shared = await openShared(config, JSON.stringify(config), hooks, env, resolved.componentsExplicit);
       return new TrackerSlot(shared, election, hooks, options);
     } catch (error) {
       shared?.sampler.close();
@@ -254,16 +254,17 @@ function configOf(options: SlotTrackerOptions, election: SharedDeviceElection): 
 }
 
 /**
- * Opens the sampler of `config`, known by `key` (its JSON). Where only the GPU needs a driver
- * and `gpuMayJoinLate`, the other components are read on this thread until the worker that
- * reads the GPU has started (see HandoffSampler).
+ * Opens the sampler of `config`, known by `key` (its JSON). Where only the GPU needs a driver and
+ * the components were not named (lateComponents), the other components are read on this thread
+ * until the worker that reads the GPU has started (see HandoffSampler); by default every device
+ * is waited for.
  */
 async function openShared(
   config: SamplerConfig,
   key: string,
   hooks: SlotHooks,
   env: NodeJS.ProcessEnv,
-  gpuMayJoinLate = false,
+  componentsExplicit = true,
 ): Promise<SharedSampler> {
   const onSample = (snapshot: Snapshot) => hooks.onSample?.(snapshot);
   const batched =
@@ -271,7 +272,7 @@ async function openShared(
   if (!mayBlockInDriver(config.components, env)) {
     return new SharedSampler(await InThreadSampler.open(batched, onSample, BACKENDS), key);
   }
-  const components = lateComponents(config.components, env, !gpuMayJoinLate);
+  const components = lateComponents(config.components, env, componentsExplicit);
   const late =
     components.length > 0
       ? HandoffSampler.tryStart(batched, onSample, BACKENDS, {
