@@ -50,3 +50,15 @@ test("tracking a command on the CPU estimate loads none of perf_hooks, worker_th
     [],
   );
 });
+
+test("the sampler thread's bundle loads node:child_process only when a powermetrics session starts", () => {
+  // Every sampler thread (the library's, the CLI's on a GPU machine) loads its bundle whole: a
+  // top-level require of child_process (with net and streams) cost it 1.6-5 ms and 0.5-0.8 MB.
+  const bundle = readFileSync(new URL("../../dist/bundle/sampler-thread.cjs", import.meta.url), "latin1");
+  assert.ok(bundle.includes("powermetrics"), "the bundle holds the powermetrics backend");
+  assert.equal(bundle.includes('require("node:child_process")'), false);
+  assert.ok(
+    bundle.includes('("node:child_process")'),
+    "child_process is still loaded where a session starts",
+  );
+});
