@@ -14,6 +14,7 @@ import { createIntensityProvider } from "../intensity/live-provider.js";
 import { fileTimestamp } from "../logs/format.js";
 import { parseComponents } from "../tracker/options.js";
 import { joulesToKwh } from "../units/index.js";
+import { releaseMappedFilePagesLater } from "./release-mapped-pages.js";
 
 /** Where the command writes: lines for people. */
 export interface AgentIo {
@@ -148,6 +149,7 @@ export async function runAgentCommand(
     return error instanceof InvalidOptionError ? 2 : 1;
   }
   const stepMs = Math.min(intervalMs, agent.readIntervalMs(intervalMs));
+  releaseMappedFilePagesLater();
   await new Promise<void>((resolve) => {
     let busy = false;
     const timer = setInterval(() => {

@@ -19,6 +19,7 @@ import {
 } from "../ipc/protocol.js";
 import type { TrackerOptions } from "../tracker/options.js";
 import { TrackerSlot } from "./tracker-slot.js";
+import { releaseMappedFilePagesLater } from "./release-mapped-pages.js";
 
 /** Where the session writes its replies (stdout) and its own problems (stderr). */
 export interface EngineSessionIo {
@@ -155,6 +156,7 @@ class EngineSession {
  * @returns the exit code: 0.
  */
 export function runEngineSession(input: NodeJS.ReadStream, io: EngineSessionIo): Promise<number> {
+  releaseMappedFilePagesLater();
   return new Promise((resolve) => {
     const signals = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
     const onSignal = () => void session.close("signal");

@@ -8,6 +8,7 @@ import { constants } from "node:os";
 import { childEnv } from "./child-env.js";
 import { EpochDriver, type EpochDriverHooks, type TrackerHolder } from "./epoch-driver.js";
 import { openIpcServer, type IpcServer } from "./ipc-server.js";
+import { releaseMappedFilePagesLater } from "./release-mapped-pages.js";
 
 /** Signals passed on to the child. */
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -114,6 +115,7 @@ export async function runWrapped(
       return;
     }
     driver.begin();
+    releaseMappedFilePagesLater();
     const forward = (signal: NodeJS.Signals) => {
       receivedSignal = signal;
       // A terminal's Ctrl-C already went to the whole foreground group, the child included.
