@@ -10,7 +10,9 @@
 // proportion to it: there this, not the bare loop, is the floor of a Node process), and bare Node
 // with an empty timer, an Atomics.wait loop, and a minimal sampler (pread /proc/stat, parse its
 // first line, append a JSON line, one write per 10 samples). With strace, the system calls of a few samples
-// are counted afterwards: files opened and writes per sample.
+// are counted afterwards: files opened and writes per sample. The CLI drops its mappings of the
+// file pages start-up read 10 s and 30 s in (cli/release-mapped-pages.ts): the steady window
+// comes after both, and the resident memory at its end is printed beside the peak.
 // Target (issue 16): <= 0.1 ms CPU per tracked second with each backend.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -18,7 +20,14 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createFakeNvml, type FakeGpu } from "../test/helpers/fake-nvml.js";
 import { benchDir, benchEnv, CLI, fakeRapl100W } from "./helpers/bench-world.js";
-import { peakRssKb, sleepReadLoop, threadCpu, toolRuns, type ThreadCpu } from "./helpers/process-meter.js";
+import {
+  peakRssKb,
+  residentKb,
+  sleepReadLoop,
+  threadCpu,
+  toolRuns,
+  type ThreadCpu,
+} from "./helpers/process-meter.js";
 
 const WARMUP_S = Number(process.env.STEADY_BENCH_WARMUP_S ?? 5);
 const WINDOW_S = Number(process.env.STEADY_BENCH_WINDOW_S ?? 30);
@@ -58,6 +67,8 @@ interface Tracked {
   reference: boolean;
   marks: ThreadCpu[];
   peakKb?: number;
+  /** Resident at the end of the steady window (KB): long runs drop mapped file pages after 10 and 30 s. */
+  residentKb?: number;
 }
 
 /** Counts the system calls of `pid` (all threads) for `seconds`: calls by name. */
@@ -170,11 +181,17 @@ export async function run(): Promise<void> {
     mark();
     await sleep(WINDOW_S * 1000);
     mark();
-    for (const t of all) t.peakKb = peakRssKb(t.child.pid as number);
+    for (const t of all) {
+      t.peakKb = peakRssKb(t.child.pid as number);
+      t.residentKb = residentKb(t.child.pid as number);
+    }
     printWindow(all, 0, `first ${WINDOW_S} s after a ${WARMUP_S} s warm-up (all threads, schedstat):`);
     printWindow(all, 1, `the next ${WINDOW_S} s (steady):`);
-    console.log("peak RSS:");
-    for (const t of all) console.log(`  ${t.label}: ${((t.peakKb ?? 0) / 1024).toFixed(1)} MB`);
+    console.log("peak RSS (resident at the end of the steady window):");
+    for (const t of all) {
+      const mb = (kb: number | undefined) => ((kb ?? 0) / 1024).toFixed(1);
+      console.log(`  ${t.label}: ${mb(t.peakKb)} MB (${mb(t.residentKb)} MB)`);
+    }
     if (!toolRuns("strace", "-V")) {
       console.log("system calls per sample: skipped (no strace on this machine)");
       return;

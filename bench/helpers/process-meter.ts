@@ -51,6 +51,12 @@ export function peakRssKb(pid: number): number {
   return match ? Number(match[1]) : NaN;
 }
 
+/** Resident set size of a live process now (KB, VmRSS). */
+export function residentKb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) : NaN;
+}
+
 /** Builds rusage-run once per source version (cached in the temp folder); its path. */
 export function rusageRunner(): string {
   return compiledC(RUNNER_SOURCE, "carbontracker-rusage-run", "rusage-run");
