@@ -95,8 +95,10 @@ export function createEnergiDataServiceSource(config: EnergiDataServiceConfig): 
       const newest = new Map<string, EdsRecord>();
       for (const row of rows) {
         const area = String(row?.PriceArea);
-        if (areas.includes(area) && typeof row.CO2Emission === "number" && !newest.has(area))
-          newest.set(area, row);
+        if (!areas.includes(area) || typeof row.CO2Emission !== "number") continue;
+        // Newest by its time, not by its place in the list (the order asked for is not guaranteed).
+        const held = newest.get(area);
+        if (!held || parseUtc(row.Minutes5UTC) > parseUtc(held.Minutes5UTC)) newest.set(area, row);
       }
       if (newest.size === 0)
         throw new IntensityFetchError(ENERGIDATASERVICE_ID, "energidataservice: no CO2Emis figure.");

@@ -159,3 +159,15 @@ test("429 with EDS's text body is retried, then reported", async () => {
     },
   );
 });
+
+test("current CO2Emis records out of order (oldest first): still the newest slot per area", async () => {
+  await withSource(
+    () => ({ body: { ...CO2EMIS, records: [...CO2EMIS.records].reverse() } }),
+    async (source) => {
+      const reading = await source.current(DENMARK);
+      assert.equal(reading.gPerKwh, (160 + 121) / 2);
+      assert.equal(reading.validFrom, Date.parse("2026-01-20T16:30:00Z"));
+      assert.match(reading.message, /from 2026-01-20T16:30:00 UTC/);
+    },
+  );
+});
