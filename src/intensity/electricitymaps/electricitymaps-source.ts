@@ -9,6 +9,7 @@ import {
   type HttpConfig,
   type MessageSink,
 } from "../http/http-get.js";
+import { redact } from "../../secrets/redact.js";
 import type { IntensityReading, IntensitySource, Location } from "../types.js";
 
 /** Source id used in readings and the JSONL. */
@@ -76,12 +77,19 @@ export function createElectricityMapsSource(config: ElectricityMapsConfig): Elec
       signal,
     });
 
+  /** The error for a non-2xx answer, the key masked where the service quoted it back. */
+  const failure = (answer: HttpAnswer): IntensityFetchError =>
+    new IntensityFetchError(
+      ELECTRICITYMAPS_ID,
+      redact(statusError(ELECTRICITYMAPS_ID, answer).message, [config.apiKey ?? ""]),
+    );
+
   const rejectKey = (answer: HttpAnswer): never => {
     if (!keyRejected) {
       keyRejected = true;
       config.onMessage(
         "warning",
-        `Electricity Maps refused the API key (${statusError(ELECTRICITYMAPS_ID, answer)
+        `Electricity Maps refused the API key (${failure(answer)
           .message.replace(/^electricitymaps: /, "")
           .replace(
             /\.$/,
@@ -116,7 +124,7 @@ export function createElectricityMapsSource(config: ElectricityMapsConfig): Elec
     if (!query) throw new IntensityFetchError(ELECTRICITYMAPS_ID, "electricitymaps: no coordinates or zone.");
     const answer = await get("history", query, signal);
     if (answer.status === 401 || answer.status === 403) rejectKey(answer);
-    if (!answer.ok) throw statusError(ELECTRICITYMAPS_ID, answer);
+    if (!answer.ok) throw failure(answer);
     const body = parseJson(ELECTRICITYMAPS_ID, answer) as { history?: unknown };
     if (!Array.isArray(body?.history))
       throw new IntensityFetchError(ELECTRICITYMAPS_ID, "electricitymaps: history missing.");
@@ -143,7 +151,7 @@ export function createElectricityMapsSource(config: ElectricityMapsConfig): Elec
         try {
           const answer = await get("latest", query, signal);
           if (answer.status === 401 || answer.status === 403) rejectKey(answer);
-          if (!answer.ok) throw statusError(ELECTRICITYMAPS_ID, answer);
+          if (!answer.ok) throw failure(answer);
           const point = parseJson(ELECTRICITYMAPS_ID, answer) as Point;
           if (typeof point?.carbonIntensity === "number" && Number.isFinite(point.carbonIntensity)) {
             return reading(location, point, "latest");
@@ -179,7 +187,7 @@ export function createElectricityMapsSource(config: ElectricityMapsConfig): Elec
         );
         return [];
       }
-      if (!answer.ok) throw statusError(ELECTRICITYMAPS_ID, answer);
+      if (!answer.ok) throw failure(answer);
       const body = parseJson(ELECTRICITYMAPS_ID, answer) as { zone?: unknown; forecast?: unknown };
       if (!Array.isArray(body?.forecast))
         throw new IntensityFetchError(ELECTRICITYMAPS_ID, "electricitymaps: forecast missing.");

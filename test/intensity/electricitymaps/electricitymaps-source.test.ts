@@ -249,3 +249,28 @@ test("a key without forecast access gives no forecast and says so once", async (
     },
   );
 });
+
+test("an error answer that quotes the key: neither the error nor the warning shows it", async () => {
+  await withSource(
+    (r) => ({ status: 400, body: { error: `Bad request for token ${String(r.headers["auth-token"])}` } }),
+    async (source) => {
+      const location: Location = { zone: "DE", description: "DE", method: "override" };
+      await assert.rejects(source.current(location), (error: Error) => {
+        assert.match(error.message, /^electricitymaps: HTTP 400 \(Bad request for token \*\*\*\)\.$/);
+        return true;
+      });
+      await assert.rejects(source.forecast?.(location, 0, 3_600_000) ?? Promise.resolve(), (error: Error) => {
+        assert.ok(!error.message.includes(KEY), error.message);
+        return true;
+      });
+    },
+  );
+  await withSource(
+    (r) => ({ status: 401, body: { error: `Invalid auth-token ${String(r.headers["auth-token"])}` } }),
+    async (source, _seen, messages) => {
+      await assert.rejects(source.current(BERLIN));
+      assert.match(messages[0] ?? "", /HTTP 401 \(Invalid auth-token \*\*\*\)/);
+      assert.ok(!messages.join("\n").includes(KEY));
+    },
+  );
+});
