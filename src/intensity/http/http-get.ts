@@ -49,6 +49,14 @@ function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
+/** The pause a 429/503 asks for (Retry-After: seconds or an HTTP date), in seconds; undefined if none. */
+function retryAfterS(answer: HttpAnswer): number | undefined {
+  const value = answer.headers.get("retry-after")?.trim();
+  if (!value) return undefined;
+  const seconds = /^\d+$/.test(value) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined;
+}
+
 /** Waits `seconds`, or rejects early when `signal` aborts. */
 function pause(seconds: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -73,7 +81,7 @@ function shortUrl(url: string): string {
 
 /**
  * Makes one request with a per-attempt time-out, retrying with exponential back-off on 429 and
- * 5xx. Resolves with the last answer whatever its status; rejects with IntensityFetchError on a
+ * 5xx (waiting at least a Retry-After no longer than the time-out; a longer one ends the retries). Resolves with the last answer whatever its status; rejects with IntensityFetchError on a
  * network error, a time-out or an abort (none of which is retried: they fall back at once).
  */
 export async function httpGet(config: HttpConfig, request: HttpRequest): Promise<HttpAnswer> {
@@ -103,8 +111,11 @@ export async function httpGet(config: HttpConfig, request: HttpRequest): Promise
       });
     }
     if (!isRetryableStatus(answer.status) || attempt >= retries) return answer;
+    const askedS = retryAfterS(answer);
+    // A service that asks for a longer pause than one attempt may take is not asked again now.
+    if (askedS !== undefined && askedS > timeoutS) return answer;
     try {
-      await pause(config.retryDelayS * 2 ** attempt, request.signal);
+      await pause(Math.max(config.retryDelayS * 2 ** attempt, askedS ?? 0), request.signal);
     } catch (error) {
       throw new IntensityFetchError(request.source, `${request.source}: stopped.`, { cause: error });
     }
