@@ -41,7 +41,7 @@ export function createIntensityProvider(options: IntensityProviderOptions): Inte
   const onMessage: MessageSink = (level, text) => options.onMessage?.(level, redact(text, secrets));
   const urls = serviceUrls(env);
   const cacheDir = options.cacheDir ?? defaultCacheDir(env);
-  const timeZone = options.timeZone ?? systemTimeZone();
+  const timeZone = options.timeZone ?? systemTimeZone(env);
   const refreshMs = Math.max(0.05, options.refreshIntervalS ?? DEFAULT_REFRESH_INTERVAL_S) * 1000;
   const http: HttpConfig = {
     fetch: options.fetch ?? nodeFetch,

@@ -248,3 +248,22 @@ test("stop() ends background work: no request afterwards", async () => {
     },
   );
 });
+
+test("the time-zone guess reads TZ from the environment the provider is given, not the process's", () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), "ct-prov-"));
+  try {
+    const provider = createIntensityProvider({
+      env: {
+        CARBONTRACKER_OFFLINE: "1",
+        TZ: process.env.TZ === "Asia/Tokyo" ? "Europe/Copenhagen" : "Asia/Tokyo",
+      },
+      apiKeys: {},
+      cacheDir,
+    });
+    const expected = process.env.TZ === "Asia/Tokyo" ? "DK" : "JP";
+    assert.equal(provider.location.country, expected);
+    assert.equal(provider.initial(Date.now()).location, expected);
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
