@@ -1,5 +1,6 @@
 // Carbon-aware advice: with a forecast in hand, when should a job of known length start to
-// run on the cleanest power? Candidate starts are now and each forecast period boundary.
+// run on the cleanest power? Candidate starts are now, the latest allowed, and each start where
+// the job's start or end meets a forecast period boundary.
 import type { IntensityReading } from "../types.js";
 import { forecastCoverage } from "./forecast-mean.js";
 
@@ -39,8 +40,12 @@ export function bestStart(
   let bestStartMs = nowMs;
   let bestGPerKwh = now;
   const latest = nowMs + Math.max(0, withinMs);
-  for (const period of periods) {
-    const start = period.validFrom;
+  // The mean is linear in the start between the starts where the job's start or end meets a
+  // period boundary, so the lowest is at one of them or at the latest start allowed.
+  const starts = periods.flatMap((p) =>
+    p.validTo === undefined ? [p.validFrom] : [p.validFrom, p.validTo - durationMs],
+  );
+  for (const start of [...starts, latest].sort((a, b) => a - b)) {
     if (start <= nowMs || start > latest) continue;
     const mean = full(start);
     if (mean !== undefined && mean < bestGPerKwh - 1e-9) {
