@@ -108,14 +108,16 @@ export function createEnergiDataServiceSource(config: EnergiDataServiceConfig): 
       // The 5 minutes the figure is for (the areas' newest slots; the earliest start when they differ).
       const starts = [...newest.values()].map((r) => parseUtc(r.Minutes5UTC)).filter(Number.isFinite);
       const from = starts.length > 0 ? Math.min(...starts) : NaN;
+      // Named after the areas that gave a figure, not the ones asked.
+      const where = place(areas.filter((area) => newest.has(area)));
       return {
         gPerKwh: value,
         source: ENERGIDATASERVICE_ID,
-        location: place(areas),
+        location: where,
         forecast: false,
         validFrom: Number.isFinite(from) ? from : now(),
         ...(Number.isFinite(from) ? { validTo: Math.max(...starts) + FIVE_MINUTES_MS } : {}),
-        message: `Energi Data Service: ${value} gCO2/kWh in ${place(areas)} for the 5 minutes from ${String(when)} UTC.`,
+        message: `Energi Data Service: ${value} gCO2/kWh in ${where} for the 5 minutes from ${String(when)} UTC.`,
         fallback: false,
       };
     },

@@ -171,3 +171,15 @@ test("current CO2Emis records out of order (oldest first): still the newest slot
     },
   );
 });
+
+test("current for all of Denmark when only DK1 has a figure: labelled DK1, not both areas", async () => {
+  await withSource(
+    () => ({ body: { ...CO2EMIS, records: CO2EMIS.records.filter((r) => r.PriceArea === "DK1") } }),
+    async (source) => {
+      const reading = await source.current(DENMARK);
+      assert.equal(reading.gPerKwh, 160);
+      assert.equal(reading.location, "Denmark DK1");
+      assert.match(reading.message, /in Denmark DK1 for/);
+    },
+  );
+});
