@@ -15,12 +15,29 @@ const TRADEMARK_SIGNS = ["(r)", "(tm)", "(c)", "®", "™", "©"];
 const CORE_COUNT = new RegExp(`\\b(?:\\d+|${NUMBER_WORDS})-cores?(?:\\s+processor)?\\b`, "g");
 
 /**
+ * First-generation Core i3/i5/i7 (2008-2011) print the model number apart, after its suffix letter
+ * ("i7 CPU Q 720" is the i7-720QM). Mobile suffixes end in M; X is the mobile 920XM and 940XM, but
+ * the desktop Extreme Editions 980X and 990X.
+ */
+function firstGenCore(_match: string, series: string, letter: string | undefined, digits: string): string {
+  let suffix = letter ?? "";
+  if (letter === "q" || letter === "l" || letter === "u" || (letter === "x" && Number(digits) < 970)) {
+    suffix += "m";
+  }
+  return `${series}-${digits}${suffix}`;
+}
+
+type Replacement = string | ((match: string, ...groups: string[]) => string);
+
+/**
  * The steps of normalising, in order: each replaces its pattern, and runs only when one of its
  * literals (without which the pattern cannot match) is in the text. V8 compiles a regular
  * expression on its first use (tens of microseconds apiece, on every start), and most brand
  * strings need few of these steps.
  */
-const STEPS: ReadonlyArray<readonly [literals: readonly string[], pattern: RegExp, replacement: string]> = [
+const STEPS: ReadonlyArray<
+  readonly [literals: readonly string[], pattern: RegExp, replacement: Replacement]
+> = [
   [TRADEMARK_SIGNS, TRADEMARKS, ""],
   [["("], /\([^)]*\)/g, " "],
   // Everything from the clock on ("@ 2.90GHz", "0000%@") says nothing about the model.
@@ -32,6 +49,7 @@ const STEPS: ReadonlyArray<readonly [literals: readonly string[], pattern: RegEx
   [["-core"], CORE_COUNT, " "],
   [["core2"], /\bcore2\b/g, "core 2"],
   [["processor", "cpu", "mobile"], /\b(?:processor|cpu|mobile)\b/g, " "],
+  [[" i3 ", " i5 ", " i7 "], /\b(i[357])\s+(?:([a-z])\s+)?(\d{3})\b/g, firstGenCore],
   // Intel's first generation of a Xeon line is printed as " 0" ("E5-2670 0").
   [[" 0"], / 0(?= |$)/g, " "],
 ];
@@ -40,7 +58,12 @@ const STEPS: ReadonlyArray<readonly [literals: readonly string[], pattern: RegEx
 export function normaliseBrand(brand: string): string {
   let text = brand.toLowerCase();
   for (const [literals, pattern, replacement] of STEPS) {
-    if (literals.some((literal) => text.includes(literal))) text = text.replace(pattern, replacement);
+    if (!literals.some((literal) => text.includes(literal))) continue;
+    // One call per overload of replace (a string or a function), which TypeScript will not unite.
+    text =
+      typeof replacement === "string"
+        ? text.replace(pattern, replacement)
+        : text.replace(pattern, replacement);
   }
   const squeezed = text.replace(/\s+/g, " ").trim();
   return ",.;:-".includes(squeezed.at(-1) ?? "") ? squeezed.replace(/[\s,.;:-]+$/, "") : squeezed;

@@ -51,6 +51,22 @@ test("the exact model wins over its neighbours: 6338 is not 6338N, i7-1165G7 is 
   assert.equal(matchCpuModel("Intel(R) Xeon(R) CPU E5-2686 v9 @ 2.30GHz"), undefined, "v9 is not v4");
 });
 
+test("first-generation Core i3/i5/i7 print the number apart, after the suffix letter: i7 CPU Q 720 is the i7-720QM", () => {
+  const tdp = (brand: string) => matchCpuModel(brand)?.entry.tdpW;
+  assert.equal(tdp("Intel(R) Core(TM) i7 CPU         920  @ 2.67GHz"), 130, "desktop i7-920");
+  assert.equal(
+    tdp("Intel(R) Core(TM) i7 CPU       X 920  @ 2.00GHz"),
+    55,
+    "mobile i7-920XM, not the desktop 920",
+  );
+  assert.equal(tdp("Intel(R) Core(TM) i7 CPU       X 980  @ 3.33GHz"), 130, "desktop i7-980X");
+  assert.equal(tdp("Intel(R) Core(TM) i7 CPU       Q 720  @ 1.60GHz"), 45, "i7-720QM");
+  assert.equal(tdp("Intel(R) Core(TM) i5 CPU       M 520  @ 2.40GHz"), 35, "i5-520M");
+  assert.equal(tdp("Intel(R) Core(TM) i7 CPU       U 640  @ 1.20GHz"), 18, "i7-640UM");
+  assert.equal(tdp("Intel(R) Core(TM) i7 CPU       K 875  @ 2.93GHz"), 95, "i7-875K");
+  assert.equal(tdp("Intel(R) Core(TM) i3 CPU         540  @ 3.07GHz"), 73, "i3-540");
+});
+
 test("normalisation drops trademarks, clock, generation, core counts and graphics, on both sides", () => {
   assert.equal(normaliseBrand("Intel(R) Xeon(R) Gold 6226R CPU @ 2.90GHz"), "intel xeon gold 6226r");
   assert.equal(normaliseBrand("Intel Xeon Gold 6226R"), "intel xeon gold 6226r");
