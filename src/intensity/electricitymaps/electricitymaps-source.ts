@@ -9,7 +9,6 @@ import {
   type HttpConfig,
   type MessageSink,
 } from "../http/http-get.js";
-import { redact } from "../../secrets/redact.js";
 import type { IntensityReading, IntensitySource, Location } from "../types.js";
 
 /** Source id used in readings and the JSONL. */
@@ -79,10 +78,7 @@ export function createElectricityMapsSource(config: ElectricityMapsConfig): Elec
 
   /** The error for a non-2xx answer, the key masked where the service quoted it back. */
   const failure = (answer: HttpAnswer): IntensityFetchError =>
-    new IntensityFetchError(
-      ELECTRICITYMAPS_ID,
-      redact(statusError(ELECTRICITYMAPS_ID, answer).message, [config.apiKey ?? ""]),
-    );
+    statusError(ELECTRICITYMAPS_ID, answer, [config.apiKey ?? ""]);
 
   const rejectKey = (answer: HttpAnswer): never => {
     if (!keyRejected) {

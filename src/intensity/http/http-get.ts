@@ -1,6 +1,7 @@
 // Every call to an intensity or location service goes through here, so that all of them share
 // one time-out, one retry policy (back-off on 429 and 5xx only) and never hang the tracker.
 import { IntensityFetchError } from "../../errors/index.js";
+import { redact } from "../../secrets/redact.js";
 import type { HttpFetch, HttpFetchResponse } from "./node-fetch.js";
 
 /** Message levels the intensity side reports to its host (the tracker's log). */
@@ -132,12 +133,22 @@ export function parseJson(source: string, answer: HttpAnswer): unknown {
 }
 
 /** The error for a non-2xx answer, with the service's own error text where it gave one. */
-export function statusError(source: string, answer: HttpAnswer): IntensityFetchError {
-  return new IntensityFetchError(source, `${source}: HTTP ${answer.status}${errorDetail(answer.text)}.`);
+export function statusError(
+  source: string,
+  answer: HttpAnswer,
+  secrets: readonly string[] = [],
+): IntensityFetchError {
+  return new IntensityFetchError(
+    source,
+    `${source}: HTTP ${answer.status}${errorDetail(answer.text, secrets)}.`,
+  );
 }
 
-/** Extracts `error`/`message` from an error body, short, for messages. */
-function errorDetail(text: string): string {
+/**
+ * Extracts `error`/`message` from an error body, short, for messages; `secrets` are masked
+ * before it is cut short, so a key the service quoted back cannot show even in part.
+ */
+function errorDetail(text: string, secrets: readonly string[]): string {
   let detail: unknown;
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
@@ -152,5 +163,6 @@ function errorDetail(text: string): string {
     detail = text.trim().split("\n")[0];
   }
   if (typeof detail !== "string" || detail === "") return "";
-  return ` (${detail.length > 120 ? `${detail.slice(0, 117)}...` : detail})`;
+  const shown = redact(detail, secrets);
+  return ` (${shown.length > 120 ? `${shown.slice(0, 117)}...` : shown})`;
 }

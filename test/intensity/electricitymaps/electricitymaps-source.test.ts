@@ -274,3 +274,19 @@ test("an error answer that quotes the key: neither the error nor the warning sho
     },
   );
 });
+
+test("an error answer that quotes the key where the detail is cut short: no part of it shows", async () => {
+  // The detail is cut to 120 characters: masked after the cut, the key's first characters showed.
+  const padding = "x".repeat(100);
+  await withSource(
+    (r) => ({ status: 400, body: { error: `${padding} token ${String(r.headers["auth-token"])} refused` } }),
+    async (source) => {
+      const location: Location = { zone: "DE", description: "DE", method: "override" };
+      await assert.rejects(source.current(location), (error: Error) => {
+        assert.ok(!error.message.includes(KEY.slice(0, 4)), error.message);
+        assert.ok(error.message.endsWith(" token *** refused)."), error.message);
+        return true;
+      });
+    },
+  );
+});
