@@ -28,6 +28,12 @@ function coordinate(
 }
 
 /**
+ * Codes ISO 3166-1 reserves for a country whose code is another, which people type as its code:
+ * "UK" finds Great Britain's figures (the GB grid source and the embedded table) as "GB" does.
+ */
+const ISO_RESERVED_ALIASES: Readonly<Record<string, string>> = { UK: "GB", EL: "GR" };
+
+/**
  * The location from explicit overrides (options, then CARBONTRACKER_COUNTRY, _ZONE, _LATITUDE,
  * _LONGITUDE, _POSTCODE), or undefined when none is set. A postcode alone means Great Britain.
  */
@@ -41,6 +47,7 @@ export function locationFromOverrides(
   const latitude = coordinate("latitude", options.latitude ?? env.CARBONTRACKER_LATITUDE, 90, warn);
   const longitude = coordinate("longitude", options.longitude ?? env.CARBONTRACKER_LONGITUDE, 180, warn);
   let country = ((options.country ?? env.CARBONTRACKER_COUNTRY) || undefined)?.trim().toUpperCase();
+  if (country !== undefined) country = ISO_RESERVED_ALIASES[country] ?? country;
   if (!country && zone) country = (zone.split("-")[0] as string).toUpperCase();
   if (!country && postcode) country = "GB";
   const hasCoordinates = latitude !== undefined && longitude !== undefined;

@@ -233,3 +233,9 @@ test("geolocation bodies: bogon, ip-api success and fail, UK outward postcode", 
   const noLoc = locationFromGeolocation({ country: "DE" });
   assert.equal("latitude" in noLoc, false, "missing loc must not become NaN");
 });
+
+test("a country set as UK (or EL) is Great Britain (Greece), as the embedded figures know them", () => {
+  assert.equal(locationFromOverrides({ country: "uk" }, {})?.country, "GB");
+  assert.equal(locationFromOverrides({}, { CARBONTRACKER_COUNTRY: "EL" })?.country, "GR");
+  assert.equal(locationFromOverrides({ country: "DE" }, {})?.country, "DE");
+});
