@@ -44,6 +44,19 @@ export async function parseAllLogs(logDir: string, options: ParseOptions = {}): 
 }
 
 /**
+ * A named standard log: where the original opens it (relative to the working folder, as
+ * parse_all_logs names it, the folder joined), else in the log folder.
+ */
+async function namedLog(logDir: string, stdFile: string): Promise<string> {
+  if (isAbsolute(stdFile)) return stdFile;
+  const fromCwd = await stat(stdFile).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+  return fromCwd ? resolve(stdFile) : resolve(logDir, stdFile);
+}
+
+/**
  * Per-component measurements (power W, energy J before PUE, epoch durations s, devices) of one
  * run: the one whose standard log (or JSONL) is `stdFile`, else the most recently modified.
  * @throws LogParseError when there is no such log.
@@ -53,7 +66,7 @@ export async function parseLogs(
   stdFile?: string,
   options: ParseOptions = {},
 ): Promise<Record<string, ComponentMeasurements>> {
-  let file = stdFile === undefined ? undefined : isAbsolute(stdFile) ? stdFile : resolve(logDir, stdFile);
+  let file = stdFile === undefined ? undefined : await namedLog(logDir, stdFile);
   if (file === undefined) {
     let newest = -Infinity;
     let names: string[];

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, readdirSync, utimesSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { LogParseError } from "../../../src/errors/index.js";
 import {
   aggregateConsumption,
@@ -33,6 +33,16 @@ test("parseLogs without a file reads the most recently modified run; with one, t
   const named = await parseLogs(dir, "31264.683999_2026-11-28T125147Z_carbontracker.log", issueCollector());
   assert.deepEqual(named.cpu?.powerW, [[99.999833], [99.9988315], [99.998259]]);
   assert.deepEqual(named.cpu?.epochDurationsS, [2.3, 2.3, 2.3]);
+});
+
+test("parseLogs takes the standard log's path as parseAllLogs names it (the folder joined, relative to the working folder), as the original opens it", async (t) => {
+  const dir = relative(process.cwd(), tempFolder(t));
+  copyRun(RUN01, dir, 1_000_000);
+  const [run] = await parseAllLogs(dir, issueCollector());
+  const std = join(dir, "31264.683999_2026-11-28T125147Z_carbontracker.log");
+  assert.equal(relative(process.cwd(), run?.files.standard ?? ""), std);
+  const named = await parseLogs(dir, std, issueCollector());
+  assert.deepEqual(named.cpu?.powerW, [[99.999833], [99.9988315], [99.998259]]);
 });
 
 test("parseLogs on a folder without logs is a LogParseError saying what to pass", async (t) => {
