@@ -64,4 +64,12 @@ test("floats print as Python's repr", () => {
   assert.equal(pythonFloat(99.999833), "99.999833");
   assert.equal(pythonFloat(1e-7), "1e-07");
   assert.equal(pythonFloat(Number.NaN), "nan");
+  // Python switches to exponents below 1e-4 and from 1e16 (JS below 1e-6 and from 1e21).
+  assert.equal(pythonFloat(5e-5), "5e-05");
+  assert.equal(pythonFloat(-2e-5), "-2e-05");
+  assert.equal(pythonFloat(1.5e-6), "1.5e-06");
+  assert.equal(pythonFloat(0.0001), "0.0001");
+  assert.equal(pythonFloat(1e16), "1e+16");
+  assert.equal(pythonFloat(1.2345678901234568e17), "1.2345678901234568e+17");
+  assert.equal(pythonFloat(9999999999999998), "9999999999999998.0");
 });
