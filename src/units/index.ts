@@ -73,13 +73,25 @@ export function samplePowerW(
 }
 
 /**
+ * A number >= 0 to `digits` decimals as Python's format rounds it: the float's exact value, a
+ * half to even. (Math.round(x * 100) takes 18.735, stored as 18.7349..., up; toFixed rounds the
+ * exact value but takes halves such as 2.125 up.)
+ */
+function toFixedHalfEven(value: number, digits: number): string {
+  const up = value.toFixed(digits);
+  const exact = value.toFixed(digits + 60);
+  if (exact.slice(-60) !== `5${"0".repeat(59)}`) return up;
+  const down = exact.slice(0, -60);
+  return Number(down.at(-1)) % 2 === 0 ? down : up;
+}
+
+/**
  * Seconds as the original prints them: `h:mm:ss` (hours may pass 24), optionally with
  * fractional seconds as Python's `str(timedelta)` would (`0:00:02.30` with two decimals).
  */
 export function formatDuration(seconds: Seconds, fractionDigits = 0): string {
   const safe = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
-  const scale = 10 ** fractionDigits;
-  const total = Math.round(safe * scale) / scale;
+  const total = fractionDigits > 0 ? Number(toFixedHalfEven(safe, fractionDigits)) : Math.round(safe);
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total - hours * 3600) / 60);
   const secs = total - hours * 3600 - minutes * 60;

@@ -54,6 +54,12 @@ test("durations: hours past 24, two-decimal standard-log form, Python rounding",
   assert.equal(formatDuration(90061), "25:01:01");
   assert.equal(formatDuration(2.3, 2), "0:00:02.30");
   assert.equal(formatDuration(3725.456, 2), "1:02:05.46");
+  // The original's f"{s:05.2f}" rounds the float's exact value, halves to even.
+  assert.equal(formatDuration(18.735, 2), "0:00:18.73");
+  assert.equal(formatDuration(140.635, 2), "0:02:20.63");
+  assert.equal(formatDuration(2.125, 2), "0:00:02.12");
+  assert.equal(formatDuration(2.375, 2), "0:00:02.38");
+  assert.equal(formatDuration(59.996, 2), "0:01:00.00");
   assert.equal(roundHalfEven(2.5), 2);
   assert.equal(roundHalfEven(3.5), 4);
   assert.equal(roundHalfEven(6.9), 7);
