@@ -19,7 +19,8 @@ export interface BlockScan {
   problems: string[];
 }
 
-const HEADER = /\b(Actual|Predicted) consumption(?:\s+for\s+(\d+)\s+epochs?(?:\(s\))?)?\s*:/i;
+// stop() before the first epoch writes "for -1 epoch(s)" (its counter less one).
+const HEADER = /\b(Actual|Predicted) consumption(?:\s+for\s+(-?\d+)\s+epochs?(?:\(s\))?)?\s*:/i;
 const TIME = /\bTime:\s*(.*)$/i;
 const ENERGY = new RegExp(`\\bEnergy:\\s*(${NUMBER})\\s*kWh`, "i");
 const CO2EQ = new RegExp(`\\bCO2eq:\\s*(${NUMBER})\\s*g\\b`, "i");

@@ -237,3 +237,40 @@ test("runs of different processes with equal logs (simulated power in a job arra
   assert.equal(runs.length, 2);
   assert.ok(!issues.some((i) => /same run/.test(i.message)));
 });
+
+test("stop() before the first epoch: the original's 'Actual consumption for -1 epoch(s)' block is read", async (t) => {
+  const dir = tempFolder(t);
+  const id = "4242.77_2026-11-28T130000Z";
+  writeFileSync(
+    join(dir, `${id}_carbontracker.log`),
+    [
+      "2026-11-28 13:00:00 - carbontracker version 2.4.3",
+      "2026-11-28 13:00:00 - Only predicted and actual consumptions are multiplied by a PUE coefficient of 1.58 (Daniel Bizo, 2023, Uptime Institute Global Data Center Survey).",
+      "2026-11-28 13:00:00 - The following components were found: CPU with device(s) cpu:0.",
+      "2026-11-28 13:00:00 - Monitoring thread started.",
+      "2026-11-28 13:00:01 - Training was interrupted before all 3 epochs were monitored.",
+      "2026-11-28 13:00:01 - Monitoring thread ended.",
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(
+    join(dir, `${id}_carbontracker_output.log`),
+    [
+      "2026-11-28 13:00:00 - CarbonTracker: The following components were found: CPU with device(s) cpu:0.",
+      "2026-11-28 13:00:01 - CarbonTracker: ",
+      "Actual consumption for -1 epoch(s):",
+      "\tTime:\t0:00:00",
+      "\tEnergy:\t0.000000000000 kWh",
+      "\tCO2eq:\t0.000000000000 g",
+      "\tThis is equivalent to:",
+      "\t0.000000000000 km travelled by car",
+      "2026-11-28 13:00:01 - CarbonTracker: Finished monitoring.",
+      "",
+    ].join("\n"),
+  );
+  const { runs, issues } = await readLogs([dir]);
+  assert.deepEqual(issues, []);
+  assert.equal(runs[0]?.actual?.energyKwh, 0);
+  assert.equal(runs[0]?.counted.basis, "actual");
+  assert.equal(runs[0]?.counted.epochs, 0);
+});
