@@ -85,12 +85,17 @@ function readBlock(
     return `${title} without ${missing.join(", ")} (file cut short or corrupt); not counted`;
   }
   let equivalents: Record<string, number> | null = null;
-  if (j < lines.length && EQUIVALENT_TITLE.test(lines[j] as string)) {
+  const equivalentTitle = j < lines.length ? EQUIVALENT_TITLE.exec(lines[j] as string) : null;
+  if (equivalentTitle) {
     equivalents = {};
+    // Where the title's words start, the values start: past a prefix every line of a capture
+    // carries ("[default0]:", "trainer-1  | ", a time stamp).
+    const column = equivalentTitle.index;
     j++;
     for (let n = 0; j < lines.length && n < MAX_EQUIVALENTS; j++, n++) {
-      const m = EQUIVALENT.exec((lines[j] as string).trim());
-      if (!m || HEADER.test(lines[j] as string)) break;
+      const line = lines[j] as string;
+      const m = EQUIVALENT.exec(line.trim()) ?? EQUIVALENT.exec(line.slice(column).trim());
+      if (!m || HEADER.test(line)) break;
       const value = parseNumber(m[1] as string);
       if (value !== null) equivalents[m[2] as string] = value;
     }

@@ -107,6 +107,20 @@ test("a SLURM job file with two runs, tqdm carriage returns, DDP ranks' lines an
   assert.equal(totalConsumption(runs).energyKwh, 2.4 + 0.7);
 });
 
+test("every line prefixed (torchrun --tee, docker compose, kubectl --timestamps): equivalents read too", () => {
+  const stdout = readFileSync(join(GENERATED, "run-01-api-e3-p1-m-1-stop", "stdout.txt"), "utf8");
+  for (const prefix of ["[default0]:", "trainer-1  | ", "2026-11-28T12:51:47.123456789Z "]) {
+    const text = stdout.replace(/^/gm, prefix);
+    const { runs, problems } = parseConsoleCapture(text, "/jobs/train.out");
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      runs.map((r) => [r.pred?.equivalents, r.actual?.equivalents]),
+      [[{ "km travelled by car": 0.001261972938 }, { "km travelled by car": 0.001261937557 }]],
+      prefix,
+    );
+  }
+});
+
 test("a Jupyter notebook's stream outputs are read", (t) => {
   const dir = tempFolder(t);
   const notebook = {
