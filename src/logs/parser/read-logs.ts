@@ -59,7 +59,10 @@ function readText(file: string, capture: boolean, named: Set<string>, warn: Warn
         return undefined;
       }
     }
-    const text = readFileSync(file, "utf8");
+    const bytes = readFileSync(file);
+    // PowerShell 5's `>` and Tee-Object write UTF-16LE with a byte order mark.
+    const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe;
+    const text = utf16 ? bytes.toString("utf16le", 2) : bytes.toString("utf8");
     if (capture && text.slice(0, 4096).includes("\u0000")) {
       if (named.has(file)) warn(file, "binary file: not read");
       return undefined;

@@ -165,6 +165,19 @@ test("a Jupyter notebook's stream outputs are read", (t) => {
   });
 });
 
+test("a capture PowerShell 5 redirected (UTF-16LE with a byte order mark, CRLF) is read", async (t) => {
+  const stdout = readFileSync(join(GENERATED, "run-01-api-e3-p1-m-1-stop", "stdout.txt"), "utf8");
+  const file = join(tempFolder(t), "train.out");
+  writeFileSync(
+    file,
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(stdout.replaceAll("\n", "\r\n"), "utf16le")]),
+  );
+  const { runs, issues } = await readLogs([file]);
+  assert.deepEqual(issues, []);
+  assert.equal(runs.length, 1);
+  assert.equal(runs[0]?.counted.energyKwh, 0.000302865014);
+});
+
 test("a run's console output named beside its logs is the same run: counted once, and said so", async () => {
   const folder = join(GENERATED, "run-01-api-e3-p1-m-1-stop");
   const { runs, issues } = await readLogs([folder, join(folder, "stdout.txt")]);
