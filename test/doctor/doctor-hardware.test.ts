@@ -2,9 +2,9 @@
 // not, with the fix) and its exit code, for each situation a newcomer meets.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cannotDropPrivileges, doctor, doctorAsNobody, fakeMachine } from "./doctor-kit.js";
+import { cannotDropPrivileges, doctor, doctorAsNobody, fakeMachine, writeZone } from "./doctor-kit.js";
 import { createFakeNvml, type FakeNvml } from "../helpers/fake-nvml.js";
 
 const lines = (text: string) => text.split("\n");
@@ -77,6 +77,34 @@ test(
     }
   },
 );
+
+test("a package with no energy_uj: measured as the sum of its subzones, DRAM apart, exit 0", async () => {
+  const m = fakeMachine({ rapl: "readable" });
+  try {
+    rmSync(join(m.powercap, "intel-rapl:0", "energy_uj"));
+    writeZone(m.powercap, "intel-rapl:0:1", "core", 0o444);
+    writeZone(m.powercap, "intel-rapl:0:2", "uncore", 0o444);
+    const run = await doctor(["--components", "cpu"], m.env);
+    assert.equal(run.code, 0, run.stdout);
+    const out = lines(run.stdout);
+    assert.ok(out.includes("CPU: measured by hardware energy counters (rapl)"), run.stdout);
+    assert.ok(
+      out.includes(
+        "  [ok] cpu:0 (package-0 (intel-rapl:0, no energy_uj: sum of its subzones intel-rapl:0:1 core + intel-rapl:0:2 uncore)): counter",
+      ),
+      run.stdout,
+    );
+    assert.ok(out.includes("  [ok] dram:0 (dram (intel-rapl:0:0)): counter"), run.stdout);
+    assert.ok(
+      out.includes(
+        `  [ok] intel-rapl:0:1 (core) energy_uj: -r--r--r-- root:root ${m.powercap}/intel-rapl:0:1/energy_uj: readable`,
+      ),
+      run.stdout,
+    );
+  } finally {
+    m.cleanup();
+  }
+});
 
 test("no powercap tree on a bare machine: says so and how to load the driver", async () => {
   const m = fakeMachine({ rapl: "missing" });

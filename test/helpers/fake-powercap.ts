@@ -55,6 +55,8 @@ export interface FakeZone {
   constraints?: { name: string; powerLimitUw: number; maxPowerUw?: number }[];
   /** Mode of energy_uj (default 0o444; the kernel's is 0o400). */
   energyMode?: number;
+  /** No energy_uj file at all, only its sub-zones' (the zone still draws its power, for `fractionOf`). */
+  noEnergyFile?: boolean;
 }
 
 /** How the tree is laid out on disk. */
@@ -375,6 +377,7 @@ export class FakePowercap {
 
   private writeCounter(id: string, unwrappedUj: number): void {
     const zone = this.zones.get(id)!;
+    if (zone.noEnergyFile) return;
     const modulus = (zone.maxEnergyRangeUj ?? INTEL_RANGE_UJ) + 1;
     const path = join(this.paths.get(id)!, "energy_uj");
     const text = `${(zone.startUj! + unwrappedUj) % modulus}\n`;

@@ -1,6 +1,7 @@
 // The RAPL backend: Intel and AMD (Zen, same powercap driver) package and DRAM energy counters
 // under CARBONTRACKER_POWERCAP_ROOT. Opens only when every zone it would sum is readable, so a
-// partial sum is never presented as the CPU's energy.
+// partial sum is never presented as the CPU's energy. A zone with no energy_uj file is measured as
+// the sum of its subzones' counters, as the original does.
 import { join } from "node:path";
 import type { Backend, OpenResult, ReaderNotice } from "../types.js";
 import { parseMicrojoules } from "./counter-delta.js";
@@ -8,8 +9,14 @@ import { errorCode, isPermissionError, nodePowercapFiles, type PowercapFiles } f
 import { discoverZones, parentZoneId, type PowercapZone } from "./powercap-zones.js";
 import { permissionDeniedMessage } from "./permission-fix.js";
 import { plausiblePeakPower, safeReadIntervalMs, ASSUMED_RANGE_UJ } from "./read-interval.js";
-import { RaplReader, type RaplDeviceSpec } from "./rapl-reader.js";
-import { selectZones, type ZoneSelection } from "./zone-selection.js";
+import {
+  RaplReader,
+  isSubzoneSum,
+  summedZonesText,
+  type RaplCounterSpec,
+  type RaplDeviceSpec,
+} from "./rapl-reader.js";
+import { selectZones, subzoneSum, type MeasuredZone, type ZoneSelection } from "./zone-selection.js";
 
 /** Where Linux exposes powercap zones; CARBONTRACKER_POWERCAP_ROOT overrides it (containers, tests). */
 const DEFAULT_POWERCAP_ROOT = "/sys/class/powercap";
@@ -51,27 +58,42 @@ export function openRapl(root: string, options: RaplOptions = {}): OpenResult {
   const specs: RaplDeviceSpec[] = [];
   const notices: ReaderNotice[] = [];
   const byId = new Map(zones.map((zone) => [zone.id, zone]));
-  for (const measured of selection.measured) {
-    const energyPath = join(measured.zone.path, "energy_uj");
-    let initialUj: number | undefined;
-    try {
-      initialUj = parseMicrojoules(files.readText(energyPath));
-      if (initialUj === undefined) failed.push(`${energyPath} (not a count of microjoules)`);
-    } catch (error) {
-      if (isPermissionError(error)) denied.push(energyPath);
-      else failed.push(`${energyPath} (${errorCode(error) ?? String(error)})`);
-    }
-    const maxRangeUj = readRange(measured.zone, files);
+  const openCounter = (measured: MeasuredZone, zone: PowercapZone, initialUj: number): RaplCounterSpec => {
+    const maxRangeUj = readRange(zone, files);
     if (maxRangeUj === undefined) {
       notices.push({
         level: "warning",
-        message: `${join(measured.zone.path, "max_energy_range_uj")} is unreadable: a wrap-around of ${measured.device}'s counter cannot be corrected and its interval will be left out.`,
+        message: `${join(zone.path, "max_energy_range_uj")} is unreadable: a wrap-around of ${measured.device}'s counter cannot be corrected and its interval will be left out.`,
       });
     }
-    const parentId = parentZoneId(measured.zone);
+    const parentId = parentZoneId(zone);
     const parent: PowercapZone | undefined = parentId === undefined ? undefined : byId.get(parentId);
-    const peak = plausiblePeakPower(measured.zone, parent, files);
-    if (initialUj !== undefined) specs.push({ zone: measured, maxRangeUj, peak, initialUj });
+    return { zone, maxRangeUj, peak: plausiblePeakPower(zone, parent, files), initialUj };
+  };
+  for (const measured of selection.measured) {
+    const energyPath = join(measured.zone.path, "energy_uj");
+    const own = firstRead(measured.zone, files);
+    if (!("missing" in own)) {
+      if ("denied" in own) denied.push(energyPath);
+      else if ("failure" in own) failed.push(own.failure);
+      else specs.push({ zone: measured, counters: [openCounter(measured, measured.zone, own.uj)] });
+      continue;
+    }
+    const { summed, measuredApart } = subzoneSum(measured.zone, zones, selection);
+    const counters: RaplCounterSpec[] = [];
+    const refusedBefore = denied.length + failed.length;
+    for (const subzone of summed) {
+      // A subzone with no energy_uj either has no counter to add; an unreadable one refuses the
+      // backend below, as any unreadable counter does.
+      const read = firstRead(subzone, files);
+      if ("uj" in read) counters.push(openCounter(measured, subzone, read.uj));
+      else if ("denied" in read) denied.push(join(subzone.path, "energy_uj"));
+      else if ("failure" in read) failed.push(read.failure);
+    }
+    if (counters.length > 0) specs.push({ zone: measured, counters });
+    else if (denied.length + failed.length === refusedBefore) {
+      failed.push(noSubzoneToSum(energyPath, measured, measuredApart));
+    }
   }
   if (denied.length > 0) {
     const { reason, fix } = permissionDeniedMessage(denied);
@@ -100,6 +122,28 @@ export function createRaplBackend(options: RaplOptions = {}): Backend {
 /** RAPL on the real file system, as the registry uses it. */
 export const raplBackend: Backend = createRaplBackend();
 
+/** The first reading of a zone's energy_uj (µJ), or why there is none. */
+type FirstRead = { uj: number } | { denied: true } | { missing: true } | { failure: string };
+
+function firstRead(zone: PowercapZone, files: PowercapFiles): FirstRead {
+  const energyPath = join(zone.path, "energy_uj");
+  try {
+    const uj = parseMicrojoules(files.readText(energyPath));
+    return uj === undefined ? { failure: `${energyPath} (not a count of microjoules)` } : { uj };
+  } catch (error) {
+    if (isPermissionError(error)) return { denied: true };
+    if (errorCode(error) === "ENOENT") return { missing: true };
+    return { failure: `${energyPath} (${errorCode(error) ?? String(error)})` };
+  }
+}
+
+/** Why a zone with no energy_uj cannot be measured through its subzones either. */
+function noSubzoneToSum(energyPath: string, measured: MeasuredZone, apart: MeasuredZone[]): string {
+  const why = `ENOENT; no subzone of ${measured.zone.id} has an energy_uj to sum instead`;
+  const others = apart.map((m) => `${m.zone.id} is measured on its own (${m.device})`).join(", ");
+  return `${energyPath} (${why}${others ? `: ${others}` : ""})`;
+}
+
 function readRange(zone: PowercapZone, files: PowercapFiles): number | undefined {
   try {
     const range = parseMicrojoules(files.readText(join(zone.path, "max_energy_range_uj")));
@@ -112,25 +156,37 @@ function readRange(zone: PowercapZone, files: PowercapFiles): number | undefined
 /** The open notice: what is measured, what is left out, and the read interval chosen. */
 function describeOpen(root: string, selection: ZoneSelection, specs: RaplDeviceSpec[]): string {
   const measured = specs
-    .map((s) => `${s.zone.device} (${s.zone.zone.name ?? s.zone.domain}, ${s.zone.zone.id})`)
+    .map((s) => {
+      const summed = isSubzoneSum(s)
+        ? `, which has no energy_uj: the sum of its subzones ${summedZonesText(s)}; what it draws outside them is not seen`
+        : "";
+      return `${s.zone.device} (${s.zone.zone.name ?? s.zone.domain}, ${s.zone.zone.id}${summed})`;
+    })
     .join(", ");
+  const counted = new Set(specs.flatMap((s) => s.counters.map((c) => c.zone.id)));
   const leftOut = selection.leftOut
+    .filter((l) => !counted.has(l.zone.id))
     .map((l) => `${l.zone.id}${l.zone.name ? ` ${l.zone.name}` : ""} (${l.why})`)
     .join(", ");
-  let tightest: { spec: RaplDeviceSpec; intervalMs: number } | undefined;
+  let tightest: { spec: RaplDeviceSpec; counter: RaplCounterSpec; intervalMs: number } | undefined;
   for (const spec of specs) {
-    const intervalMs = safeReadIntervalMs(spec.maxRangeUj ?? ASSUMED_RANGE_UJ, spec.peak.watts);
-    if (tightest === undefined || intervalMs < tightest.intervalMs) tightest = { spec, intervalMs };
+    for (const counter of spec.counters) {
+      const intervalMs = safeReadIntervalMs(counter.maxRangeUj ?? ASSUMED_RANGE_UJ, counter.peak.watts);
+      if (tightest === undefined || intervalMs < tightest.intervalMs)
+        tightest = { spec, counter, intervalMs };
+    }
   }
   let wrap = "";
   if (tightest !== undefined) {
-    const { spec, intervalMs } = tightest;
-    const rangeJ = (spec.maxRangeUj ?? ASSUMED_RANGE_UJ) / 1e6;
-    const wrapS = rangeJ / spec.peak.watts;
+    const { spec, counter, intervalMs } = tightest;
+    const rangeJ = (counter.maxRangeUj ?? ASSUMED_RANGE_UJ) / 1e6;
+    const wrapS = rangeJ / counter.peak.watts;
+    const whose =
+      counter.zone === spec.zone.zone ? spec.zone.device : `${spec.zone.device} (${counter.zone.id})`;
     wrap =
-      ` The fastest wrap-around is ${spec.zone.device}'s: ${formatNumber(rangeJ)} J` +
-      `${spec.maxRangeUj === undefined ? " (assumed range)" : ""} in ${formatNumber(wrapS)} s at up to ` +
-      `${formatNumber(spec.peak.watts)} W (${spec.peak.source}), so counters are read at least every ` +
+      ` The fastest wrap-around is ${whose}'s: ${formatNumber(rangeJ)} J` +
+      `${counter.maxRangeUj === undefined ? " (assumed range)" : ""} in ${formatNumber(wrapS)} s at up to ` +
+      `${formatNumber(counter.peak.watts)} W (${counter.peak.source}), so counters are read at least every ` +
       `${formatNumber(intervalMs / 1000)} s.`;
   }
   return (

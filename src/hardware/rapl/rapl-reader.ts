@@ -1,12 +1,14 @@
 // Cumulative CPU package and DRAM energy from RAPL counters: each read differences every zone's
 // energy_uj against the previous read (wrap-around included). A zone that fails keeps its energy
-// and says so; the others go on.
+// and says so; the others go on. A zone with no energy_uj of its own is the sum of its subzones'
+// counters, each differenced and wrapped on its own.
 import { join } from "node:path";
 import type { DeviceDescription, DeviceReading, PowerReader, ReaderNotice } from "../types.js";
 import { microjoulesToJoules } from "../../units/index.js";
 import { counterDeltaUj } from "./counter-delta.js";
 import { parseDecimalBytes } from "../digits.js";
 import type { TextFile } from "../read-text.js";
+import type { PowercapZone } from "./powercap-zones.js";
 import { errorCode, nodePowercapFiles, openCounterFile, type PowercapFiles } from "./powercap-files.js";
 import { ASSUMED_RANGE_UJ, safeReadIntervalMs, type PeakPower } from "./read-interval.js";
 import type { MeasuredZone } from "./zone-selection.js";
@@ -20,9 +22,10 @@ const STUCK_COUNTER_WARNING_MS = 30_000;
 /** Error codes that mean the zone itself is gone (module unloaded, CPU hot-unplugged). */
 const GONE_CODES = new Set(["ENOENT", "ENODEV", "ENXIO"]);
 
-/** One measured zone as the reader opens it. */
-export interface RaplDeviceSpec {
-  zone: MeasuredZone;
+/** One energy_uj counter as the reader opens it. */
+export interface RaplCounterSpec {
+  /** The zone holding the counter: the measured zone itself, or one of its subzones. */
+  zone: PowercapZone;
   /** Counter range (µJ); undefined when max_energy_range_uj was unreadable (wraps then cannot be corrected). */
   maxRangeUj: number | undefined;
   peak: PeakPower;
@@ -30,11 +33,33 @@ export interface RaplDeviceSpec {
   initialUj: number;
 }
 
+/** One measured zone as the reader opens it. */
+export interface RaplDeviceSpec {
+  zone: MeasuredZone;
+  /** The zone's own counter, or, when it has no energy_uj, its subzones' counters whose sum it is. */
+  counters: RaplCounterSpec[];
+}
+
+/** Whether a device is measured as the sum of its zone's subzones. */
+export function isSubzoneSum(spec: RaplDeviceSpec): boolean {
+  return spec.counters.some((counter) => counter.zone !== spec.zone.zone);
+}
+
+/** `intel-rapl:0:0 core + intel-rapl:0:1 uncore`: the subzones summed for a device. */
+export function summedZonesText(spec: RaplDeviceSpec): string {
+  return spec.counters.map((c) => `${c.zone.id}${c.zone.name ? ` ${c.zone.name}` : ""}`).join(" + ");
+}
+
+interface CounterState {
+  spec: RaplCounterSpec;
+  /** energy_uj, kept open between reads. */
+  file: TextFile;
+  lastUj: number;
+}
+
 interface DeviceState {
   spec: RaplDeviceSpec;
-  /** energy_uj, kept open between reads. */
-  energyFile: TextFile;
-  lastUj: number;
+  counters: CounterState[];
   totalUj: number;
   powerW: number | null;
   powerRef: { uj: number; ms: number };
@@ -59,39 +84,56 @@ export class RaplReader implements PowerReader {
    * @param files file access (the real file system by default)
    */
   constructor(specs: RaplDeviceSpec[], openedAtMs: number, files: PowercapFiles = nodePowercapFiles) {
-    this.states = specs.map((spec) => {
-      const energyPath = join(spec.zone.zone.path, "energy_uj");
-      return {
-        spec,
-        energyFile: openCounterFile(files, energyPath),
-        lastUj: spec.initialUj,
-        totalUj: 0,
-        powerW: null,
-        powerRef: { uj: 0, ms: openedAtMs },
-        lastChangeMs: openedAtMs,
-        lastReadMs: openedAtMs,
-        status: "ok",
-        warnedBackwards: false,
-        warnedStuck: false,
-      };
-    });
+    this.states = specs.map((spec) => ({
+      spec,
+      counters: spec.counters.map((counter) => ({
+        spec: counter,
+        file: openCounterFile(files, join(counter.zone.path, "energy_uj")),
+        lastUj: counter.initialUj,
+      })),
+      totalUj: 0,
+      powerW: null,
+      powerRef: { uj: 0, ms: openedAtMs },
+      lastChangeMs: openedAtMs,
+      lastReadMs: openedAtMs,
+      status: "ok",
+      warnedBackwards: false,
+      warnedStuck: false,
+    }));
   }
 
   devices(): DeviceDescription[] {
-    return this.states.map(({ spec }) => ({
-      component: "cpu",
-      device: spec.zone.device,
-      name: `${spec.zone.zone.name ?? spec.zone.domain} (${spec.zone.zone.id})`,
-      provenance: "counter",
-      details: {
-        zone: spec.zone.zone.id,
-        domain: spec.zone.domain,
-        path: spec.zone.zone.path,
-        max_energy_range_uj: spec.maxRangeUj ?? null,
-        peak_power_w: spec.peak.watts,
-        peak_power_source: spec.peak.source,
-      },
-    }));
+    return this.states.map(({ spec }) => {
+      const zone = spec.zone.zone;
+      const counterDetails = (counter: RaplCounterSpec) => ({
+        max_energy_range_uj: counter.maxRangeUj ?? null,
+        peak_power_w: counter.peak.watts,
+        peak_power_source: counter.peak.source,
+      });
+      const summed = isSubzoneSum(spec);
+      return {
+        component: "cpu",
+        device: spec.zone.device,
+        name: summed
+          ? `${zone.name ?? spec.zone.domain} (${zone.id}, no energy_uj: sum of its subzones ${summedZonesText(spec)})`
+          : `${zone.name ?? spec.zone.domain} (${zone.id})`,
+        provenance: "counter",
+        details: {
+          zone: zone.id,
+          domain: spec.zone.domain,
+          path: zone.path,
+          ...(summed
+            ? {
+                summed_subzones: spec.counters.map((c) => ({
+                  zone: c.zone.id,
+                  path: c.zone.path,
+                  ...counterDetails(c),
+                })),
+              }
+            : counterDetails(spec.counters[0]!)),
+        },
+      };
+    });
   }
 
   /** Longest read interval at which no wrap of any live counter can be missed (ms). */
@@ -99,7 +141,9 @@ export class RaplReader implements PowerReader {
     const live = this.states.filter((s) => s.status !== "lost");
     if (live.length === 0) return undefined;
     return Math.min(
-      ...live.map((s) => safeReadIntervalMs(s.spec.maxRangeUj ?? ASSUMED_RANGE_UJ, s.spec.peak.watts)),
+      ...live.flatMap((s) =>
+        s.spec.counters.map((c) => safeReadIntervalMs(c.maxRangeUj ?? ASSUMED_RANGE_UJ, c.peak.watts)),
+      ),
     );
   }
 
@@ -121,61 +165,62 @@ export class RaplReader implements PowerReader {
   }
 
   close(): void {
-    for (const state of this.states) state.energyFile.close();
+    for (const state of this.states) for (const counter of state.counters) counter.file.close();
   }
 
   private readOne(state: DeviceState, nowMs: number): void {
     const { device } = state.spec.zone;
-    let nowUj: number | undefined;
-    let failure: unknown;
-    try {
-      nowUj = state.energyFile.readWith(parseDecimalBytes);
-      if (nowUj === undefined) failure = new Error("not a count of microjoules");
-    } catch (error) {
-      failure = error;
-    }
-    if (nowUj === undefined) {
-      const at = new Date(nowMs).toISOString();
-      const kept = `${device} keeps the ${microjoulesToJoules(state.totalUj).toFixed(3)} J measured so far`;
-      if (GONE_CODES.has(errorCode(failure) ?? "")) {
-        state.status = "lost";
-        this.notices.push({
-          level: "warning",
-          message: `RAPL zone ${state.spec.zone.zone.id} (${device}) vanished at ${at}: ${state.energyFile.path} is gone. ${kept}; the other devices go on.`,
-        });
-      } else if (state.status === "ok") {
-        state.status = "failing";
-        this.notices.push({
-          level: "warning",
-          message: `Reading ${state.energyFile.path} (${device}) failed at ${at}: ${describe(failure)}. ${kept} until it reads again.`,
-        });
+    // Every counter is read before any is counted: a device that cannot read all of its counters
+    // keeps its energy rather than go on as a partial sum.
+    const nowUjs: number[] = [];
+    for (const counter of state.counters) {
+      let nowUj: number | undefined;
+      let failure: unknown;
+      try {
+        nowUj = counter.file.readWith(parseDecimalBytes);
+        if (nowUj === undefined) failure = new Error("not a count of microjoules");
+      } catch (error) {
+        failure = error;
       }
-      return;
+      if (nowUj === undefined) {
+        this.readFailed(state, counter, failure, nowMs);
+        return;
+      }
+      nowUjs.push(nowUj);
     }
+    const files = counterFilesText(state);
     if (state.status === "failing") {
       state.status = "ok";
       this.notices.push({
         level: "info",
-        message: `${state.energyFile.path} (${device}) reads again since ${new Date(nowMs).toISOString()}.`,
+        message: `${files} (${device}) reads again since ${new Date(nowMs).toISOString()}.`,
       });
     }
     // Twice the peak power over the time since the last good read bounds a real wrap's energy.
     const sinceS = Math.max(0, nowMs - state.lastReadMs) / 1000;
-    const plausibleUj = 2 * state.spec.peak.watts * Math.max(sinceS, 0.001) * 1_000_000;
-    const deltaUj = counterDeltaUj(state.lastUj, nowUj, state.spec.maxRangeUj, plausibleUj);
-    state.lastUj = nowUj;
-    state.lastReadMs = nowMs;
-    if (deltaUj === undefined) {
+    let deltaUj = 0;
+    let intervalLost = false;
+    state.counters.forEach((counter, i) => {
+      const nowUj = nowUjs[i]!;
+      const plausibleUj = 2 * counter.spec.peak.watts * Math.max(sinceS, 0.001) * 1_000_000;
+      const partDeltaUj = counterDeltaUj(counter.lastUj, nowUj, counter.spec.maxRangeUj, plausibleUj);
+      counter.lastUj = nowUj;
+      if (partDeltaUj !== undefined) {
+        deltaUj += partDeltaUj;
+        return;
+      }
+      intervalLost = true;
       if (!state.warnedBackwards) {
         state.warnedBackwards = true;
         this.notices.push({
           level: "warning",
-          message: `${state.energyFile.path} (${device}) went back at ${new Date(nowMs).toISOString()} and its max_energy_range_uj is unknown: the energy of that interval is left out.`,
+          message: `${counter.file.path} (${device}) went back at ${new Date(nowMs).toISOString()} and its max_energy_range_uj is unknown: the energy of that interval is left out.`,
         });
       }
-      return;
-    }
+    });
+    state.lastReadMs = nowMs;
     state.totalUj += deltaUj;
+    if (intervalLost) return;
     if (deltaUj > 0) state.lastChangeMs = nowMs;
     const windowMs = nowMs - state.powerRef.ms;
     if (windowMs >= MIN_POWER_WINDOW_MS) {
@@ -186,10 +231,34 @@ export class RaplReader implements PowerReader {
       state.warnedStuck = true;
       this.notices.push({
         level: "warning",
-        message: `${state.energyFile.path} (${device}) has not changed for ${Math.round((nowMs - state.lastChangeMs) / 1000)} s: this RAPL counter may not be implemented here (virtual machine?), so ${device} may read 0 J.`,
+        message: `${files} (${device}) has not changed for ${Math.round((nowMs - state.lastChangeMs) / 1000)} s: this RAPL counter may not be implemented here (virtual machine?), so ${device} may read 0 J.`,
       });
     }
   }
+
+  private readFailed(state: DeviceState, counter: CounterState, failure: unknown, nowMs: number): void {
+    const { device } = state.spec.zone;
+    const at = new Date(nowMs).toISOString();
+    const kept = `${device} keeps the ${microjoulesToJoules(state.totalUj).toFixed(3)} J measured so far`;
+    if (GONE_CODES.has(errorCode(failure) ?? "")) {
+      state.status = "lost";
+      this.notices.push({
+        level: "warning",
+        message: `RAPL zone ${counter.spec.zone.id} (${device}) vanished at ${at}: ${counter.file.path} is gone. ${kept}; the other devices go on.`,
+      });
+    } else if (state.status === "ok") {
+      state.status = "failing";
+      this.notices.push({
+        level: "warning",
+        message: `Reading ${counter.file.path} (${device}) failed at ${at}: ${describe(failure)}. ${kept} until it reads again.`,
+      });
+    }
+  }
+}
+
+/** The energy_uj files of a device, `a + b` where it is a sum of subzones. */
+function counterFilesText(state: DeviceState): string {
+  return state.counters.map((counter) => counter.file.path).join(" + ");
 }
 
 function describe(error: unknown): string {

@@ -1,6 +1,7 @@
 // Decides which RAPL zones are measured so that nothing is counted twice: packages and DRAM are
 // summed (DRAM sits outside the socket); core and uncore are inside their package; psys contains
-// packages and DRAM; an intel-rapl-mmio zone repeats the package of the same name.
+// packages and DRAM; an intel-rapl-mmio zone repeats the package of the same name. A zone with no
+// energy_uj of its own is measured through its subzones (subzoneSum).
 import { compareControlTypes, parentZoneId, type PowercapZone } from "./powercap-zones.js";
 
 /** What a measured zone stands for. */
@@ -93,4 +94,27 @@ export function selectZones(zones: PowercapZone[], options: ZoneSelectionOptions
 
 function rank(domain: RaplDomain): number {
   return domain === "package" ? 0 : domain === "dram" ? 1 : 2;
+}
+
+/** The subzones that stand for a measured zone with no energy_uj of its own, and those that cannot. */
+export interface SubzoneSum {
+  /** Summed in the zone's place (core and uncore of a package). */
+  summed: PowercapZone[];
+  /** Measured as devices of their own (a package's DRAM is dram:N), so never added to the zone too. */
+  measuredApart: MeasuredZone[];
+}
+
+/**
+ * The subzones (`intel-rapl:N:M`) whose counters are summed for `zone` when its own energy_uj
+ * does not exist. The original sums every subzone, DRAM included; here a subzone measured as a
+ * device of its own (a package's DRAM, dram:N, which is outside the package) is left out of the
+ * sum so that it is never counted twice, and the others (core, uncore) are summed.
+ */
+export function subzoneSum(zone: PowercapZone, zones: PowercapZone[], selection: ZoneSelection): SubzoneSum {
+  const children = zones.filter((child) => parentZoneId(child) === zone.id);
+  const apart = new Map(selection.measured.map((m) => [m.zone.id, m]));
+  return {
+    summed: children.filter((child) => !apart.has(child.id)),
+    measuredApart: children.flatMap((child) => apart.get(child.id) ?? []),
+  };
 }
