@@ -55,6 +55,8 @@ interface CounterState {
   /** energy_uj, kept open between reads. */
   file: TextFile;
   lastUj: number;
+  /** This read's value, held until every counter of the device has read. */
+  readUj: number | undefined;
 }
 
 interface DeviceState {
@@ -90,6 +92,7 @@ export class RaplReader implements PowerReader {
         spec: counter,
         file: openCounterFile(files, join(counter.zone.path, "energy_uj")),
         lastUj: counter.initialUj,
+        readUj: undefined,
       })),
       totalUj: 0,
       powerW: null,
@@ -170,44 +173,45 @@ export class RaplReader implements PowerReader {
 
   private readOne(state: DeviceState, nowMs: number): void {
     const { device } = state.spec.zone;
+    const counters = state.counters;
     // Every counter is read before any is counted: a device that cannot read all of its counters
-    // keeps its energy rather than go on as a partial sum.
-    const nowUjs: number[] = [];
-    for (const counter of state.counters) {
-      let nowUj: number | undefined;
+    // keeps its energy rather than go on as a partial sum. (This runs once a second: indexed
+    // loops, no closure and no string unless a notice is due keep what a sample touches small.)
+    for (let i = 0; i < counters.length; i += 1) {
+      const counter = counters[i] as CounterState;
       let failure: unknown;
       try {
-        nowUj = counter.file.readWith(parseDecimalBytes);
-        if (nowUj === undefined) failure = new Error("not a count of microjoules");
+        counter.readUj = counter.file.readWith(parseDecimalBytes);
+        if (counter.readUj === undefined) failure = new Error("not a count of microjoules");
       } catch (error) {
+        counter.readUj = undefined;
         failure = error;
       }
-      if (nowUj === undefined) {
+      if (counter.readUj === undefined) {
         this.readFailed(state, counter, failure, nowMs);
         return;
       }
-      nowUjs.push(nowUj);
     }
-    const files = counterFilesText(state);
     if (state.status === "failing") {
       state.status = "ok";
       this.notices.push({
         level: "info",
-        message: `${files} (${device}) reads again since ${new Date(nowMs).toISOString()}.`,
+        message: `${counterFilesText(state)} (${device}) reads again since ${new Date(nowMs).toISOString()}.`,
       });
     }
     // Twice the peak power over the time since the last good read bounds a real wrap's energy.
     const sinceS = Math.max(0, nowMs - state.lastReadMs) / 1000;
     let deltaUj = 0;
     let intervalLost = false;
-    state.counters.forEach((counter, i) => {
-      const nowUj = nowUjs[i]!;
+    for (let i = 0; i < counters.length; i += 1) {
+      const counter = counters[i] as CounterState;
+      const nowUj = counter.readUj as number;
       const plausibleUj = 2 * counter.spec.peak.watts * Math.max(sinceS, 0.001) * 1_000_000;
       const partDeltaUj = counterDeltaUj(counter.lastUj, nowUj, counter.spec.maxRangeUj, plausibleUj);
       counter.lastUj = nowUj;
       if (partDeltaUj !== undefined) {
         deltaUj += partDeltaUj;
-        return;
+        continue;
       }
       intervalLost = true;
       if (!state.warnedBackwards) {
@@ -217,7 +221,7 @@ export class RaplReader implements PowerReader {
           message: `${counter.file.path} (${device}) went back at ${new Date(nowMs).toISOString()} and its max_energy_range_uj is unknown: the energy of that interval is left out.`,
         });
       }
-    });
+    }
     state.lastReadMs = nowMs;
     state.totalUj += deltaUj;
     if (intervalLost) return;
@@ -231,7 +235,7 @@ export class RaplReader implements PowerReader {
       state.warnedStuck = true;
       this.notices.push({
         level: "warning",
-        message: `${files} (${device}) has not changed for ${Math.round((nowMs - state.lastChangeMs) / 1000)} s: this RAPL counter may not be implemented here (virtual machine?), so ${device} may read 0 J.`,
+        message: `${counterFilesText(state)} (${device}) has not changed for ${Math.round((nowMs - state.lastChangeMs) / 1000)} s: this RAPL counter may not be implemented here (virtual machine?), so ${device} may read 0 J.`,
       });
     }
   }
