@@ -10,6 +10,32 @@ export const NVML_ERROR_INSUFFICIENT_SIZE = 7;
 /** The library lacks the symbol (older driver); produced by our binding, not by NVML. */
 export const NVML_ERROR_FUNCTION_NOT_FOUND = 13;
 
+/**
+ * Codes after which a device will not answer again in this process: the GPU is gone or reset,
+ * the call is unsupported or refused, the driver or library is missing or was replaced under us
+ * (only a new nvmlInit, new handles or a new process could help), or the arguments, which never
+ * change between reads, are invalid. Every other code (TIMEOUT, IRQ_ISSUE, IN_USE, MEMORY,
+ * NO_DATA, NOT_READY, UNKNOWN, codes of newer drivers...) may pass.
+ */
+const LASTING = new Set([
+  1, // UNINITIALIZED
+  2, // INVALID_ARGUMENT
+  3, // NOT_SUPPORTED
+  4, // NO_PERMISSION
+  9, // DRIVER_NOT_LOADED
+  12, // LIBRARY_NOT_FOUND
+  13, // FUNCTION_NOT_FOUND
+  15, // GPU_IS_LOST
+  16, // RESET_REQUIRED
+  18, // LIB_RM_VERSION_MISMATCH
+  28, // GPU_NOT_FOUND
+]);
+
+/** Whether a call that returned `rc` may succeed if made again. */
+export function nvmlErrorMayHeal(rc: number): boolean {
+  return !LASTING.has(rc);
+}
+
 const NAMES: Record<number, string> = {
   0: "NVML_SUCCESS",
   1: "NVML_ERROR_UNINITIALIZED",

@@ -1,6 +1,8 @@
 // Cumulative energy per NVIDIA GPU: the hardware counter's difference where the GPU keeps one,
-// else sampled power integrated. Counter GPUs integrate power too, as a cross-check. A GPU that
-// stops answering keeps its last figure and says when; the others go on.
+// else sampled power integrated. Counter GPUs integrate power too, as a cross-check. A GPU whose
+// call fails keeps its last figure and says when; the others go on. It is read again at every
+// read until it answers, and its counter's difference (in sampled mode, its power) then covers
+// the gap, unless the code says it never will answer (nvmlErrorMayHeal) or it failed too long.
 //
 // The counter is exact but dear: nvmlDeviceGetTotalEnergyConsumption took 4 ms of CPU a call on
 // an H200 (driver 580), nvmlDeviceGetPowerUsage 2 µs. So the counter is read at every boundary
@@ -11,6 +13,7 @@ import type { Joules, Watts } from "../../units/index.js";
 import type { DeviceDescription, DeviceReading, PowerReader, ReadKind, ReaderNotice } from "../types.js";
 import { CounterStillness } from "./counter-period.js";
 import type { InventoryGpu } from "./gpu-inventory.js";
+import { nvmlErrorMayHeal } from "./nvml-codes.js";
 import type { NvmlSession } from "./nvml-library.js";
 import { PowerIntegrator } from "./power-integrator.js";
 
@@ -32,7 +35,7 @@ export interface GpuChannelInit {
 
 interface Channel extends GpuChannelInit {
   lastMj: bigint;
-  /** When the counter was last read (caller's clock, ms). */
+  /** When the counter (in sampled mode, power) was last read (caller's clock, ms). */
   lastMs: number;
   /** The sampled integral when the counter was last read (J): fills a reset's gap. */
   sampledAtLastJ: Joules;
@@ -40,6 +43,8 @@ interface Channel extends GpuChannelInit {
   sampled: PowerIntegrator;
   stillness: CounterStillness;
   lost: boolean;
+  /** Set while its calls fail with codes that may pass: since when, and how many reads failed. */
+  failing: { sinceMs: number; reads: number } | undefined;
 }
 
 function iso(nowMs: number): string {
@@ -57,6 +62,15 @@ const ANCHOR_CPU_SHARE = 1 / 20_000;
 export function anchorIntervalMs(callMs: number): number {
   return Math.min(MAX_ANCHOR_INTERVAL_MS, Math.max(MIN_ANCHOR_INTERVAL_MS, callMs / ANCHOR_CPU_SHARE));
 }
+
+/**
+ * Failed reads in a row after which a GPU is lost for good, though its code may pass: ten minutes
+ * at the default 1 s sampling. Hiccups (a TIMEOUT under load, NOT_READY while the driver recovers)
+ * pass in seconds, and a late answer is still worth waiting for, since the counter's difference
+ * covers the whole gap; a failure that lasts longer is no hiccup, and every try is a driver call
+ * (4 ms of CPU on an H200, longer when it times out).
+ */
+export const MAX_FAILED_READS_IN_A_ROW = 600;
 
 /** The NVML PowerReader: one channel per selected GPU. */
 export class NvmlReader implements PowerReader {
@@ -81,6 +95,7 @@ export class NvmlReader implements PowerReader {
       sampled: new PowerIntegrator(nowMs),
       stillness: new CounterStillness(),
       lost: false,
+      failing: undefined,
     }));
     for (const channel of this.channels) {
       if (channel.mode === "counter") channel.stillness.observe(nowMs, channel.lastMj);
@@ -95,8 +110,12 @@ export class NvmlReader implements PowerReader {
     return this.channels.map((channel) => {
       if (!channel.lost && !this.closed) {
         if (channel.mode === "counter") {
+          // A failing counter is tried at every read: power alone would not say it answers again.
           const reading =
-            kind === "sample" && channel.crossCheck && !this.anchorDue(channel, nowMs)
+            kind === "sample" &&
+            channel.crossCheck &&
+            channel.failing === undefined &&
+            !this.anchorDue(channel, nowMs)
               ? this.readPowerOnly(channel, nowMs)
               : this.readCounter(channel, nowMs);
           const periodMs = channel.stillness.longestStillMs;
@@ -141,7 +160,7 @@ export class NvmlReader implements PowerReader {
     const callStart = performance.now();
     const energy = api.energyMj(channel.gpu.handle);
     channel.counterCallMs = Math.min(channel.counterCallMs, performance.now() - callStart);
-    if (!energy.ok) return this.lose(channel, nowMs, "nvmlDeviceGetTotalEnergyConsumption", energy.rc);
+    if (!energy.ok) return this.fail(channel, nowMs, "nvmlDeviceGetTotalEnergyConsumption", energy.rc);
     const power = channel.crossCheck ? api.powerMw(channel.gpu.handle) : undefined;
     const powerW: Watts | null = power?.ok ? power.value / 1000 : null;
     if (power && !power.ok) this.stopCrossCheck(channel, nowMs, power.rc);
@@ -159,6 +178,13 @@ export class NvmlReader implements PowerReader {
         level: "warning",
         message: `The energy counter of ${channel.description.device} went back from ${channel.lastMj} to ${energy.value} mJ at ${iso(nowMs)} (driver reload or GPU reset): the ${dtS.toFixed(3)} s since the previous read ${powerW !== null ? `are counted from sampled power (${meanW.toFixed(2)} W)` : "are not counted"}.`,
       });
+    }
+    if (channel.failing) {
+      const how =
+        deltaMj >= 0n
+          ? "were counted from the energy counter"
+          : `were ${powerW !== null ? "counted from sampled power" : "not counted"} (the counter went back)`;
+      this.resumed(channel, nowMs, how);
     }
     channel.energyJ += addedJ;
     channel.lastMj = energy.value;
@@ -202,22 +228,55 @@ export class NvmlReader implements PowerReader {
 
   private readSampled(channel: Channel, nowMs: number): DeviceReading {
     const power = this.session.api.powerMw(channel.gpu.handle);
-    if (!power.ok) return this.lose(channel, nowMs, "nvmlDeviceGetPowerUsage", power.rc);
+    if (!power.ok) return this.fail(channel, nowMs, "nvmlDeviceGetPowerUsage", power.rc);
     const powerW = power.value / 1000;
     channel.sampled.add(nowMs, powerW);
     channel.energyJ = channel.sampled.energyJ;
+    if (channel.failing) {
+      this.resumed(
+        channel,
+        nowMs,
+        `were counted from the power it read then (${powerW.toFixed(2)} W held over them), not measured`,
+      );
+    }
+    if (nowMs > channel.lastMs) channel.lastMs = nowMs;
     return { device: channel.description.device, energyJ: channel.energyJ, powerW };
   }
 
-  private lose(channel: Channel, nowMs: number, call: string, rc: number): DeviceReading {
-    channel.lost = true;
+  /** A failed call: tried again at the next read while its code may pass, else lost for good. */
+  private fail(channel: Channel, nowMs: number, call: string, rc: number): DeviceReading {
+    const failing = channel.failing ?? { sinceMs: nowMs, reads: 0 };
+    failing.reads += 1;
+    channel.failing = failing;
+    const heals = nvmlErrorMayHeal(rc);
+    if (heals && failing.reads > 1 && failing.reads < MAX_FAILED_READS_IN_A_ROW) return this.frozen(channel);
     const { device } = channel.description;
     const uuid = channel.gpu.uuid ? `, UUID ${channel.gpu.uuid},` : "";
-    this.notices.push({
-      level: "error",
-      message: `GPU ${device}${uuid} could not be read at ${iso(nowMs)}: ${call} returned ${this.session.api.describe(rc)}. Its energy stays at ${channel.energyJ.toFixed(3)} J from now on; the other devices are still measured.`,
-    });
+    const returned = `${call} returned ${this.session.api.describe(rc)}`;
+    const energy = `${channel.energyJ.toFixed(3)} J`;
+    let message: string;
+    if (heals && failing.reads === 1) {
+      message = `GPU ${device}${uuid} could not be read at ${iso(nowMs)}: ${returned}. It is read again at every read; until it answers its energy stays at ${energy}; the other devices are still measured.`;
+    } else {
+      channel.lost = true;
+      const when = heals
+        ? `still could not be read at ${iso(nowMs)}, ${failing.reads} reads in a row since ${iso(failing.sinceMs)}`
+        : `could not be read at ${iso(nowMs)}`;
+      message = `GPU ${device}${uuid} ${when}: ${returned}. Its energy stays at ${energy} from now on; the other devices are still measured.`;
+    }
+    this.notices.push({ level: "error", message });
     return this.frozen(channel);
+  }
+
+  /** The first good read after failed ones: says how the gap since the last reading was counted. */
+  private resumed(channel: Channel, nowMs: number, how: string): void {
+    const reads = channel.failing?.reads ?? 0;
+    channel.failing = undefined;
+    const gapS = Math.max(0, nowMs - channel.lastMs) / 1000;
+    this.notices.push({
+      level: "info",
+      message: `GPU ${channel.description.device} readings resumed at ${iso(nowMs)} after ${reads} failed read${reads === 1 ? "" : "s"}; the ${gapS.toFixed(3)} s since its last reading ${how}.`,
+    });
   }
 
   private frozen(channel: Channel): DeviceReading {

@@ -78,7 +78,7 @@ test("a GPU lost mid-run stops growing, the log says when and which, the other G
   reader.close();
 });
 
-test("a sampled GPU whose power call fails mid-run is frozen the same way", async () => {
+test("a sampled GPU whose power call fails mid-run keeps its figure and says which call failed", async () => {
   const t4 = { name: "Tesla T4", uuid: "GPU-0f4e9d21", energyRc: 3, powerMw: 70_000 };
   fake.write({ gpus: [t4] });
   const { reader } = await openReader(fake.library);
