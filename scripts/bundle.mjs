@@ -10,7 +10,8 @@
 // - packages required when first used, never at start-up: koffi (NVML), pdfkit (report),
 //   prom-client (agent);
 // - the package version written in (src/version.ts finds package.json at run time otherwise).
-// The sampler thread is a CommonJS bundle too (sampler-thread.cjs), also started by the library.
+// The sampler thread is a CommonJS bundle too (sampler-thread.cjs), also started by the library,
+// through a launcher that hands V8 its code cache (sampler-launcher.cjs, sampler-thread.cjs.cache).
 // The library (package.json's "." export) is one ES module, library.mjs: importing it takes about
 // a third of the time tsc's hundred modules take (dist/src, which keeps the types and `./ipc`).
 import { spawnSync } from "node:child_process";
@@ -23,8 +24,10 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
+import { Script } from "node:vm";
 import { build } from "esbuild";
 
 const OUT = "dist/bundle";
@@ -160,6 +163,16 @@ for (const name of ["cli-main", "sampler-thread", ...Object.keys(SUBCOMMANDS)]) 
 }
 copyFileSync("src/cli/launcher.cjs", join(OUT, "cli.cjs"));
 chmodSync(join(OUT, "cli.cjs"), 0o755);
+// The sampler thread's launcher and code cache. The cache is the compiled bundle (not warmed up:
+// a run starting a sampler thread needs a GPU or the library), made from the text exactly as the
+// launcher will compile it.
+copyFileSync("src/threads/sampler-launcher.cjs", join(OUT, "sampler-launcher.cjs"));
+const samplerThread = resolve(OUT, "sampler-thread.cjs");
+const { wrappedSource } = createRequire(import.meta.url)("../src/threads/sampler-launcher.cjs");
+writeFileSync(
+  `${samplerThread}.cache`,
+  new Script(wrappedSource(samplerThread), { filename: samplerThread }).createCachedData(),
+);
 
 /**
  * A small powercap tree like a one-socket Intel machine's (a package zone with its core and

@@ -38,16 +38,17 @@ const ANSWER_TIMEOUT_MS = 5_000;
 const DEGRADED_TIMEOUT_MS = 250;
 
 /**
- * The worker's script: the bundled one (dist/bundle, one file to load: the fastest start) where
- * it was built, else tsc's. Run from TypeScript sources (tests through tsx), a worker cannot load
- * while the main thread blocks on Atomics.wait (the loader hooks need the main thread), so a
- * compiled worker from dist/ is used; `npm test` builds it first.
+ * The worker's script: the bundled one (dist/bundle, one file to load with its code cache, through
+ * sampler-launcher.cjs: the fastest start) where it was built, else tsc's. Run from TypeScript
+ * sources (tests through tsx), a worker cannot load while the main thread blocks on Atomics.wait
+ * (the loader hooks need the main thread), so a compiled worker from dist/ is used; `npm test`
+ * builds it first.
  */
 function workerScript(): URL {
   const here = import.meta.url;
   const candidates = here.endsWith(".ts")
-    ? ["../../dist/bundle/sampler-thread.cjs", "../../dist/src/threads/sampler-thread.js"]
-    : ["../../bundle/sampler-thread.cjs", "./sampler-thread.cjs", "../threads/sampler-thread.js"];
+    ? ["../../dist/bundle/sampler-launcher.cjs", "../../dist/src/threads/sampler-thread.js"]
+    : ["../../bundle/sampler-launcher.cjs", "./sampler-launcher.cjs", "../threads/sampler-thread.js"];
   const urls = candidates.map((path) => new URL(path, here));
   const found = urls.find((url) => existsSync(url));
   if (!found) {

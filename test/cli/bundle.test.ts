@@ -4,7 +4,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
+import { Script } from "node:vm";
 import { CLI } from "../helpers/cli-process.js";
 
 test("the CLI bundle the launcher reads as latin1 is all ASCII, and its non-ASCII text survives as escapes", () => {
@@ -17,4 +19,19 @@ test("the CLI bundle the launcher reads as latin1 is all ASCII, and its non-ASCI
   );
   // The CPU brand normaliser's trademark signs, written as escapes in the bundle.
   assert.match(bundle, /\\u00ae\\u2122\\u00a9/);
+});
+
+test("the sampler thread's launcher hands V8 a code cache this Node accepts", () => {
+  // The thread starting from the launcher is exercised wherever the library or a GPU run tracks
+  // (test/install/library-bundle.test.ts among them); here, that its cache is not thrown away.
+  const launcher = resolve(CLI, "..", "sampler-launcher.cjs");
+  const thread = resolve(CLI, "..", "sampler-thread.cjs");
+  const { wrappedSource } = createRequire(import.meta.url)(launcher) as {
+    wrappedSource: (file: string) => string;
+  };
+  const script = new Script(wrappedSource(thread), {
+    filename: thread,
+    cachedData: readFileSync(`${thread}.cache`),
+  });
+  assert.equal(script.cachedDataRejected, false);
 });
