@@ -6,7 +6,7 @@
 // the fake NVML: 360 -> 347 M). A cache that does not fit this Node (another version or flags)
 // is rejected by V8, which then compiles the bundle as usual. CommonJS, like the bundle.
 "use strict";
-const { readFileSync } = require("node:fs");
+const { existsSync, readFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { Script } = require("node:vm");
 
@@ -21,15 +21,17 @@ function wrappedSource(file) {
 
 function runSamplerThread() {
   const file = join(__dirname, "sampler-thread.cjs");
-  let cachedData;
-  try {
-    cachedData = readFileSync(`${file}.cache`);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new Script(wrappedSource(file), { filename: file, cachedData });
+  // Without its cache (a build that could not write it) the bundle is compiled as usual.
+  const cache = `${file}.cache`;
+  const cachedData = existsSync(cache) ? readFileSync(cache) : undefined;
   const bundle = { exports: {} };
-  script.runInThisContext()(bundle.exports, require, bundle, file, __dirname);
+  new Script(wrappedSource(file), { filename: file, cachedData }).runInThisContext()(
+    bundle.exports,
+    require,
+    bundle,
+    file,
+    __dirname,
+  );
 }
 
 module.exports = { wrappedSource };
