@@ -206,6 +206,23 @@ test("set_api_keys() before the first epoch applies to the run (one run in the l
   }
 });
 
+test("an api_keys value of None (an unset environment variable) is skipped, as the original skips an empty key, not a TypeError", async (t) => {
+  const python = pythonFor(t, "python");
+  if (!python) return;
+  const script = [
+    "import os",
+    "from carbontracker.tracker import CarbonTracker",
+    "key = os.environ.get('CT_TEST_UNSET_KEY')",
+    "tracker = CarbonTracker(epochs=1, sim_cpu='X', sim_cpu_tdp=100, api_keys={'electricitymaps': key})",
+    "tracker.set_api_keys({'electricitymaps': key})",
+    "tracker.epoch_start(); tracker.epoch_end()",
+    "print('trained', flush=True)",
+  ].join("\n");
+  const run = await runPython(python, ["-c", script]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /Actual consumption for 1 epoch\(s\):(.*\n)*trained\n$/);
+});
+
 test("python -m carbontracker runs the CLI; carbontracker python-package prints the folder that imports", async (t) => {
   const python = pythonFor(t, "python");
   if (!python) return;

@@ -90,15 +90,19 @@ def _components(value):
 def _api_keys(value):
     if not isinstance(value, dict):
         raise TypeError('api_keys must be a dict such as {"electricitymaps": "KEY"}, got %s' % type(value).__name__)
+    keys = {}
     for name, key in value.items():
         if not isinstance(name, str) or name.lower() not in API_NAMES:
             raise FetcherNameError(
                 "api_keys: Invalid API name '%s' given. Use one of: electricitymaps, carbonintensityGB, "
                 "energidataservice." % (name,)
             )
+        if key is None:
+            continue  # an unset environment variable: the original skips an empty key
         if not isinstance(key, str):
             raise TypeError("api_keys: the key for %r must be a str" % name)
-    return dict(value)
+        keys[name] = key
+    return keys
 
 
 def check_api_keys(value):

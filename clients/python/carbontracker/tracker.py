@@ -121,7 +121,8 @@ class CarbonTracker:
     def set_api_keys(self, api_keys):
         """Sets carbon intensity API keys, e.g. {"electricitymaps": "KEY"}. They apply to this run
         when set before the first epoch_start(); after it, a warning says they do not.
-        Raises FetcherNameError for an unknown service, TypeError for a key that is not a str."""
+        Raises FetcherNameError for an unknown service, TypeError for a key that is not a str (None is
+        skipped, as the original skips an empty key)."""
         keys = _options.check_api_keys(api_keys)
         self.api_keys = keys
         self._options = dict(self._options, apiKeys=keys)
