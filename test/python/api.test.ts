@@ -223,6 +223,25 @@ test("an api_keys value of None (an unset environment variable) is skipped, as t
   assert.match(run.stdout, /Actual consumption for 1 epoch\(s\):(.*\n)*trained\n$/);
 });
 
+test("verbose=True and verbose=False are taken as the original takes them (1 and 0), not refused", async (t) => {
+  const python = pythonFor(t, "python");
+  if (!python) return;
+  const script = (verbose: string) =>
+    [
+      "from carbontracker.tracker import CarbonTracker",
+      `tracker = CarbonTracker(epochs=1, sim_cpu='X', sim_cpu_tdp=100, verbose=${verbose})`,
+      "tracker.epoch_start(); tracker.epoch_end()",
+      "print('trained', tracker.verbose, flush=True)",
+    ].join("\n");
+  const loud = await runPython(python, ["-c", script("True")]);
+  assert.equal(loud.code, 0, loud.stderr);
+  assert.match(loud.stdout, /Actual consumption for 1 epoch\(s\):(.*\n)*trained True\n$/);
+  const quiet = await runPython(python, ["-c", script("False")]);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.doesNotMatch(quiet.stdout, /consumption/);
+  assert.match(quiet.stdout, /trained False\n$/);
+});
+
 test("python -m carbontracker runs the CLI; carbontracker python-package prints the folder that imports", async (t) => {
   const python = pythonFor(t, "python");
   if (!python) return;

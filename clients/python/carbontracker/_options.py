@@ -143,6 +143,8 @@ def engine_options(epochs, given):
         v["log_dir"] = os.fspath(v["log_dir"])
     if not isinstance(v["log_file_prefix"], str):
         raise TypeError("log_file_prefix must be a str, got %r" % (v["log_file_prefix"],))
+    if isinstance(v["verbose"], bool):
+        v["verbose"] = int(v["verbose"])  # the original compares it with 0: True is 1, False 0
     v["verbose"] = min(_integer("verbose", v["verbose"], 0), 2)
     v["decimal_precision"] = _integer("decimal_precision", v["decimal_precision"], 0)
     if v["decimal_precision"] > 100:
