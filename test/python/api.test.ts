@@ -242,6 +242,24 @@ test("verbose=True and verbose=False are taken as the original takes them (1 and
   assert.match(quiet.stdout, /trained False\n$/);
 });
 
+test("tracker.monitor_epochs reads as the original 2.4.3 sets it: epochs for the default -1", async (t) => {
+  const python = pythonFor(t, "python");
+  if (!python) return;
+  const script = [
+    "from carbontracker.tracker import CarbonTracker",
+    "for kw in ({}, {'monitor_epochs': 2}):",
+    "    tracker = CarbonTracker(epochs=3, log_dir=None, verbose=0, sim_cpu='X', sim_cpu_tdp=100, **kw)",
+    "    print('monitor_epochs', tracker.monitor_epochs, 'epochs_before_pred', tracker.epochs_before_pred)",
+    "    tracker.stop()",
+  ].join("\n");
+  const run = await runPython(python, ["-c", script]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(
+    run.stdout.split("\n").filter((line) => line.startsWith("monitor_epochs")),
+    ["monitor_epochs 3 epochs_before_pred 1", "monitor_epochs 2 epochs_before_pred 1"],
+  );
+});
+
 test("python -m carbontracker runs the CLI; carbontracker python-package prints the folder that imports", async (t) => {
   const python = pythonFor(t, "python");
   if (!python) return;

@@ -85,6 +85,8 @@ class CarbonTracker:
         self.epochs = epochs
         for name, value in given.items():
             setattr(self, name, value)
+        if monitor_epochs == -1:
+            self.monitor_epochs = epochs  # as 2.4.3 sets it: "-1" monitors all epochs
         self.epoch_counter = 0
         self.deleted = False
         self._session = open_session(self._options)
