@@ -260,6 +260,34 @@ test("tracker.monitor_epochs reads as the original 2.4.3 sets it: epochs for the
   );
 });
 
+test("carbontracker.exceptions has every exception class of the original, so its imports and except clauses work", async (t) => {
+  const python = pythonFor(t, "python");
+  if (!python) return;
+  const names = [
+    "NoComponentsAvailableError",
+    "UnitError",
+    "IntelRaplPermissionError",
+    "GPUPowerUsageRetrievalError",
+    "CarbonIntensityFetcherError",
+    "IPLocationError",
+    "GPUError",
+    "CPUError",
+    "ComponentNameError",
+    "FetcherNameError",
+    "MismatchedLogFilesError",
+    "MismatchedEpochsError",
+  ];
+  const script = [
+    `from carbontracker.exceptions import ${names.join(", ")}`,
+    "from carbontracker import exceptions",
+    `print(all(issubclass(getattr(exceptions, n), Exception) for n in ${JSON.stringify(names)}))`,
+    "print(IntelRaplPermissionError(['/sys/class/powercap/intel-rapl:0/energy_uj']).file_names)",
+  ].join("\n");
+  const run = await runPython(python, ["-c", script]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, "True\n['/sys/class/powercap/intel-rapl:0/energy_uj']\n");
+});
+
 test("python -m carbontracker runs the CLI; carbontracker python-package prints the folder that imports", async (t) => {
   const python = pythonFor(t, "python");
   if (!python) return;

@@ -22,6 +22,18 @@ class UnitError(Exception):
         self.message = message
 
 
+class IntelRaplPermissionError(Exception):
+    """Raised when an Intel RAPL permission error occurs."""
+
+    def __init__(self, file_names):
+        super().__init__(file_names)
+        self.file_names = file_names
+
+
+class GPUPowerUsageRetrievalError(Exception):
+    """Raised when a GPU power usage retrieval error occurs."""
+
+
 class CarbonIntensityFetcherError(Exception):
     pass
 
@@ -47,6 +59,10 @@ class FetcherNameError(Exception):
 
 
 class MismatchedLogFilesError(Exception):
+    pass
+
+
+class MismatchedEpochsError(Exception):
     pass
 
 
