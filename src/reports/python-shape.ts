@@ -67,6 +67,11 @@ function originalConsumption(c: Consumption | null): OriginalConsumption | null 
   };
 }
 
+/** `(actual, pred)` as the original's `get_consumption` gives them. */
+export function originalConsumptionPair(actual: Consumption | null, pred: Consumption | null) {
+  return { actual: originalConsumption(actual), pred: originalConsumption(pred) };
+}
+
 /** A run as an entry of the original's `parse_all_logs` (paths as our parser found them). */
 function originalEntry(run: ParsedRun): OriginalEntry {
   return {

@@ -171,3 +171,37 @@ test("parse_logs gives one run's components: the named standard log, else the mo
   assert.deepEqual(named.cpu?.["epoch_durations (s)"], [2.3, 2.3]);
   assert.equal(missing, "FileNotFoundError");
 });
+
+test("get_consumption(output_log_data) gives (actual, pred) of an output log's text, as parse_all_logs reads them", async (t) => {
+  const python = pythonFor(t, "python");
+  if (!python) return;
+  const folder = join(GENERATED, "run-08-sim-e4-p2-m-1-verbose2-stop");
+  const output = readdirSync(folder).find((n) => n.endsWith("_carbontracker_output.log")) as string;
+  const script = [
+    "import json, sys",
+    "from carbontracker import parser",
+    "with open(sys.argv[2]) as f:",
+    "    found = parser.get_consumption(f.read())",
+    "entry = parser.parse_all_logs(sys.argv[1])[0]",
+    "print(json.dumps([type(found).__name__, found, [entry['actual'], entry['pred']], parser.get_consumption('')]))",
+  ].join("\n");
+  const run = await runPython(python, ["-c", script, folder, join(folder, output)]);
+  assert.equal(run.code, 0, run.stderr);
+  const [type, found, fromFolder, empty] = JSON.parse(run.stdout) as [
+    string,
+    [Consumption | null, Consumption | null],
+    [Consumption | null, Consumption | null],
+    [null, null],
+  ];
+  assert.equal(type, "tuple");
+  assert.deepEqual(found, fromFolder);
+  assert.equal(found[1]?.epochs, 4);
+  assert.deepEqual(Object.keys(found[0] ?? {}), [
+    "epochs",
+    "duration (s)",
+    "energy (kWh)",
+    "co2eq (g)",
+    "equivalents",
+  ]);
+  assert.deepEqual(empty, [null, null]);
+});

@@ -71,10 +71,12 @@ def engine_command():
     )
 
 
-def run_json(args):
-    """Runs ``carbontracker <args>`` to its end and returns the JSON document it printed."""
+def run_json(args, input_text=None):
+    """Runs ``carbontracker <args>`` (``input_text`` on its stdin) to its end and returns the JSON
+    document it printed."""
     command = engine_command() + list(args)
-    done = subprocess.run(command, stdout=subprocess.PIPE, close_fds=True)
+    stdin = None if input_text is None else input_text.encode("utf-8")
+    done = subprocess.run(command, input=stdin, stdout=subprocess.PIPE, close_fds=True)
     try:
         document = json.loads(done.stdout.decode("utf-8"))
     except ValueError:

@@ -68,6 +68,14 @@ def parse_logs(log_dir, std_log_file=None, output_log_file=None):
     return run_json(args)["parse_logs"]
 
 
+def get_consumption(output_log_data):
+    """(actual, pred) of an output log's text: its first "Actual consumption" and "Predicted
+    consumption" blocks, each {"epochs", "duration (s)", "energy (kWh)", "co2eq (g)",
+    "equivalents"} (as in parse_all_logs) or None."""
+    found = run_json(["engine", "consumption"], input_text=output_log_data)
+    return found["actual"], found["pred"]
+
+
 def aggregate_consumption(log_dir):
     """Total (energy in kWh after PUE, CO2eq in g, equivalents dict) of every run in ``log_dir``."""
     totals = _document(log_dir)["aggregate_consumption"]
