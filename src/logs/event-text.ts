@@ -3,7 +3,7 @@
 // and errors also reach the console) and bare console prints. Scripts parse these: a changed
 // character breaks them.
 import type { TrackerEvent } from "../tracker/events.js";
-import { formatDuration } from "../units/index.js";
+import { formatDuration, toFixedHalfEven } from "../units/index.js";
 import { consumptionBlock, pythonFloat } from "./format.js";
 import { unmeasuredNote } from "./provenance-note.js";
 
@@ -81,7 +81,7 @@ export function eventText(event: TrackerEvent, style: BlockStyle): EventText {
       else if (!event.reading.forecast) {
         text.output.push(
           out(
-            `Current carbon intensity is ${event.reading.gPerKwh.toFixed(2)} gCO2eq/kWh at detected location: ${event.reading.location} (${event.reading.source}).`,
+            `Current carbon intensity is ${toFixedHalfEven(event.reading.gPerKwh, 2)} gCO2eq/kWh at detected location: ${event.reading.location} (${event.reading.source}).`,
             event.firstLive ? 1 : 2,
           ),
         );
@@ -107,13 +107,13 @@ export function eventText(event: TrackerEvent, style: BlockStyle): EventText {
       );
       break;
     case "forecast": {
-      const line = `Carbon intensity for the next ${formatDuration(event.remainingS)} is predicted to be ${event.gPerKwh.toFixed(2)} gCO2/kWh (${event.source}, covering ${formatDuration(event.coveredS)}).`;
+      const line = `Carbon intensity for the next ${formatDuration(event.remainingS)} is predicted to be ${toFixedHalfEven(event.gPerKwh, 2)} gCO2/kWh (${event.source}, covering ${formatDuration(event.coveredS)}).`;
       text.standard.push(line);
       text.output.push(out(line, 2));
       break;
     }
     case "advice": {
-      const line = `Starting the remaining ${formatDuration(event.remainingS)} of training in ${formatDuration(event.waitS)} instead of now would save ${event.gramsSaved.toFixed(2)} g CO2eq (${event.nowGPerKwh.toFixed(2)} -> ${event.bestGPerKwh.toFixed(2)} gCO2eq/kWh, forecast by ${event.source} for ${event.location}).`;
+      const line = `Starting the remaining ${formatDuration(event.remainingS)} of training in ${formatDuration(event.waitS)} instead of now would save ${toFixedHalfEven(event.gramsSaved, 2)} g CO2eq (${toFixedHalfEven(event.nowGPerKwh, 2)} -> ${toFixedHalfEven(event.bestGPerKwh, 2)} gCO2eq/kWh, forecast by ${event.source} for ${event.location}).`;
       text.standard.push(line);
       text.output.push(out(line));
       break;
@@ -137,7 +137,7 @@ export function eventText(event: TrackerEvent, style: BlockStyle): EventText {
         const digits = style.decimalPrecision;
         text.output.push(
           out(
-            `Predicted energy range from the ${event.epochsSeen} epochs seen: ${low.toFixed(digits)} to ${high.toFixed(digits)} kWh.`,
+            `Predicted energy range from the ${event.epochsSeen} epochs seen: ${toFixedHalfEven(low, digits)} to ${toFixedHalfEven(high, digits)} kWh.`,
             2,
           ),
         );
@@ -160,7 +160,7 @@ export function eventText(event: TrackerEvent, style: BlockStyle): EventText {
       text.standard.push(
         `Carbon intensities (gCO2eq/kWh) fetched every ${FETCH_EVERY_S} s at detected location: ${event.location}: [${event.readings.map((r) => pythonFloat(r.gPerKwh)).join(", ")}]`,
       );
-      const average = `Average carbon intensity during training was ${a.gPerKwh.toFixed(2)} gCO2eq/kWh. `;
+      const average = `Average carbon intensity during training was ${toFixedHalfEven(a.gPerKwh, 2)} gCO2eq/kWh. `;
       text.standard.push(average);
       text.output.push(out(average));
       text.output.push(

@@ -1,6 +1,6 @@
 // Text exactly as the Python original writes it: its float repr, its consumption block, its
 // time stamps. Scripts and people read these; a changed character breaks them.
-import { formatDuration } from "../units/index.js";
+import { formatDuration, toFixedHalfEven } from "../units/index.js";
 
 /** Grams CO2eq per km of an average new car (EEA 2024), the original 2.4's factor. */
 export const CAR_GRAMS_PER_KM = 106.8;
@@ -51,13 +51,13 @@ export function consumptionBlock(figures: ConsumptionFigures): string {
     "",
     title,
     `\tTime:\t${formatDuration(roundHalfEven(figures.durationS))}`,
-    `\tEnergy:\t${figures.energyKwh.toFixed(p)} kWh`,
-    `\tCO2eq:\t${figures.co2eqG.toFixed(p)} g`,
+    `\tEnergy:\t${toFixedHalfEven(figures.energyKwh, p)} kWh`,
+    `\tCO2eq:\t${toFixedHalfEven(figures.co2eqG, p)} g`,
   ];
   if (figures.interpretable) {
     lines.push(
       "\tThis is equivalent to:",
-      `\t${(figures.co2eqG / CAR_GRAMS_PER_KM).toFixed(p)} km travelled by car`,
+      `\t${toFixedHalfEven(figures.co2eqG / CAR_GRAMS_PER_KM, p)} km travelled by car`,
     );
   }
   return lines.join("\n");

@@ -73,15 +73,18 @@ export function samplePowerW(
 }
 
 /**
- * A number >= 0 to `digits` decimals as Python's format rounds it: the float's exact value, a
- * half to even. (Math.round(x * 100) takes 18.735, stored as 18.7349..., up; toFixed rounds the
- * exact value but takes halves such as 2.125 up.)
+ * A number to `digits` decimals (0-100) as Python's format (`f"{x:.{digits}f}"`) writes it: the
+ * float's exact value rounded, a half to even. (Math.round(x * 100) takes 18.735, stored as
+ * 18.7349..., up; toFixed rounds the exact value but takes halves such as 2.125 up.) Up to 60
+ * digits past the last one shown are looked at, which holds every half a double can be there.
  */
-function toFixedHalfEven(value: number, digits: number): string {
+export function toFixedHalfEven(value: number, digits: number): string {
   const up = value.toFixed(digits);
-  const exact = value.toFixed(digits + 60);
-  if (exact.slice(-60) !== `5${"0".repeat(59)}`) return up;
-  const down = exact.slice(0, -60);
+  const extra = Math.min(60, 100 - digits);
+  if (extra <= 0 || !Number.isFinite(value)) return up;
+  const exact = value.toFixed(digits + extra);
+  if (exact.slice(-extra) !== `5${"0".repeat(extra - 1)}`) return up;
+  const down = exact.slice(0, digits === 0 ? -extra - 1 : -extra);
   return Number(down.at(-1)) % 2 === 0 ? down : up;
 }
 

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { consumptionBlock, pythonFloat, roundHalfEven } from "../../src/logs/format.js";
-import { formatDuration } from "../../src/units/index.js";
+import { formatDuration, toFixedHalfEven } from "../../src/units/index.js";
 
 test("actual block of the original, tabs and 12 digits", () => {
   const text = `CarbonTracker: ${consumptionBlock({
@@ -78,4 +78,26 @@ test("floats print as Python's repr", () => {
   assert.equal(pythonFloat(1e16), "1e+16");
   assert.equal(pythonFloat(1.2345678901234568e17), "1.2345678901234568e+17");
   assert.equal(pythonFloat(9999999999999998), "9999999999999998.0");
+});
+
+test("figures halfway between two printed values round to even, as Python's format does", () => {
+  // Values a double holds exactly, halfway at the precision printed: toFixed takes them up.
+  const oneEpoch = { kind: "Actual", epochs: 1, durationS: 1, interpretable: false } as const;
+  const text = consumptionBlock({ ...oneEpoch, energyKwh: 0.125, co2eqG: 2.375, decimalPrecision: 2 });
+  assert.equal(
+    text,
+    "\nActual consumption for 1 epoch(s):\n\tTime:\t0:00:01\n\tEnergy:\t0.12 kWh\n\tCO2eq:\t2.38 g",
+  );
+  assert.deepEqual(
+    [
+      toFixedHalfEven(100.125, 2),
+      toFixedHalfEven(2.5, 0),
+      toFixedHalfEven(3.5, 0),
+      toFixedHalfEven(-2.125, 2),
+      toFixedHalfEven(0.1, 2),
+    ],
+    ["100.12", "2", "4", "-2.12", "0.10"],
+  );
+  // The largest precision the original allows prints without an error.
+  assert.equal(toFixedHalfEven(0.1, 100), (0.1).toFixed(100));
 });
