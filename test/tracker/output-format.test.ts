@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { consumptionBlock, pythonFloat, roundHalfEven } from "../../src/logs/format.js";
+import { aggregateSentence } from "../../src/logs/parser/aggregate-sentence.js";
 import { formatDuration, toFixedHalfEven } from "../../src/units/index.js";
 
 test("actual block of the original, tabs and 12 digits", () => {
@@ -100,4 +101,9 @@ test("figures halfway between two printed values round to even, as Python's form
   );
   // The largest precision the original allows prints without an error.
   assert.equal(toFixedHalfEven(0.1, 100), (0.1).toFixed(100));
+});
+
+test("the aggregate sentence rounds a halfway figure to even too", () => {
+  const sentence = aggregateSentence({ energyKwh: 0.125, co2eqG: 2375, equivalents: {} }, 2);
+  assert.match(sentence, /to use 0\.12 kWh of electricity contributing to 2\.38 kg of CO2eq\./);
 });

@@ -1,5 +1,6 @@
 // The original's `print_aggregate` sentence, word for word; 16 decimals as it prints them since
 // 2.x (its README shows 3), so scripts that read it keep working.
+import { toFixedHalfEven } from "../../units/index.js";
 import type { ConsumptionTotals } from "./types.js";
 
 /** Where the sentence sends readers: the original's own address, kept as it prints it. */
@@ -8,7 +9,7 @@ const CARBONTRACKER_URL = "https://github.com/lfwa/carbontracker";
 function fixed(value: number, decimals: number): string {
   if (Number.isNaN(value)) return "nan";
   if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
-  return value.toFixed(decimals);
+  return toFixedHalfEven(value, decimals);
 }
 
 /** "The training of models in this work is estimated to use ... Measured by carbontracker (...)." */
