@@ -45,6 +45,8 @@ interface Channel extends GpuChannelInit {
   lost: boolean;
   /** Set while its calls fail with codes that may pass: since when, and how many reads failed. */
   failing: { sinceMs: number; reads: number } | undefined;
+  /** Power calls of a counter GPU failed in a row with codes that may pass (the cross-check's). */
+  powerFailures: number;
 }
 
 function iso(nowMs: number): string {
@@ -96,6 +98,7 @@ export class NvmlReader implements PowerReader {
       stillness: new CounterStillness(),
       lost: false,
       failing: undefined,
+      powerFailures: 0,
     }));
     for (const channel of this.channels) {
       if (channel.mode === "counter") channel.stillness.observe(nowMs, channel.lastMj);
@@ -155,16 +158,20 @@ export class NvmlReader implements PowerReader {
     return nowMs - channel.lastMs >= anchorIntervalMs(channel.counterCallMs);
   }
 
-  private readCounter(channel: Channel, nowMs: number): DeviceReading {
+  /** @param powerFailedNow power was asked for this read already, and failed: not asked again. */
+  private readCounter(channel: Channel, nowMs: number, powerFailedNow = false): DeviceReading {
     const api = this.session.api;
     const callStart = performance.now();
     const energy = api.energyMj(channel.gpu.handle);
     channel.counterCallMs = Math.min(channel.counterCallMs, performance.now() - callStart);
     if (!energy.ok) return this.fail(channel, nowMs, "nvmlDeviceGetTotalEnergyConsumption", energy.rc);
-    const power = channel.crossCheck ? api.powerMw(channel.gpu.handle) : undefined;
+    const power = channel.crossCheck && !powerFailedNow ? api.powerMw(channel.gpu.handle) : undefined;
     const powerW: Watts | null = power?.ok ? power.value / 1000 : null;
-    if (power && !power.ok) this.stopCrossCheck(channel, nowMs, power.rc);
-    else if (powerW !== null) channel.sampled.add(nowMs, powerW);
+    if (power && !power.ok) this.powerFailed(channel, nowMs, power.rc);
+    else if (powerW !== null) {
+      channel.sampled.add(nowMs, powerW);
+      channel.powerFailures = 0;
+    }
     const dtS = Math.max(0, nowMs - channel.lastMs) / 1000;
     const deltaMj = energy.value - channel.lastMj;
     let addedJ: Joules;
@@ -204,11 +211,13 @@ export class NvmlReader implements PowerReader {
   private readPowerOnly(channel: Channel, nowMs: number): DeviceReading {
     const power = this.session.api.powerMw(channel.gpu.handle);
     if (!power.ok) {
-      this.stopCrossCheck(channel, nowMs, power.rc);
-      return this.readCounter(channel, nowMs);
+      // This sample takes the counter (exact) instead of the power it could not have.
+      this.powerFailed(channel, nowMs, power.rc);
+      return this.readCounter(channel, nowMs, true);
     }
     const powerW = power.value / 1000;
     channel.sampled.add(nowMs, powerW);
+    channel.powerFailures = 0;
     return {
       device: channel.description.device,
       energyJ: channel.energyJ,
@@ -216,6 +225,19 @@ export class NvmlReader implements PowerReader {
       sampledEnergyJ: channel.sampled.energyJ,
       energyAsOfMs: channel.lastMs,
     };
+  }
+
+  /**
+   * A failed power call of a counter GPU. A code that may pass costs only this read its power
+   * (the counter is read instead), so samples go back to power alone, the counter being dear, once
+   * it answers; a lasting code, or MAX_FAILED_READS_IN_A_ROW failures in a row, stop the
+   * cross-check for good (every sample then reads the counter).
+   */
+  private powerFailed(channel: Channel, nowMs: number, rc: number): void {
+    channel.powerFailures += 1;
+    if (!nvmlErrorMayHeal(rc) || channel.powerFailures >= MAX_FAILED_READS_IN_A_ROW) {
+      this.stopCrossCheck(channel, nowMs, rc);
+    }
   }
 
   private stopCrossCheck(channel: Channel, nowMs: number, rc: number): void {

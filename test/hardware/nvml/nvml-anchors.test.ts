@@ -101,3 +101,18 @@ test("when power stops answering, a sample reads the counter instead, then and a
   assert.equal(fake.counterCalls(), atOpen + 2);
   reader.close();
 });
+
+test("power failing with a code that may pass: that sample reads the counter, then samples read power alone again", async () => {
+  board();
+  const { reader } = await openReader(fake.library);
+  const atOpen = fake.counterCalls();
+  board({ energyMj: 1_100_000, powerRc: 999 });
+  assert.equal(reader.read(T0 + 1000, "sample")[0]?.energyJ, 100, "the counter, read instead");
+  assert.equal(fake.counterCalls(), atOpen + 1);
+  assert.deepEqual(reader.drainNotices(), [], "the cross-check goes on, and nothing is said");
+  board({ energyMj: 1_200_000, powerMw: 240_000 });
+  const [next] = reader.read(T0 + 2000, "sample");
+  assert.deepEqual([next?.energyJ, next?.powerW], [100, 240]);
+  assert.equal(fake.counterCalls(), atOpen + 1, "power alone again: the dear counter is not called");
+  reader.close();
+});
