@@ -47,13 +47,17 @@ export function threadCpu(pid: number): ThreadCpu {
 
 /** Peak resident set size of a live process (KB, VmHWM). */
 export function peakRssKb(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match ? Number(match[1]) : NaN;
+  return statusKb(pid, "VmHWM");
 }
 
 /** Resident set size of a live process now (KB, VmRSS). */
 export function residentKb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return statusKb(pid, "VmRSS");
+}
+
+/** A memory field of /proc/<pid>/status (KB); NaN where it is missing. */
+function statusKb(pid: number, field: "VmHWM" | "VmRSS"): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return match ? Number(match[1]) : NaN;
 }
 

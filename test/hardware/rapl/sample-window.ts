@@ -52,6 +52,16 @@ export function readerOf(result: OpenResult): PowerReader {
   return result.reader;
 }
 
+/** Runs `check` on a fake powercap tree that is not rewritten (no clock), then removes it. */
+export function withTree(zones: FakeZone[], check: (fake: FakePowercap) => void): void {
+  const fake = new FakePowercap(zones);
+  try {
+    check(fake);
+  } finally {
+    fake.dispose();
+  }
+}
+
 /** Runs `body` with a fake powercap tree advancing in real time, disposed afterwards. */
 export async function withRunningTree(
   zones: FakeZone[],

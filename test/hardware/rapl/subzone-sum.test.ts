@@ -10,12 +10,11 @@ import { openRapl } from "../../../src/hardware/rapl/rapl-backend.js";
 import {
   DESKTOP_CONSTRAINTS,
   DRAM_RANGE_UJ,
-  FakePowercap,
   INTEL_RANGE_UJ,
   unprivilegedFiles,
   type FakeZone,
 } from "../../helpers/fake-powercap.js";
-import { byDevice, closeTo, readerOf, sampleWindow, withRunningTree } from "./sample-window.js";
+import { byDevice, closeTo, readerOf, sampleWindow, withRunningTree, withTree } from "./sample-window.js";
 
 const EXACT = 1e-6;
 
@@ -41,15 +40,6 @@ function packageWithoutCounter(watts: number, dramW?: number): FakeZone[] {
     });
   }
   return zones;
-}
-
-function withTree(zones: FakeZone[], check: (fake: FakePowercap) => void): void {
-  const fake = new FakePowercap(zones);
-  try {
-    check(fake);
-  } finally {
-    fake.dispose();
-  }
 }
 
 test("a package with no energy_uj is the sum of its core and uncore counters, and says so", async () => {

@@ -4,30 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openRapl } from "../../../src/hardware/rapl/rapl-backend.js";
-import type { OpenResult, PowerReader } from "../../../src/hardware/types.js";
-import {
-  FakePowercap,
-  amdLayout,
-  laptopLayout,
-  twoSocketLayout,
-  type FakeZone,
-} from "../../helpers/fake-powercap.js";
+import type { OpenResult } from "../../../src/hardware/types.js";
+import { amdLayout, laptopLayout, twoSocketLayout, type FakeZone } from "../../helpers/fake-powercap.js";
+import { readerOf, withTree } from "./sample-window.js";
 
 const constant = { kind: "constant", watts: 40 } as const;
-
-function withTree(zones: FakeZone[], check: (fake: FakePowercap) => void): void {
-  const fake = new FakePowercap(zones);
-  try {
-    check(fake);
-  } finally {
-    fake.dispose();
-  }
-}
-
-function readerOf(result: OpenResult): PowerReader {
-  assert.ok("reader" in result, `expected a reader, got ${JSON.stringify(result)}`);
-  return result.reader;
-}
 
 function deviceNames(result: OpenResult): string[] {
   return readerOf(result)
