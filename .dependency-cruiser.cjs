@@ -44,6 +44,8 @@ const MAY_IMPORT = {
   ],
   frameworks: ["library", "tracker"],
   threads: ["hardware", "sampling"],
+  // C only (the sample recorder, built by scripts/build-native.mjs): no TypeScript to import anything.
+  native: [],
   cli: ["*"],
 };
 

@@ -25,11 +25,13 @@ if (files.length === 0) {
   process.exit(1);
 }
 // The library's sampler worker runs from dist/ even under tsx (see worker-sampler.ts) and the CLI
-// tests run the bundle: build both first.
+// tests run the bundle and the sample recorder: build them first.
 const build = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const bundle = spawnSync(process.execPath, ["scripts/bundle.mjs"], { stdio: "inherit" });
 if (bundle.status !== 0) process.exit(bundle.status ?? 1);
+const native = spawnSync(process.execPath, ["scripts/build-native.mjs"], { stdio: "inherit" });
+if (native.status !== 0) process.exit(native.status ?? 1);
 // Tests never reach beyond this machine: offline by default, and every service a test does not
 // point at its own loopback server goes to a closed loopback port instead of the real one.
 const CLOSED = "http://127.0.0.1:9";

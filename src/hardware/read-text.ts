@@ -12,6 +12,7 @@ import {
   readSync,
   statfsSync,
 } from "node:fs";
+import { recordedRead, recordedReadError } from "./recorded-reads.js";
 
 const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
@@ -96,6 +97,11 @@ export function openTextFile(path: string, options: TextFileOptions = {}): TextF
     path,
     read: () => file.readWith(decodeUtf8),
     readWith(parse) {
+      const recorded = recordedRead(path, options.headBytes);
+      if (recorded !== undefined) {
+        if ("errno" in recorded) throw recordedReadError(path, recorded.errno);
+        return parse(recorded.bytes, recorded.length);
+      }
       if (fd !== undefined && checkReplaced) {
         let stale: boolean;
         try {

@@ -1,0 +1,192 @@
+// The sample recorder (src/native/sample-recorder.c, built to dist/native by `npm install` where a
+// C compiler is found): a small process that reads the run's counter files every interval and
+// keeps their bytes in a ring, so the tracker's Node process wakes once a batch instead of once
+// a sample (issue 16: on the build VM a Node wake-up costs 5x one of this loop). The ring is a
+// file unlinked as soon as it is opened, handed to the recorder as its descriptor 3: nothing is
+// left behind, whatever ends either process. See the C file for the slot layout.
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, ftruncateSync, openSync, readSync, statSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CarbonTrackerError } from "../errors/index.js";
+import type { RecordedRead, TracedFile } from "../hardware/recorded-reads.js";
+
+/** Bytes recorded of a file its reader reads whole (a counter's decimal text is 20 at most). */
+const WHOLE_FILE_HEAD_BYTES = 64;
+
+const SEQUENCE_BYTES = 8;
+const TIME_BYTES = 8;
+const LENGTH_BYTES = 4;
+
+/** One recorded sample: when it was taken and what each file read. */
+export interface RecordedSample {
+  tMs: number;
+  reads: ReadonlyMap<string, RecordedRead>;
+}
+
+/** The recorder could not be started (its binary, the ring file, the spawn). */
+export class SampleRecorderError extends CarbonTrackerError {}
+
+/** What a recorder reads, and how often. */
+export interface RecorderPlan {
+  /** The recorder's executable. */
+  binary: string;
+  intervalMs: number;
+  /** Slots in the ring: the samples it holds before overwriting the oldest. */
+  slots: number;
+  files: TracedFile[];
+  /** Called when the recorder ends by itself (killed, failed): its caller samples itself then. */
+  onExit?: () => void;
+}
+
+/**
+ * A folder for the ring: TMPDIR where the user set one, else /dev/shm where there is one (memory,
+ * never written back to a disk), else the temp folder.
+ */
+function ringFolder(): string {
+  if (process.env.TMPDIR) return tmpdir();
+  try {
+    if (statSync("/dev/shm").isDirectory()) return "/dev/shm";
+  } catch {
+    // No /dev/shm (macOS): the temp folder.
+  }
+  return tmpdir();
+}
+
+/** A running recorder; `take` reads the samples it recorded since the last take. */
+export class SampleRecorder {
+  private readonly ring: Buffer;
+  private readonly heads: number[];
+  private readonly slotBytes: number;
+  private lastSequence = 0;
+  private exited = false;
+
+  private constructor(
+    private readonly plan: RecorderPlan,
+    private readonly fd: number,
+    private readonly child: ChildProcess,
+  ) {
+    this.heads = plan.files.map((file) => file.headBytes ?? WHOLE_FILE_HEAD_BYTES);
+    this.slotBytes = slotBytesOf(this.heads);
+    this.ring = Buffer.alloc(this.slotBytes * plan.slots);
+    // 'error': the binary could not run (gone, another architecture); 'exit': it ended.
+    const ended = () => {
+      if (this.exited) return;
+      this.exited = true;
+      plan.onExit?.();
+    };
+    child.once("error", ended);
+    child.once("exit", ended);
+  }
+
+  /** Starts a recorder; throws SampleRecorderError when it cannot. */
+  static start(plan: RecorderPlan): SampleRecorder {
+    const heads = plan.files.map((file) => file.headBytes ?? WHOLE_FILE_HEAD_BYTES);
+    const path = join(ringFolder(), `carbontracker-samples-${process.pid}-${Date.now()}`);
+    let fd: number;
+    try {
+      fd = openSync(path, "wx+", 0o600);
+    } catch (error) {
+      throw new SampleRecorderError(`cannot create the sample ring ${path}: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    try {
+      unlinkSync(path);
+      ftruncateSync(fd, slotBytesOf(heads) * plan.slots);
+      const args = [
+        String(process.pid),
+        String(Math.round(plan.intervalMs)),
+        String(plan.slots),
+        ...plan.files.map((file, i) => `${heads[i]}:${file.path}`),
+      ];
+      const child = spawn(plan.binary, args, { stdio: ["ignore", "ignore", "ignore", fd] });
+      child.unref();
+      // A binary that cannot run fails asynchronously, with an 'error' the recorder listens to.
+      return new SampleRecorder(plan, fd, child);
+    } catch (error) {
+      closeSync(fd);
+      throw new SampleRecorderError(`cannot start the sample recorder ${plan.binary}: ${String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** The recorder's process id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** False once the recorder has ended (it failed, or was killed): its caller samples itself then. */
+  get running(): boolean {
+    return !this.exited;
+  }
+
+  /**
+   * The samples recorded since the last take, oldest first; their bytes are the ring's, valid
+   * until the next take. A slot caught while being written is
+   * left for the next take; samples overwritten before a take (the ring was not read for
+   * `slots` intervals) are lost, which costs a sample record, never energy: boundaries read live.
+   */
+  take(): RecordedSample[] {
+    const length = readSync(this.fd, this.ring, 0, this.ring.length, 0);
+    const found: { sequence: number; sample: RecordedSample }[] = [];
+    for (let at = 0; at + this.slotBytes <= length; at += this.slotBytes) {
+      const sequence = this.sequenceAt(at);
+      if (sequence <= this.lastSequence) continue;
+      if (this.sequenceAt(at + this.slotBytes - SEQUENCE_BYTES) !== sequence) continue;
+      found.push({ sequence, sample: this.parseSlot(at) });
+    }
+    found.sort((a, b) => a.sequence - b.sequence);
+    // Only samples after the last one taken and without a torn slot before them count: a torn
+    // slot is taken next time, and the ones after it then too.
+    const taken: RecordedSample[] = [];
+    for (const { sequence, sample } of found) {
+      if (taken.length > 0 && sequence !== this.lastSequence + 1) break;
+      taken.push(sample);
+      this.lastSequence = sequence;
+    }
+    return taken;
+  }
+
+  /** A slot's u64 sequence, read as two u32 (no BigInt: this runs on a cold wake-up). */
+  private sequenceAt(at: number): number {
+    return this.ring.readUInt32LE(at) + this.ring.readUInt32LE(at + 4) * 2 ** 32;
+  }
+
+  private parseSlot(at: number): RecordedSample {
+    const tMs = this.ring.readDoubleLE(at + SEQUENCE_BYTES);
+    const reads = new Map<string, RecordedRead>();
+    let offset = at + SEQUENCE_BYTES + TIME_BYTES;
+    this.plan.files.forEach((file, i) => {
+      const head = this.heads[i] as number;
+      const length = this.ring.readInt32LE(offset);
+      const bytes = this.ring.subarray(offset + LENGTH_BYTES, offset + LENGTH_BYTES + Math.max(0, length));
+      reads.set(
+        file.path,
+        length < 0
+          ? { errno: -length }
+          : {
+              bytes: Uint8Array.from(bytes),
+              length,
+              truncated: file.headBytes === undefined && length === head,
+            },
+      );
+      offset += LENGTH_BYTES + head;
+    });
+    return { tMs, reads };
+  }
+
+  /** Stops the recorder and closes the ring. */
+  close(): void {
+    if (!this.exited) {
+      this.exited = true;
+      this.child.kill("SIGTERM");
+    }
+    closeSync(this.fd);
+  }
+}
+
+function slotBytesOf(heads: number[]): number {
+  return heads.reduce((sum, head) => sum + LENGTH_BYTES + head, 2 * SEQUENCE_BYTES + TIME_BYTES);
+}

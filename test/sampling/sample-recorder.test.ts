@@ -1,0 +1,170 @@
+// The sample recorder (src/native/sample-recorder.c, built by `npm install`) reads files every
+// interval into its ring; SampleRecorder.take hands back what each read got, and the readers parse
+// those bytes as if they had read the files themselves. These run the real binary on real files.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  SampleRecorder,
+  SampleRecorderError,
+  type RecordedSample,
+} from "../../src/sampling/sample-recorder.js";
+import { replayFileReads, traceFileReads } from "../../src/hardware/recorded-reads.js";
+import { openTextFile } from "../../src/hardware/read-text.js";
+import { tempDir } from "../helpers/cli-process.js";
+import { recorderBinary } from "../helpers/sample-recorder-kit.js";
+
+const text = (sample: RecordedSample, path: string): string => {
+  const read = sample.reads.get(path);
+  if (read === undefined || "errno" in read) return `error ${read === undefined ? "none" : read.errno}`;
+  return Buffer.from(read.bytes.subarray(0, read.length)).toString("utf8");
+};
+
+test("the recorder reads each file every interval; take() returns each sample once, oldest first", async () => {
+  const dir = tempDir();
+  const counter = join(dir, "energy_uj");
+  const stat = join(dir, "stat");
+  writeFileSync(counter, "1000\n");
+  writeFileSync(stat, "cpu  10 0 5 100 0 0 0 0 0 0\ncpu0 10 0 5 100 0 0 0 0 0 0\n");
+  const recorder = SampleRecorder.start({
+    binary: recorderBinary(),
+    intervalMs: 100,
+    slots: 8,
+    files: [
+      { path: counter, headBytes: undefined },
+      { path: stat, headBytes: 16 },
+    ],
+  });
+  try {
+    await sleep(450);
+    const first = recorder.take();
+    assert.ok(first.length >= 3 && first.length <= 5, `${first.length} samples in 450 ms at 100 ms`);
+    for (const sample of first) {
+      assert.equal(text(sample, counter), "1000\n");
+      assert.equal(text(sample, stat), "cpu  10 0 5 100 ", "the head of /proc/stat, 16 bytes");
+    }
+    const gaps = first.slice(1).map((s, i) => s.tMs - (first[i] as RecordedSample).tMs);
+    assert.ok(
+      gaps.every((gap) => gap > 80 && gap < 120),
+      `samples 100 ms apart: ${gaps.map((g) => g.toFixed(1)).join(", ")}`,
+    );
+    assert.ok(Math.abs((first.at(-1) as RecordedSample).tMs - Date.now()) < 150, "dated by the wall clock");
+
+    // A file replaced (a fake tree written anew) is read anew; one deleted records its errno.
+    writeFileSync(`${counter}.new`, "2500\n");
+    rmSync(counter);
+    writeFileSync(counter, "2500\n");
+    rmSync(stat);
+    await sleep(250);
+    const second = recorder.take();
+    assert.ok(second.length >= 2, `${second.length} samples in 250 ms`);
+    assert.ok((second[0] as RecordedSample).tMs > (first.at(-1) as RecordedSample).tMs, "none taken twice");
+    const last = second.at(-1) as RecordedSample;
+    assert.equal(text(last, counter), "2500\n");
+    assert.equal(text(last, stat), "error 2", "ENOENT");
+  } finally {
+    recorder.close();
+  }
+});
+
+/** A recorder of one counter file, every 50 ms into a ring of 4 slots. */
+function oneFileRecorder(): SampleRecorder {
+  const file = join(tempDir(), "energy_uj");
+  writeFileSync(file, "7\n");
+  return SampleRecorder.start({
+    binary: recorderBinary(),
+    intervalMs: 50,
+    slots: 4,
+    files: [{ path: file, headBytes: undefined }],
+  });
+}
+
+test("a ring not read for longer than it holds loses the oldest samples, never mixes them", async () => {
+  const recorder = oneFileRecorder();
+  try {
+    await sleep(600);
+    const taken = recorder.take();
+    assert.equal(taken.length, 4, "the ring's 4 slots, the newest samples");
+    const times = taken.map((s) => s.tMs);
+    assert.deepEqual(
+      [...times].sort((a, b) => a - b),
+      times,
+    );
+    assert.ok(Date.now() - (times[0] as number) < 300, "the oldest kept is from the last 4 intervals");
+  } finally {
+    recorder.close();
+  }
+});
+
+test("the recorder ends with close(), and leaves no ring file behind", async () => {
+  const recorder = oneFileRecorder();
+  const pid = recorder.pid as number;
+  await sleep(100);
+  assert.match(readFileSync(`/proc/${pid}/cmdline`, "utf8"), /sample-recorder/);
+  const rings = readdirSync(process.env.TMPDIR ?? "/tmp").filter((f) =>
+    f.startsWith(`carbontracker-samples-${process.pid}-`),
+  );
+  assert.deepEqual(rings, [], "the ring is unlinked as soon as it is open");
+  recorder.close();
+  await sleep(200);
+  assert.equal(existsSync(`/proc/${pid}`) && !/Z/.test(statusOf(pid)), false, "the recorder has ended");
+  assert.equal(recorder.running, false);
+});
+
+function statusOf(pid: number): string {
+  try {
+    return /State:\s*(\S)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? "";
+  } catch {
+    return "";
+  }
+}
+
+test("a replayed read is parsed by the file's own reader; a trace lists the files read", () => {
+  const dir = tempDir();
+  const path = join(dir, "energy_uj");
+  writeFileSync(path, "123\n");
+  const file = openTextFile(path);
+  const traced = traceFileReads(() => file.read());
+  assert.equal(traced.result, "123\n");
+  assert.deepEqual(traced.files, [{ path, headBytes: undefined }]);
+  const bytes = Buffer.from("456\n");
+  const replayed = replayFileReads(new Map([[path, { bytes, length: 4, truncated: false }]]), () =>
+    file.read(),
+  );
+  assert.equal(replayed, "456\n", "the recorded bytes, not the file's");
+  assert.throws(
+    () => replayFileReads(new Map([[path, { errno: 19 }]]), () => file.read()),
+    (error: NodeJS.ErrnoException) => error.code === "ENODEV",
+  );
+  const cut = replayFileReads(new Map([[path, { bytes, length: 4, truncated: true }]]), () => file.read());
+  assert.equal(cut, "123\n", "a read cut short is made again, live");
+  assert.equal(file.read(), "123\n", "outside a replay, the file");
+  file.close();
+});
+
+test("a recorder that cannot start says so: no ring folder throws, a binary that cannot run ends it", async () => {
+  const dir = tempDir();
+  const file = join(dir, "energy_uj");
+  writeFileSync(file, "7\n");
+  const plan = { intervalMs: 50, slots: 4, files: [{ path: file, headBytes: undefined }] };
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = join(dir, "no-such-folder");
+  try {
+    assert.throws(() => SampleRecorder.start({ ...plan, binary: recorderBinary() }), SampleRecorderError);
+  } finally {
+    process.env.TMPDIR = saved;
+  }
+  let ended = false;
+  const broken = SampleRecorder.start({
+    ...plan,
+    binary: join(dir, "no-such-recorder"),
+    onExit: () => (ended = true),
+  });
+  await sleep(200);
+  assert.equal(ended, true, "onExit is called: its caller samples itself");
+  assert.equal(broken.running, false);
+  assert.deepEqual(broken.take(), []);
+  broken.close();
+});
