@@ -1,8 +1,10 @@
 // Steady-state cost of tracking: the CLI wraps a sleeping command at the default 1 s sampling,
 // once per backend (RAPL on a fake powercap tree at 100 W rewritten in place as sysfs is, the
 // /proc/stat estimate, NVML on the fake library, and NVML on the fake library with its energy
-// counter as dear as an H200's: 4.06 ms of CPU a call, measured with driver 580), all at once. The CPU of all their threads is
-// read from /proc/<pid>/task/*/schedstat over two windows of >= 30 s: the first after a 5 s
+// counter as dear as an H200's: 4.06 ms of CPU a call, measured with driver 580), all at once;
+// RAPL twice, with its sample recorder (src/native/sample-recorder.c, a child process that reads
+// the files between the CLI's batches) and without it. The CPU of all their threads, and of the
+// recorder's, is read from /proc/<pid>/task/*/schedstat over two windows of >= 30 s: the first after a 5 s
 // warm-up (V8's memory reducer still runs its few start-up collections there) and the next one
 // (steady). Beside them run the machine's floors, processes waking once a second: a C loop
 // (nanosleep, one pread of /proc/stat: what a wake-up costs here with no runtime), the same loop
@@ -24,7 +26,7 @@ import {
   peakRssKb,
   residentKb,
   sleepReadLoop,
-  threadCpu,
+  trackerCpu,
   toolRuns,
   type ThreadCpu,
 } from "./helpers/process-meter.js";
@@ -151,6 +153,11 @@ export async function run(): Promise<void> {
       child: spawn(sleepReadLoop(), [String(NODE_SIZED_MB)], { stdio: "ignore" }),
     },
     cli("rapl (fake powercap tree, 100 W)", { CARBONTRACKER_POWERCAP_ROOT: rapl.root }, "cpu"),
+    cli(
+      "rapl, sampled in Node (CARBONTRACKER_SAMPLE_RECORDER=0)",
+      { CARBONTRACKER_POWERCAP_ROOT: rapl.root, CARBONTRACKER_SAMPLE_RECORDER: "0" },
+      "cpu",
+    ),
     cli("estimate (/proc/stat)", { CARBONTRACKER_POWERCAP_ROOT: benchDir("ct-bench-no-powercap-") }, "cpu"),
     cli(
       "nvml (fake library, 1 GPU)",
@@ -172,7 +179,7 @@ export async function run(): Promise<void> {
     ]),
   ];
   const mark = () => {
-    for (const t of all) t.marks.push(threadCpu(t.child.pid as number));
+    for (const t of all) t.marks.push(trackerCpu(t.child.pid as number));
   };
   try {
     await sleep(WARMUP_S * 1000);

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compiledC } from "../../test/helpers/compile-c.js";
+import { childrenNamed } from "../../test/helpers/proc-children.js";
 
 const RUNNER_SOURCE = fileURLToPath(new URL("./rusage-run.c", import.meta.url));
 const SLEEP_READ_SOURCE = fileURLToPath(new URL("./sleep-read-loop.c", import.meta.url));
@@ -43,6 +44,25 @@ export function threadCpu(pid: number): ThreadCpu {
     }
   }
   return { cpuNs, runs, threads };
+}
+
+/**
+ * CPU of a tracker: its threads' and its sample recorder's (a child process, see
+ * src/sampling/sample-recorder.ts), which does the tracker's sampling.
+ */
+export function trackerCpu(pid: number): ThreadCpu {
+  const total = threadCpu(pid);
+  for (const recorder of childrenNamed(pid, "sample-recorder")) {
+    try {
+      const own = threadCpu(recorder);
+      total.cpuNs += own.cpuNs;
+      total.runs += own.runs;
+      total.threads += own.threads;
+    } catch {
+      // Ended between the listing and the read.
+    }
+  }
+  return total;
 }
 
 /** Peak resident set size of a live process (KB, VmHWM). */

@@ -17,6 +17,7 @@ import type { RecordSink } from "../logs/schema.js";
 import { InThreadSampler, type Sampler, type SamplerConfig } from "../sampling/sampler.js";
 import { WorkerSampler } from "../sampling/worker-sampler.js";
 import { HandoffSampler } from "../sampling/handoff-sampler.js";
+import { sampleRecorderBinary } from "./sample-recorder-binary.js";
 import type { Snapshot } from "../sampling/reader-set.js";
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { BACKENDS } from "../hardware/registry.js";
@@ -270,7 +271,8 @@ async function openShared(
   const batched =
     hooks.sampleBatchMs === undefined ? config : { ...config, sampleBatchMs: hooks.sampleBatchMs };
   if (!mayBlockInDriver(config.components, env)) {
-    return new SharedSampler(await InThreadSampler.open(batched, onSample, BACKENDS), key);
+    const recorded = { ...batched, sampleRecorder: sampleRecorderBinary(env) };
+    return new SharedSampler(await InThreadSampler.open(recorded, onSample, BACKENDS), key);
   }
   const components = lateComponents(config.components, env, componentsExplicit);
   const late =

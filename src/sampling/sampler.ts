@@ -5,6 +5,8 @@ import type { Backend, Component, DetectionContext, ReaderNotice } from "../hard
 import { detectReaders } from "../hardware/detect.js";
 import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.js";
 import { defaultBatchSpanMs, SampleBatch } from "./sample-batch.js";
+import { replayFileReads, traceFileReads, type TracedFile } from "../hardware/recorded-reads.js";
+import { SampleRecorder } from "./sample-recorder.js";
 
 /** A running sampler. */
 export interface Sampler {
@@ -41,6 +43,12 @@ export interface SamplerConfig {
    * 10 s at most). Boundary reads take every sample taken so far.
    */
   sampleBatchMs?: number;
+  /**
+   * The sample recorder's executable (see sample-recorder.ts), where the composition root found
+   * one: a sampler in the calling thread then leaves its background reads to it and wakes once a
+   * batch. Undefined: it reads every sample itself.
+   */
+  sampleRecorder?: string;
 }
 
 /** The batch of a sampler reading every `readIntervalMs`. */
@@ -51,13 +59,22 @@ export function sampleBatchFor(config: SamplerConfig, readIntervalMs: number): S
 /**
  * Samples on a timer in the calling thread. Listeners get the samples in batches, like a
  * worker's (SamplerConfig.sampleBatchMs): each tick only reads, and the records are made and
- * written once a batch, while the code that does it is still warm.
+ * written once a batch, while the code that does it is still warm. With a sample recorder
+ * (SamplerConfig.sampleRecorder) and batches of several samples, the first tick hands the files
+ * it read to the recorder, and from then on this thread wakes once a batch, to parse the
+ * recorded samples with the same readers; it samples itself again if the recorder ends.
  */
 export class InThreadSampler implements Sampler {
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout;
   private readonly info: SamplerDescription;
   private readonly listeners: SampleListener[] = [];
   private readonly batch: SampleBatch;
+  private readonly batchSpanMs: number;
+  private recorder: SampleRecorder | undefined;
+  /** The recorder's executable until the first tick has tried it. */
+  private recorderBinary: string | undefined;
+  /** The date of the last read, recorded or live: a recorded sample no later is dropped. */
+  private lastReadMs: number;
 
   private constructor(
     private readonly set: ReaderSet,
@@ -66,13 +83,76 @@ export class InThreadSampler implements Sampler {
   ) {
     this.listeners.push(onSample);
     this.info = set.describe(config.updateIntervalMs);
-    const batch = sampleBatchFor(config, this.info.readIntervalMs);
-    this.batch = batch;
-    set.readNow();
-    this.timer = setInterval(() => {
-      if (batch.add(set.readNow(Date.now, "sample"))) this.deliverPending();
-    }, this.info.readIntervalMs);
+    this.batchSpanMs = config.sampleBatchMs ?? defaultBatchSpanMs(this.info.readIntervalMs);
+    this.batch = new SampleBatch(this.batchSpanMs, this.info.readIntervalMs);
+    this.recorderBinary =
+      this.batchSpanMs >= 2 * this.info.readIntervalMs ? config.sampleRecorder : undefined;
+    this.lastReadMs = set.readNow().tMs;
+    this.timer = this.sampleEvery(this.info.readIntervalMs);
+  }
+
+  private sampleEvery(intervalMs: number): NodeJS.Timeout {
+    const timer = setInterval(() => this.tick(), intervalMs);
+    timer.unref();
+    return timer;
+  }
+
+  /** A background read of this thread's own; the first hands the files it read to a recorder. */
+  private tick(): void {
+    const binary = this.recorderBinary;
+    this.recorderBinary = undefined;
+    let snapshot: Snapshot;
+    if (binary === undefined) {
+      snapshot = this.set.readNow(Date.now, "sample");
+    } else {
+      const traced = traceFileReads(() => this.set.readNow(Date.now, "sample"));
+      snapshot = traced.result;
+      this.startRecorder(binary, traced.files);
+    }
+    this.lastReadMs = snapshot.tMs;
+    if (this.batch.add(snapshot)) this.deliverPending();
+  }
+
+  private startRecorder(binary: string, files: TracedFile[]): void {
+    if (files.length === 0) return;
+    try {
+      this.recorder = SampleRecorder.start({
+        binary,
+        intervalMs: this.info.readIntervalMs,
+        // Four batches: a late harvest loses nothing.
+        slots: 4 * Math.ceil(this.batchSpanMs / this.info.readIntervalMs),
+        files,
+        onExit: () => this.harvest(),
+      });
+    } catch {
+      return; // This thread goes on sampling itself.
+    }
+    clearInterval(this.timer);
+    this.timer = setInterval(() => this.harvest(), this.batchSpanMs);
     this.timer.unref();
+  }
+
+  /**
+   * Parses the samples the recorder took since the last harvest, in order, and hands them over.
+   * A recorder that has ended (this runs as soon as it does) is dropped, and this thread samples
+   * itself again.
+   */
+  private harvest(): void {
+    const recorder = this.recorder;
+    if (recorder === undefined) return;
+    for (const sample of recorder.take()) {
+      const tMs = Math.round(sample.tMs);
+      if (tMs <= this.lastReadMs) continue; // Taken while a boundary read was made.
+      this.batch.add(replayFileReads(sample.reads, () => this.set.read(tMs, "sample")));
+      this.lastReadMs = tMs;
+    }
+    if (!recorder.running) {
+      recorder.close();
+      this.recorder = undefined;
+      clearInterval(this.timer);
+      this.timer = this.sampleEvery(this.info.readIntervalMs);
+    }
+    this.deliverPending();
   }
 
   /** Detects the hardware with the given backends (the composition root's registry) and starts sampling. */
@@ -96,8 +176,11 @@ export class InThreadSampler implements Sampler {
 
   /** Reads now, after handing over every sample taken before (so they come first, in order). */
   readNow(): Snapshot {
+    this.harvest();
     this.deliverPending();
-    return this.set.readNow();
+    const snapshot = this.set.readNow();
+    this.lastReadMs = snapshot.tMs;
+    return snapshot;
   }
 
   private deliverPending(): void {
@@ -111,6 +194,8 @@ export class InThreadSampler implements Sampler {
   /** Stops sampling; samples after the last boundary read belong to no epoch and are dropped. */
   close(): void {
     clearInterval(this.timer);
+    this.recorder?.close();
+    this.recorder = undefined;
     this.batch.take();
     this.set.close();
   }

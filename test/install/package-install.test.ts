@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, type ExecFileException } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { tempDir } from "../helpers/cli-process.js";
@@ -69,6 +69,7 @@ test(
       "dist/src/index.d.ts",
       "dist/src/threads/sampler-thread.js",
       "dist/bundle/sampler-thread.cjs",
+      "dist/native/sample-recorder",
       "data/cpu-models/codecarbon-cpu_power.csv",
       "clients/python/carbontracker_ipc.py",
       "clients/python/carbontracker/tracker.py",
@@ -100,6 +101,17 @@ test(
     assert.equal(version.code, 0, version.stderr);
     assert.equal(version.stdout.trim(), VERSION);
     assert.ok(existsSync(bin));
+    // The sample recorder, built by `npm install` here, runs where it is installed.
+    const recorder = join(
+      prefix,
+      "lib",
+      "node_modules",
+      "carbontracker",
+      "dist",
+      "native",
+      "sample-recorder",
+    );
+    accessSync(recorder, constants.X_OK);
 
     // A wrapped Python program marking 2 epochs with the shipped client; the embedded DK figure.
     const script =

@@ -1,0 +1,122 @@
+// A tracked run reading files (RAPL here) leaves its background samples to the sample recorder,
+// a child process that `ps` shows beside the command, and wakes once a batch; the samples and the
+// energy are those of the CLI's own reads. Without the recorder (CARBONTRACKER_SAMPLE_RECORDER=0,
+// or a recorder that died) the CLI samples itself, and nothing is lost either way.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { cliEnv, startCli, tempDir } from "../helpers/cli-process.js";
+import { singlePackageLayout, spawnFakePowercap, type FakeHistory } from "../helpers/fake-powercap.js";
+import { runFilesIn } from "../faults/fault-kit.js";
+import { childrenNamed } from "../helpers/proc-children.js";
+
+interface Sample {
+  type: "sample";
+  t: number;
+  energy_j: number;
+}
+
+/** Runs `sleep <seconds>` under the CLI on a fake RAPL package at 100 W; `during` runs at 1.5 s. */
+async function trackedSleep(seconds: number, env: Record<string, string>, during: (cliPid: number) => void) {
+  const rapl = await spawnFakePowercap(singlePackageLayout({ kind: "constant", watts: 100 }), {
+    inPlace: true,
+  });
+  const dir = tempDir();
+  try {
+    const { child, done } = startCli(["--log_dir", dir, "--components", "cpu", "sleep", String(seconds)], {
+      env: cliEnv({ CARBONTRACKER_POWERCAP_ROOT: rapl.root, ...env }),
+    });
+    await sleep(1500);
+    during(child.pid as number);
+    const run = await done;
+    assert.equal(run.code, 0, run.stderr);
+    const records = runFilesIn(dir).records;
+    const start = records.find((r) => r.type === "start") as { t: number };
+    const samples = records.filter((r) => r.type === "sample") as unknown as Sample[];
+    const epoch = records.find((r) => r.type === "epoch") as {
+      energy_j: number;
+      start_t: number;
+      end_t: number;
+    };
+    const history = await rapl.stop();
+    return { start, samples, epoch, history };
+  } catch (error) {
+    await rapl.stop();
+    throw error;
+  }
+}
+
+/**
+ * Every sample holds what the fake's counter moved from the start to its date: within 10 J (0.1 s
+ * at 100 W, a read delayed on a loaded machine), where a sample misread or misdated by a second
+ * would be 100 J off.
+ */
+function assertSamplesFollowCounter(samples: Sample[], startT: number, history: FakeHistory): void {
+  const times = samples.map((s) => s.t);
+  assert.deepEqual(
+    [...new Set(times)].sort((a, b) => a - b),
+    times,
+    "one sample per instant, in order",
+  );
+  for (const sample of samples) {
+    const injected = history.injectedJ("intel-rapl:0", startT, sample.t);
+    assert.ok(
+      Math.abs(sample.energy_j - injected) < 10,
+      `${sample.energy_j} J at +${sample.t - startT} ms, the counter moved ${injected.toFixed(1)} J`,
+    );
+  }
+}
+
+/** The epoch's energy is what the counter moved over it (boundaries are read live, by the CLI). */
+function assertEpochFollowsCounter(
+  epoch: { energy_j: number; start_t: number; end_t: number },
+  history: FakeHistory,
+): void {
+  const injected = history.injectedJ("intel-rapl:0", epoch.start_t, epoch.end_t);
+  assert.ok(
+    Math.abs(epoch.energy_j - injected) < 10,
+    `${JSON.stringify(epoch)}, the counter moved ${injected} J`,
+  );
+}
+
+test("a RAPL run's samples come from the sample recorder, a child of the CLI, with the CLI's own figures", async () => {
+  let recorders: number[] = [];
+  const { start, samples, epoch, history } = await trackedSleep(4.5, {}, (cli) => {
+    recorders = childrenNamed(cli, "sample-recorder");
+  });
+  assert.equal(recorders.length, 1, "ps shows one sample-recorder under the CLI");
+  assert.ok(samples.length >= 4, `${samples.length} samples in 4.5 s`);
+  assertSamplesFollowCounter(samples, start.t, history);
+  assertEpochFollowsCounter(epoch, history);
+});
+
+test("CARBONTRACKER_SAMPLE_RECORDER=0: no recorder, the CLI samples itself, the same figures", async () => {
+  let recorders: number[] = [1];
+  const { start, samples, epoch, history } = await trackedSleep(
+    3.5,
+    { CARBONTRACKER_SAMPLE_RECORDER: "0" },
+    (cli) => {
+      recorders = childrenNamed(cli, "sample-recorder");
+    },
+  );
+  assert.deepEqual(recorders, []);
+  assert.ok(samples.length >= 3, `${samples.length} samples in 3.5 s`);
+  assertSamplesFollowCounter(samples, start.t, history);
+  assertEpochFollowsCounter(epoch, history);
+});
+
+test("a recorder killed mid-run: the CLI samples itself from then on, and the run's figures hold", async () => {
+  let killedAt = 0;
+  const { start, samples, epoch, history } = await trackedSleep(13, {}, (cli) => {
+    const [recorder] = childrenNamed(cli, "sample-recorder");
+    assert.ok(recorder !== undefined, "a recorder ran");
+    process.kill(recorder, "SIGKILL");
+    killedAt = Date.now();
+  });
+  // The CLI learns at once that its recorder has gone, and samples every second again.
+  const after = samples.filter((s) => s.t > killedAt).map((s) => s.t - killedAt);
+  assert.ok(after.length >= 9, `samples in the 11.5 s after the recorder died: ${after.join(", ")}`);
+  assert.ok((after[0] as number) < 1100, `the first sample after it died came ${after[0]} ms later`);
+  assertSamplesFollowCounter(samples, start.t, history);
+  assertEpochFollowsCounter(epoch, history);
+});
