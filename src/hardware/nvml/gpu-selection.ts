@@ -2,7 +2,7 @@
 // CUDA_VISIBLE_DEVICES, else SLURM_STEP_GPUS / SLURM_JOB_GPUS, else (devicesByPid) the GPUs
 // running a process of the tracked tree, else every GPU NVML lets us open.
 import type { DetectionContext, ReaderNotice } from "../types.js";
-import type { InventoryGpu } from "./gpu-inventory.js";
+import type { GpuSlot, InventoryGpu, UnopenedGpu } from "./gpu-inventory.js";
 import type { NvmlApi, NvmlHandle } from "./nvml-library.js";
 import { processTree } from "./process-tree.js";
 
@@ -23,7 +23,16 @@ export interface Selection {
   emptyReason?: string;
 }
 
-type Resolved = { gpu: InventoryGpu; mig?: string } | { error: string };
+/** An entry's GPU; a GPU of ours that could not be opened (skipped alone); or why the entry is invalid. */
+type Resolved = { gpu: InventoryGpu; mig?: string } | { unopened: UnopenedGpu } | { error: string };
+
+function nvmlIndexOf(slot: GpuSlot): number {
+  return "gpu" in slot ? slot.gpu.nvmlIndex : slot.unopened.nvmlIndex;
+}
+
+function openedGpus(slots: GpuSlot[]): InventoryGpu[] {
+  return slots.flatMap((slot) => ("gpu" in slot ? [slot.gpu] : []));
+}
 
 function uuidOf(api: NvmlApi, handle: NvmlHandle): string | undefined {
   const uuid = api.uuid(handle);
@@ -74,12 +83,9 @@ function resolveEntry(
   api: NvmlApi,
   gpus: InventoryGpu[],
   entry: string,
-  indexOf: (index: number) => InventoryGpu | undefined,
+  indexOf: (index: number) => GpuSlot | undefined,
 ): Resolved {
-  if (/^\d+$/.test(entry)) {
-    const gpu = indexOf(Number(entry));
-    return gpu ? { gpu } : { error: "no GPU has this index" };
-  }
+  if (/^\d+$/.test(entry)) return indexOf(Number(entry)) ?? { error: "no GPU has this index" };
   if (/^MIG-/i.test(entry)) return parentOfMig(api, gpus, entry);
   if (/^GPU-/i.test(entry)) return byUuidPrefix(gpus, entry);
   return { error: "not an index, GPU-UUID or MIG-UUID" };
@@ -101,11 +107,19 @@ class Picker {
     }
     if (resolved.mig && !entry.migInstances.includes(resolved.mig)) entry.migInstances.push(resolved.mig);
   }
+
+  /** An entry naming a GPU of ours that cannot be opened: only that entry is lost. */
+  skip(variable: string, entry: string, { nvmlIndex, failure }: UnopenedGpu): void {
+    this.notices.push({
+      level: "warning",
+      message: `${variable} entry '${entry}' is skipped: NVML GPU ${nvmlIndex} cannot be opened (${failure}). The other entries keep their GPUs.`,
+    });
+  }
 }
 
 function fromCudaVisibleDevices(
   api: NvmlApi,
-  gpus: InventoryGpu[],
+  slots: GpuSlot[],
   value: string,
   env: DetectionContext["env"],
 ): Selection {
@@ -118,12 +132,19 @@ function fromCudaVisibleDevices(
       emptyReason: "CUDA_VISIBLE_DEVICES is set and empty: no GPU is visible to this job",
     };
   }
+  const gpus = openedGpus(slots);
   const picker = new Picker();
   const entries = splitList(value);
   let usesIndices = false;
   for (const [position, entry] of entries.entries()) {
-    // CUDA numbers the GPUs this process can open, in PCI order with CUDA_DEVICE_ORDER=PCI_BUS_ID.
-    const resolved = resolveEntry(api, gpus, entry, (i) => gpus[i]);
+    // CUDA numbers the GPUs this process may use, in PCI order with CUDA_DEVICE_ORDER=PCI_BUS_ID:
+    // one that NVML cannot open still holds its number (slots), so the ones after it keep theirs.
+    const resolved = resolveEntry(api, gpus, entry, (i) => slots[i]);
+    if ("unopened" in resolved) {
+      usesIndices = true;
+      picker.skip("CUDA_VISIBLE_DEVICES", entry, resolved.unopened);
+      continue;
+    }
     if ("error" in resolved) {
       const hidden = entries.slice(position + 1);
       picker.notices.push({
@@ -145,13 +166,15 @@ function fromCudaVisibleDevices(
   return finish(rule, picker, `${rule} selects no GPU that NVML can open`);
 }
 
-function fromSlurm(api: NvmlApi, gpus: InventoryGpu[], name: string, value: string): Selection {
+function fromSlurm(api: NvmlApi, slots: GpuSlot[], name: string, value: string): Selection {
   const rule = `${name}=${value}`;
+  const gpus = openedGpus(slots);
   const picker = new Picker();
   const entries = splitList(value).filter((e) => e !== "");
   const allIndices = entries.every((e) => /^\d+$/.test(e));
-  // SLURM ids are global; under ConstrainDevices NVML sees only the job's GPUs, renumbered.
-  if (allIndices && gpus.length <= entries.length) {
+  // SLURM ids are global; under ConstrainDevices NVML sees only the job's GPUs, renumbered. A GPU
+  // of ours that cannot be opened counts among them, or a lost one would make the rest look like the job's.
+  if (allIndices && slots.length <= entries.length) {
     for (const gpu of gpus) picker.add({ gpu });
     if (gpus.length < entries.length) {
       picker.notices.push({
@@ -162,8 +185,10 @@ function fromSlurm(api: NvmlApi, gpus: InventoryGpu[], name: string, value: stri
     return finish(rule, picker, `${rule}: NVML lets this process open no GPU`);
   }
   for (const entry of entries) {
-    const resolved = resolveEntry(api, gpus, entry, (i) => gpus.find((g) => g.nvmlIndex === i));
-    if ("error" in resolved) {
+    const resolved = resolveEntry(api, gpus, entry, (i) => slots.find((s) => nvmlIndexOf(s) === i));
+    if ("unopened" in resolved) {
+      picker.skip(name, entry, resolved.unopened);
+    } else if ("error" in resolved) {
       picker.notices.push({
         level: "warning",
         message: `${name} entry '${entry}' is ignored (${resolved.error}).`,
@@ -217,15 +242,16 @@ function finish(rule: string, picker: Picker, emptyReason: string): Selection {
   return selection;
 }
 
-/** Applies the selection rules to the GPUs NVML lets us open. */
-export function selectGpus(api: NvmlApi, gpus: InventoryGpu[], context: DetectionContext): Selection {
+/** Applies the selection rules to the GPUs of this process (`slots`, from readInventory). */
+export function selectGpus(api: NvmlApi, slots: GpuSlot[], context: DetectionContext): Selection {
   const env = context.env;
   const cuda = env.CUDA_VISIBLE_DEVICES;
-  if (cuda !== undefined) return fromCudaVisibleDevices(api, gpus, cuda, env);
+  if (cuda !== undefined) return fromCudaVisibleDevices(api, slots, cuda, env);
   for (const name of ["SLURM_STEP_GPUS", "SLURM_JOB_GPUS"] as const) {
     const value = env[name]?.trim();
-    if (value) return fromSlurm(api, gpus, name, value);
+    if (value) return fromSlurm(api, slots, name, value);
   }
+  const gpus = openedGpus(slots);
   if (context.devicesByPid) return fromProcessTree(api, gpus, context);
   const picker = new Picker();
   for (const gpu of gpus) picker.add({ gpu });

@@ -100,7 +100,7 @@ async function openNvml(context: DetectionContext, nowMs: () => number): Promise
       return { skip: skip(inventory.reason) };
     }
     const notices = [...inventory.notices];
-    const selection = selectGpus(api, inventory.gpus, context);
+    const selection = selectGpus(api, inventory.slots, context);
     notices.push(...selection.notices);
     if (selection.gpus.length === 0) {
       session.release();

@@ -145,6 +145,49 @@ test("under a device cgroup CUDA index 0 is the first GPU this process can open"
   reader.close();
 });
 
+test("a GPU whose handle fails (not NO_PERMISSION) keeps its index: the GPUs after it keep theirs", async () => {
+  // GPU 1 is lost (NVML_ERROR_GPU_IS_LOST, 15): it is still this process's GPU 1, for CUDA too.
+  const gpus = node((i) => (i === 1 ? { handleRc: 15 } : {}));
+  fake.write({ gpus });
+  const later = await openReader(fake.library, { CUDA_VISIBLE_DEVICES: "2,3" });
+  assert.deepEqual(
+    later.reader.devices().map((d) => d.details?.nvml_index),
+    [2, 3],
+  );
+  assert.deepEqual(
+    later.notices.filter((n) => n.level !== "info").map((n) => n.message),
+    [
+      "NVML GPU 1 cannot be opened (nvmlDeviceGetHandleByIndex_v2: GPU is lost (code 15)): it is not measured.",
+    ],
+  );
+  later.reader.close();
+
+  const { reader, notices } = await openReader(fake.library, { CUDA_VISIBLE_DEVICES: "1,2" });
+  assert.deepEqual(deviceNames(reader), [A100], "the lost GPU is skipped, GPU 2 is still measured");
+  assert.equal(reader.devices()[0]?.details?.nvml_index, 2);
+  assert.ok(
+    notices.some(
+      (n) =>
+        n.level === "warning" &&
+        n.message ===
+          "CUDA_VISIBLE_DEVICES entry '1' is skipped: NVML GPU 1 cannot be opened (nvmlDeviceGetHandleByIndex_v2: GPU is lost (code 15)). The other entries keep their GPUs.",
+    ),
+    JSON.stringify(notices),
+  );
+  reader.close();
+
+  // SLURM ids name NVML indices: GPU 1 is the lost one, not a sign of ConstrainDevices renumbering.
+  const slurm = await openReader(fake.library, { SLURM_STEP_GPUS: "1,2,3" });
+  assert.deepEqual(
+    slurm.reader.devices().map((d) => d.details?.nvml_index),
+    [2, 3],
+  );
+  assert.ok(
+    slurm.notices.some((n) => n.message.startsWith("SLURM_STEP_GPUS entry '1' is skipped: NVML GPU 1")),
+  );
+  slurm.reader.close();
+});
+
 test("different GPU models with indices and no CUDA_DEVICE_ORDER=PCI_BUS_ID get a warning", async () => {
   const gpus = [a100(0), { ...a100(1), name: "Tesla T4", uuid: "GPU-t4" }];
   fake.write({ gpus });
