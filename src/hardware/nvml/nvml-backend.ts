@@ -85,6 +85,7 @@ function channelFor(
     counterCallMs,
   };
   if (energy.ok) init.baselineMj = energy.value;
+  if (limit.ok && limit.value > 0) init.powerLimitW = limit.value / 1000;
   return init;
 }
 

@@ -8,10 +8,11 @@
 // an H200 (driver 580), nvmlDeviceGetPowerUsage 2 µs. So the counter is read at every boundary
 // (an epoch's edges, the run's start and end), where energy must be exact, and between them only
 // as often as its cost allows (anchorIntervalMs); a sample in between reads power alone and keeps
-// the last exact energy. Sampled power adds energy only across a counter reset, as before.
+// the last exact energy. Sampled power adds energy only across a counter reset (fillResetGap).
 import type { Joules, Watts } from "../../units/index.js";
 import type { DeviceDescription, DeviceReading, PowerReader, ReadKind, ReaderNotice } from "../types.js";
 import { CounterStillness } from "./counter-period.js";
+import { fillResetGap } from "./counter-reset.js";
 import type { InventoryGpu } from "./gpu-inventory.js";
 import { nvmlErrorMayHeal } from "./nvml-codes.js";
 import type { NvmlSession } from "./nvml-library.js";
@@ -31,6 +32,8 @@ export interface GpuChannelInit {
   crossCheck: boolean;
   /** How long the baseline's counter call took (wall ms); the reader keeps the fastest call since. */
   counterCallMs: number;
+  /** The enforced power limit at open (W), when NVML reports it: bounds a reset's floor. */
+  powerLimitW?: Watts;
 }
 
 interface Channel extends GpuChannelInit {
@@ -39,6 +42,9 @@ interface Channel extends GpuChannelInit {
   lastMs: number;
   /** The sampled integral when the counter was last read (J): fills a reset's gap. */
   sampledAtLastJ: Joules;
+  /** The last power known (read, or the counter's mean since its previous read) and when: ends a reset's gap. */
+  lastPowerW: Watts | null;
+  lastPowerMs: number;
   energyJ: Joules;
   sampled: PowerIntegrator;
   stillness: CounterStillness;
@@ -93,6 +99,8 @@ export class NvmlReader implements PowerReader {
       lastMj: init.baselineMj ?? 0n,
       lastMs: nowMs,
       sampledAtLastJ: 0,
+      lastPowerW: null,
+      lastPowerMs: nowMs,
       energyJ: 0,
       sampled: new PowerIntegrator(nowMs),
       stillness: new CounterStillness(),
@@ -174,26 +182,32 @@ export class NvmlReader implements PowerReader {
     }
     const dtS = Math.max(0, nowMs - channel.lastMs) / 1000;
     const deltaMj = energy.value - channel.lastMj;
-    let addedJ: Joules;
+    let addedJ: Joules | null;
+    let how = "were counted from the energy counter";
     if (deltaMj >= 0n) {
       addedJ = Number(deltaMj) / 1000;
     } else {
-      // The gap since the previous counter read (several samples, maybe) from the power sampled in it.
-      addedJ = powerW !== null ? channel.sampled.energyJ - channel.sampledAtLastJ : 0;
-      const meanW = dtS > 0 ? addedJ / dtS : 0;
+      // The gap since the previous counter read (several samples, maybe): the power sampled in it,
+      // the last power known held to its end, at least what the restarted counter holds.
+      const fill = fillResetGap({
+        gapS: dtS,
+        sampledJ: channel.sampled.energyJ - channel.sampledAtLastJ,
+        lastPowerW: powerW ?? channel.lastPowerW,
+        heldS:
+          powerW !== null ? 0 : Math.max(0, nowMs - Math.max(channel.lastPowerMs, channel.lastMs)) / 1000,
+        counterNowJ: Number(energy.value) / 1000,
+        powerLimitW: channel.powerLimitW,
+      });
+      addedJ = fill.energyJ;
+      how = `were ${fill.how} (the counter went back)`;
+      const meanW = addedJ !== null && dtS > 0 ? ` (${(addedJ / dtS).toFixed(2)} W)` : "";
       this.notices.push({
         level: "warning",
-        message: `The energy counter of ${channel.description.device} went back from ${channel.lastMj} to ${energy.value} mJ at ${iso(nowMs)} (driver reload or GPU reset): the ${dtS.toFixed(3)} s since the previous read ${powerW !== null ? `are counted from sampled power (${meanW.toFixed(2)} W)` : "are not counted"}.`,
+        message: `The energy counter of ${channel.description.device} went back from ${channel.lastMj} to ${energy.value} mJ at ${iso(nowMs)} (driver reload or GPU reset): the ${dtS.toFixed(3)} s since the previous read are ${fill.how}${meanW}.`,
       });
     }
-    if (channel.failing) {
-      const how =
-        deltaMj >= 0n
-          ? "were counted from the energy counter"
-          : `were ${powerW !== null ? "counted from sampled power" : "not counted"} (the counter went back)`;
-      this.resumed(channel, nowMs, how);
-    }
-    channel.energyJ += addedJ;
+    if (channel.failing) this.resumed(channel, nowMs, how);
+    channel.energyJ += addedJ ?? 0;
     channel.lastMj = energy.value;
     channel.sampledAtLastJ = channel.sampled.energyJ;
     channel.stillness.observe(nowMs, energy.value);
@@ -201,8 +215,9 @@ export class NvmlReader implements PowerReader {
     const reading: DeviceReading = {
       device: channel.description.device,
       energyJ: channel.energyJ,
-      powerW: powerW ?? (dtS > 0 ? addedJ / dtS : null),
+      powerW: powerW ?? (dtS > 0 && addedJ !== null ? addedJ / dtS : null),
     };
+    if (reading.powerW !== null) this.powerKnown(channel, nowMs, reading.powerW);
     if (channel.crossCheck) reading.sampledEnergyJ = channel.sampled.energyJ;
     return reading;
   }
@@ -218,6 +233,7 @@ export class NvmlReader implements PowerReader {
     const powerW = power.value / 1000;
     channel.sampled.add(nowMs, powerW);
     channel.powerFailures = 0;
+    this.powerKnown(channel, nowMs, powerW);
     return {
       device: channel.description.device,
       energyJ: channel.energyJ,
@@ -225,6 +241,11 @@ export class NvmlReader implements PowerReader {
       sampledEnergyJ: channel.sampled.energyJ,
       energyAsOfMs: channel.lastMs,
     };
+  }
+
+  private powerKnown(channel: Channel, nowMs: number, powerW: Watts): void {
+    channel.lastPowerW = powerW;
+    channel.lastPowerMs = nowMs;
   }
 
   /**

@@ -89,6 +89,23 @@ test("a counter reset between boundaries fills the gap from all the power sample
   reader.close();
 });
 
+test("a counter reset found when power fails for a moment: sampled power, then the last reading held to the end", async () => {
+  board({ energyMj: 5_000_000, powerMw: 100_000 });
+  const { reader } = await openReader(fake.library);
+  reader.read(T0 + 1000, "sample");
+  board({ energyMj: 5_000_000, powerMw: 200_000 });
+  reader.read(T0 + 2000, "sample");
+  // The boundary's power call fails with a code that may pass, and the counter went back.
+  board({ energyMj: 2_000, powerRc: 999 });
+  const [reading] = reader.read(T0 + 3000);
+  assert.equal(reading?.energyJ, 100 + 200 + 200 * 1);
+  assert.match(
+    reader.drainNotices()[0]?.message ?? "",
+    /went back from 5000000 to 2000 mJ .*: the 3\.000 s since the previous read are counted from sampled power, the last reading held over the final 1\.000 s \(166\.67 W\)\.$/,
+  );
+  reader.close();
+});
+
 test("when power stops answering, a sample reads the counter instead, then and at every sample after", async () => {
   board();
   const { reader } = await openReader(fake.library);

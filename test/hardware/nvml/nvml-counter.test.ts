@@ -2,6 +2,7 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { counterPeriodNotice } from "../../../src/hardware/nvml/counter-period.js";
 import { createFakeNvml } from "../../helpers/fake-nvml.js";
+import type { NvmlReader } from "../../../src/hardware/nvml/nvml-reader.js";
 import { a100, deviceNames, openReader, T0 } from "./nvml-test-kit.js";
 
 const fake = createFakeNvml();
@@ -95,6 +96,54 @@ test("a counter that goes back (driver reload) adds no negative energy and fills
   fake.write({ gpus: [a100(0, { energyMj: 3_000, powerMw: 150_000 })] });
   assert.equal(reader.read(T0 + 4000)[0]?.energyJ, 401);
   reader.close();
+});
+
+/**
+ * A GPU whose power is NOT_SUPPORTED (its counter alone measures it), opened at 5,000,000 mJ and
+ * read at T0 + 1 s 100 J later (100 W); `counter` sets the counter's next value (mJ).
+ */
+async function counterOnlyAt100W(): Promise<{ reader: NvmlReader; counter: (mj: number) => void }> {
+  const counter = (energyMj: number) => fake.write({ gpus: [a100(0, { energyMj, powerRc: 3 })] });
+  counter(5_000_000);
+  const { reader } = await openReader(fake.library);
+  counter(5_100_000);
+  assert.equal(reader.read(T0 + 1000)[0]?.energyJ, 100);
+  reader.drainNotices();
+  return { reader, counter };
+}
+
+test("a counter that goes back while no power call works: the gap counts at the last power known, not as 0 J", async () => {
+  const { reader, counter } = await counterOnlyAt100W();
+  counter(2_000);
+  const [reading] = reader.read(T0 + 3000);
+  assert.deepEqual([reading?.energyJ, reading?.powerW], [100 + 100 * 2, 100]);
+  assert.deepEqual(
+    reader.drainNotices().map((n) => n.message),
+    [
+      "The energy counter of NVIDIA A100-SXM4-40GB went back from 5100000 to 2000 mJ at 2026-01-15T12:00:03.000Z (driver reload or GPU reset): the 2.000 s since the previous read are counted from the last power known, held over them (100.00 W).",
+    ],
+  );
+  counter(52_000);
+  assert.equal(reader.read(T0 + 4000)[0]?.energyJ, 350, "the restarted counter's difference after it");
+  reader.close();
+});
+
+test("a counter that restarted from 0 within the gap holds at least its new value, if the power limit allows it", async () => {
+  // 350 J counted since the restart, in a 2 s gap: more than the 100 W known gives (200 J).
+  const restarted = await counterOnlyAt100W();
+  restarted.counter(350_000);
+  assert.equal(restarted.reader.read(T0 + 3000)[0]?.energyJ, 100 + 350);
+  assert.match(
+    restarted.reader.drainNotices()[0]?.message ?? "",
+    /went back from 5100000 to 350000 mJ .*: the 2\.000 s since the previous read are counted from the counter's new value, the energy since it restarted within them \(175\.00 W\)\.$/,
+  );
+  restarted.reader.close();
+  // Back to 4000 J in 1 s, past twice the 400 W limit: not a restart from 0, so no floor under the
+  // gap, which counts at the 100 W known.
+  const glitch = await counterOnlyAt100W();
+  glitch.counter(4_000_000);
+  assert.equal(glitch.reader.read(T0 + 2000)[0]?.energyJ, 100 + 100);
+  glitch.reader.close();
 });
 
 test("when power stops answering the counter still measures and the cross-check says it stopped", async () => {
