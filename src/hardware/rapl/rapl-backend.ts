@@ -1,7 +1,8 @@
 // The RAPL backend: Intel and AMD (Zen, same powercap driver) package and DRAM energy counters
 // under CARBONTRACKER_POWERCAP_ROOT. Opens only when every zone it would sum is readable, so a
-// partial sum is never presented as the CPU's energy. A zone with no energy_uj file is measured as
-// the sum of its subzones' counters, as the original does.
+// partial sum is never presented as the CPU's energy. A zone with no energy_uj file is read through
+// its intel-rapl-mmio twin (the same package counter) where that has one, else is measured as the
+// sum of its subzones' counters, as the original does.
 import { join } from "node:path";
 import type { Backend, OpenResult, ReaderNotice } from "../types.js";
 import { parseMicrojoules } from "./counter-delta.js";
@@ -12,11 +13,18 @@ import { plausiblePeakPower, safeReadIntervalMs, ASSUMED_RANGE_UJ } from "./read
 import {
   RaplReader,
   isSubzoneSum,
+  mmioTwinOf,
   summedZonesText,
   type RaplCounterSpec,
   type RaplDeviceSpec,
 } from "./rapl-reader.js";
-import { selectZones, subzoneSum, type MeasuredZone, type ZoneSelection } from "./zone-selection.js";
+import {
+  mmioTwin,
+  selectZones,
+  subzoneSum,
+  type MeasuredZone,
+  type ZoneSelection,
+} from "./zone-selection.js";
 
 /** Where Linux exposes powercap zones; CARBONTRACKER_POWERCAP_ROOT overrides it (containers, tests). */
 const DEFAULT_POWERCAP_ROOT = "/sys/class/powercap";
@@ -79,6 +87,14 @@ export function openRapl(root: string, options: RaplOptions = {}): OpenResult {
       else specs.push({ zone: measured, counters: [openCounter(measured, measured.zone, own.uj)] });
       continue;
     }
+    // Own counter > the MMIO twin's (the whole package, the same counter) > the subzones' sum.
+    const twin = mmioTwin(measured.zone, zones);
+    const twinRead = twin === undefined ? undefined : firstRead(twin, files);
+    if (twin !== undefined && twinRead !== undefined && "uj" in twinRead) {
+      specs.push({ zone: measured, counters: [openCounter(measured, twin, twinRead.uj)] });
+      continue;
+    }
+    const twinDenied = twin !== undefined && twinRead !== undefined && "denied" in twinRead;
     const { summed, measuredApart } = subzoneSum(measured.zone, zones, selection);
     const counters: RaplCounterSpec[] = [];
     const refusedBefore = denied.length + failed.length;
@@ -90,8 +106,12 @@ export function openRapl(root: string, options: RaplOptions = {}): OpenResult {
       else if ("denied" in read) denied.push(join(subzone.path, "energy_uj"));
       else if ("failure" in read) failed.push(read.failure);
     }
-    if (counters.length > 0) specs.push({ zone: measured, counters });
-    else if (denied.length + failed.length === refusedBefore) {
+    if (counters.length > 0) {
+      specs.push({ zone: measured, counters });
+      if (twinDenied) notices.push(twinUnreadable(measured, twin));
+    } else if (twinDenied) {
+      denied.push(join(twin.path, "energy_uj"));
+    } else if (denied.length + failed.length === refusedBefore) {
       failed.push(noSubzoneToSum(energyPath, measured, measuredApart));
     }
   }
@@ -137,6 +157,15 @@ function firstRead(zone: PowercapZone, files: PowercapFiles): FirstRead {
   }
 }
 
+/** The warning for a zone summed from its subzones because its MMIO twin's counter is root-only. */
+function twinUnreadable(measured: MeasuredZone, twin: PowercapZone): ReaderNotice {
+  const file = join(twin.path, "energy_uj");
+  return {
+    level: "warning",
+    message: `${measured.zone.id} has no energy_uj and its MMIO twin's ${file} is not readable by this user (permission denied): ${measured.device} is the sum of its subzones, which misses what the package draws outside them. To measure the whole package: sudo chmod o+r ${file}`,
+  };
+}
+
 /** Why a zone with no energy_uj cannot be measured through its subzones either. */
 function noSubzoneToSum(energyPath: string, measured: MeasuredZone, apart: MeasuredZone[]): string {
   const why = `ENOENT; no subzone of ${measured.zone.id} has an energy_uj to sum instead`;
@@ -157,9 +186,13 @@ function readRange(zone: PowercapZone, files: PowercapFiles): number | undefined
 function describeOpen(root: string, selection: ZoneSelection, specs: RaplDeviceSpec[]): string {
   const measured = specs
     .map((s) => {
-      const summed = isSubzoneSum(s)
-        ? `, which has no energy_uj: the sum of its subzones ${summedZonesText(s)}; what it draws outside them is not seen`
-        : "";
+      const twin = mmioTwinOf(s);
+      let summed = "";
+      if (isSubzoneSum(s)) {
+        summed = `, which has no energy_uj: the sum of its subzones ${summedZonesText(s)}; what it draws outside them is not seen`;
+      } else if (twin) {
+        summed = `, which has no energy_uj: read through its MMIO twin ${twin.id}, the same package counter`;
+      }
       return `${s.zone.device} (${s.zone.zone.name ?? s.zone.domain}, ${s.zone.zone.id}${summed})`;
     })
     .join(", ");

@@ -1,14 +1,14 @@
 // Cumulative CPU package and DRAM energy from RAPL counters: each read differences every zone's
 // energy_uj against the previous read (wrap-around included). A zone that fails keeps its energy
-// and says so; the others go on. A zone with no energy_uj of its own is the sum of its subzones'
-// counters, each differenced and wrapped on its own.
+// and says so; the others go on. A zone with no energy_uj of its own is read through its MMIO
+// twin, else is the sum of its subzones' counters, each differenced and wrapped on its own.
 import { join } from "node:path";
 import type { DeviceDescription, DeviceReading, PowerReader, ReaderNotice } from "../types.js";
 import { microjoulesToJoules } from "../../units/index.js";
 import { counterDeltaUj } from "./counter-delta.js";
 import { parseDecimalBytes } from "../digits.js";
 import type { TextFile } from "../read-text.js";
-import type { PowercapZone } from "./powercap-zones.js";
+import { parentZoneId, type PowercapZone } from "./powercap-zones.js";
 import { errorCode, nodePowercapFiles, openCounterFile, type PowercapFiles } from "./powercap-files.js";
 import { ASSUMED_RANGE_UJ, safeReadIntervalMs, type PeakPower } from "./read-interval.js";
 import type { MeasuredZone } from "./zone-selection.js";
@@ -36,13 +36,25 @@ export interface RaplCounterSpec {
 /** One measured zone as the reader opens it. */
 export interface RaplDeviceSpec {
   zone: MeasuredZone;
-  /** The zone's own counter, or, when it has no energy_uj, its subzones' counters whose sum it is. */
+  /**
+   * The zone's own counter; when it has no energy_uj, its intel-rapl-mmio twin's; else its
+   * subzones' counters, whose sum it is.
+   */
   counters: RaplCounterSpec[];
 }
 
 /** Whether a device is measured as the sum of its zone's subzones. */
 export function isSubzoneSum(spec: RaplDeviceSpec): boolean {
-  return spec.counters.some((counter) => counter.zone !== spec.zone.zone);
+  return spec.counters.some((counter) => parentZoneId(counter.zone) === spec.zone.zone.id);
+}
+
+/** The intel-rapl-mmio zone whose counter a device reads in place of its own, or undefined. */
+export function mmioTwinOf(spec: RaplDeviceSpec): PowercapZone | undefined {
+  const [counter] = spec.counters;
+  const zone = spec.zone.zone;
+  return counter !== undefined && counter.zone !== zone && parentZoneId(counter.zone) !== zone.id
+    ? counter.zone
+    : undefined;
 }
 
 /** `intel-rapl:0:0 core + intel-rapl:0:1 uncore`: the subzones summed for a device. */
@@ -114,17 +126,23 @@ export class RaplReader implements PowerReader {
         peak_power_source: counter.peak.source,
       });
       const summed = isSubzoneSum(spec);
+      const twin = mmioTwinOf(spec);
+      let name = `${zone.name ?? spec.zone.domain} (${zone.id})`;
+      if (summed) {
+        name = `${zone.name ?? spec.zone.domain} (${zone.id}, no energy_uj: sum of its subzones ${summedZonesText(spec)})`;
+      } else if (twin) {
+        name = `${zone.name ?? spec.zone.domain} (${zone.id}, no energy_uj: read through its MMIO twin ${twin.id})`;
+      }
       return {
         component: "cpu",
         device: spec.zone.device,
-        name: summed
-          ? `${zone.name ?? spec.zone.domain} (${zone.id}, no energy_uj: sum of its subzones ${summedZonesText(spec)})`
-          : `${zone.name ?? spec.zone.domain} (${zone.id})`,
+        name,
         provenance: "counter",
         details: {
           zone: zone.id,
           domain: spec.zone.domain,
           path: zone.path,
+          ...(twin ? { mmio_twin: { zone: twin.id, path: twin.path } } : {}),
           ...(summed
             ? {
                 summed_subzones: spec.counters.map((c) => ({

@@ -1,7 +1,8 @@
 // Decides which RAPL zones are measured so that nothing is counted twice: packages and DRAM are
 // summed (DRAM sits outside the socket); core and uncore are inside their package; psys contains
 // packages and DRAM; an intel-rapl-mmio zone repeats the package of the same name. A zone with no
-// energy_uj of its own is measured through its subzones (subzoneSum).
+// energy_uj of its own is measured through that MMIO twin where it has one (mmioTwin), else
+// through its subzones (subzoneSum).
 import { compareControlTypes, parentZoneId, type PowercapZone } from "./powercap-zones.js";
 
 /** What a measured zone stands for. */
@@ -47,14 +48,17 @@ function classifyZoneName(name: string | undefined): RaplDomain | "inside" | "un
   return "unknown";
 }
 
+/** `package-0`, or `package-0/dram` for a subzone: what matches a zone across control types. */
+function namePathOf(zone: PowercapZone, byId: Map<string, PowercapZone>): string {
+  const parent = parentZoneId(zone);
+  const parentName = parent === undefined ? undefined : byId.get(parent)?.name;
+  return parentName === undefined ? String(zone.name) : `${parentName}/${String(zone.name)}`;
+}
+
 /** Picks the zones to measure among `zones` (from discoverZones). */
 export function selectZones(zones: PowercapZone[], options: ZoneSelectionOptions = {}): ZoneSelection {
   const byId = new Map(zones.map((zone) => [zone.id, zone]));
-  const namePath = (zone: PowercapZone): string => {
-    const parent = parentZoneId(zone);
-    const parentName = parent === undefined ? undefined : byId.get(parent)?.name;
-    return parentName === undefined ? String(zone.name) : `${parentName}/${String(zone.name)}`;
-  };
+  const namePath = (zone: PowercapZone): string => namePathOf(zone, byId);
   const msrNamePaths = new Set(zones.filter((z) => z.controlType === "intel-rapl").map(namePath));
   const hasPsys = zones.some((z) => classifyZoneName(z.name) === "psys");
   const usePsys = options.usePsys === true && hasPsys;
@@ -94,6 +98,19 @@ export function selectZones(zones: PowercapZone[], options: ZoneSelectionOptions
 
 function rank(domain: RaplDomain): number {
   return domain === "package" ? 0 : domain === "dram" ? 1 : 2;
+}
+
+/**
+ * The intel-rapl-mmio zone of the same name as an intel-rapl `zone` (`intel-rapl-mmio:0` for
+ * `intel-rapl:0`, both `package-0`), or undefined. It is the same package's counter read through
+ * MMIO instead of the MSR (reference/rapl.md: a duplicate by name), so it stands in for a zone
+ * with no energy_uj better than its subzones, which miss what the package draws outside them.
+ */
+export function mmioTwin(zone: PowercapZone, zones: PowercapZone[]): PowercapZone | undefined {
+  if (zone.controlType !== "intel-rapl" || zone.name === undefined) return undefined;
+  const byId = new Map(zones.map((z) => [z.id, z]));
+  const path = namePathOf(zone, byId);
+  return zones.find((z) => z.controlType === "intel-rapl-mmio" && namePathOf(z, byId) === path);
 }
 
 /** The subzones that stand for a measured zone with no energy_uj of its own, and those that cannot. */

@@ -1,9 +1,11 @@
-// Reads a RAPL reader as the tracker does (a read every interval, plus reads at the window's
-// edges) while a fake powercap tree runs, and returns each device's energy over the window.
+// The RAPL tests' kit: reads a RAPL reader as the tracker does (a read every interval, plus reads
+// at the window's edges) while a fake powercap tree runs, and returns each device's energy over the
+// window; opens trees that are not running, or as a user who may not read root-only files.
 import { setTimeout as sleep } from "node:timers/promises";
 import assert from "node:assert/strict";
-import type { DeviceReading, OpenResult, PowerReader } from "../../../src/hardware/types.js";
-import { FakePowercap, type FakeZone } from "../../helpers/fake-powercap.js";
+import { openRapl } from "../../../src/hardware/rapl/rapl-backend.js";
+import type { DeviceReading, OpenResult, PowerReader, SkipReason } from "../../../src/hardware/types.js";
+import { FakePowercap, unprivilegedFiles, type FakeZone } from "../../helpers/fake-powercap.js";
 
 /** Energy per device between the first and last read of a window (J), with the window's edges (Unix ms). */
 export interface WindowEnergy {
@@ -50,6 +52,14 @@ export function closeTo(actual: number, expected: number, relative: number): boo
 export function readerOf(result: OpenResult): PowerReader {
   assert.ok("reader" in result, `expected a reader, got ${JSON.stringify(result)}`);
   return result.reader;
+}
+
+/** Opens `root` as a user who may not read root-only files; fails the test unless RAPL skips for permission. */
+export function permissionSkipOf(root: string): SkipReason {
+  const result = openRapl(root, { files: unprivilegedFiles() });
+  assert.ok("skip" in result, "no reader may open on unreadable counters");
+  assert.match(result.skip.reason, /^RAPL energy counters are not readable by this user/);
+  return result.skip;
 }
 
 /** Runs `check` on a fake powercap tree that is not rewritten (no clock), then removes it. */

@@ -11,10 +11,17 @@ import {
   DESKTOP_CONSTRAINTS,
   DRAM_RANGE_UJ,
   INTEL_RANGE_UJ,
-  unprivilegedFiles,
   type FakeZone,
 } from "../../helpers/fake-powercap.js";
-import { byDevice, closeTo, readerOf, sampleWindow, withRunningTree, withTree } from "./sample-window.js";
+import {
+  byDevice,
+  closeTo,
+  permissionSkipOf,
+  readerOf,
+  sampleWindow,
+  withRunningTree,
+  withTree,
+} from "./sample-window.js";
 
 const EXACT = 1e-6;
 
@@ -185,15 +192,10 @@ test("a summed subzone readable by root only: the permission skip names it, no p
     z.name === "core" ? { ...z, energyMode: 0o400 } : z,
   );
   withTree(zones, (fake) => {
-    const result = openRapl(fake.root, { files: unprivilegedFiles() });
-    assert.ok("skip" in result);
-    assert.match(result.skip.reason, /^RAPL energy counters are not readable by this user/);
-    assert.ok(
-      result.skip.reason.includes(join(fake.root, "intel-rapl:0:0", "energy_uj")),
-      result.skip.reason,
-    );
-    assert.ok(!result.skip.reason.includes(join(fake.root, "intel-rapl:0:1", "energy_uj")));
-    assert.match(result.skip.fix ?? "", /sudo chmod o\+r .*intel-rapl:0:0\/energy_uj/);
+    const skip = permissionSkipOf(fake.root);
+    assert.ok(skip.reason.includes(join(fake.root, "intel-rapl:0:0", "energy_uj")), skip.reason);
+    assert.ok(!skip.reason.includes(join(fake.root, "intel-rapl:0:1", "energy_uj")));
+    assert.match(skip.fix ?? "", /sudo chmod o\+r .*intel-rapl:0:0\/energy_uj/);
   });
 });
 
