@@ -21,6 +21,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createFakeNvml, type FakeGpu } from "../test/helpers/fake-nvml.js";
+import { childrenNamed } from "../test/helpers/proc-children.js";
 import { benchDir, benchEnv, CLI, fakeRapl100W } from "./helpers/bench-world.js";
 import {
   peakRssKb,
@@ -73,10 +74,11 @@ interface Tracked {
   residentKb?: number;
 }
 
-/** Counts the system calls of `pid` (all threads) for `seconds`: calls by name. */
+/** Counts the system calls of `pid` (all threads) and its sample recorder for `seconds`: calls by name. */
 async function straceCounts(pid: number, seconds: number): Promise<Map<string, number>> {
   const out = join(benchDir("ct-bench-strace-"), "summary.txt");
-  const strace = spawn("strace", ["-f", "-qq", "-c", "-o", out, "-p", String(pid)], { stdio: "ignore" });
+  const pids = [pid, ...childrenNamed(pid, "sample-recorder")].flatMap((p) => ["-p", String(p)]);
+  const strace = spawn("strace", ["-f", "-qq", "-c", "-o", out, ...pids], { stdio: "ignore" });
   await sleep(seconds * 1000);
   strace.kill("SIGINT");
   await new Promise((resolve) => strace.on("exit", resolve));
@@ -203,7 +205,9 @@ export async function run(): Promise<void> {
       console.log("system calls per sample: skipped (no strace on this machine)");
       return;
     }
-    console.log(`system calls per sample (strace -f -c over ${STRACE_S} s, 1 sample/s):`);
+    console.log(
+      `system calls per sample (strace -f -c over ${STRACE_S} s, 1 sample/s, with the recorder's):`,
+    );
     for (const t of all.filter((x) => !x.reference)) {
       const counts = await straceCounts(t.child.pid as number, STRACE_S);
       const per = (n: number) => (n / STRACE_S).toFixed(1);
