@@ -17,8 +17,8 @@ import {
   type IpcMessage,
   type IpcReply,
 } from "../ipc/protocol.js";
-import type { TrackerOptions } from "../tracker/options.js";
-import { TrackerSlot } from "./tracker-slot.js";
+import { programOptions } from "./original-style.js";
+import { TrackerSlot, type SlotTrackerOptions } from "./tracker-slot.js";
 import { releaseMappedFilePagesLater } from "./release-mapped-pages.js";
 
 /** Where the session writes its replies (stdout) and its own problems (stderr). */
@@ -98,7 +98,12 @@ class EngineSession {
   }
 
   private async configure(options: Record<string, unknown>): Promise<IpcReply> {
-    const trackerOptions = { ...options, pid: this.parentPid } as unknown as TrackerOptions;
+    const program = programOptions(options);
+    const trackerOptions = {
+      ...program.options,
+      pid: this.parentPid,
+      original: program.style,
+    } as unknown as SlotTrackerOptions;
     try {
       if (!this.slot) {
         this.slot = await TrackerSlot.open(trackerOptions, {

@@ -12,6 +12,7 @@ import { runWrapped, SpawnFailure } from "./wrap.js";
 import { findCommand } from "../hardware/find-command.js";
 import { TrackerSlot } from "./tracker-slot.js";
 import { mergeScriptOptions } from "./script-options.js";
+import { programOptions, styleFor } from "./original-style.js";
 import { stderrIsTerminal, writeStderr } from "./stderr.js";
 import { writeStdout } from "./stdout.js";
 
@@ -54,8 +55,10 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
       onEpoch: (epoch) => live?.setEpoch(epoch),
       userStopped: () => userStopped,
       configure: async (script) => {
-        const { flags, notes } = mergeScriptOptions(options, script);
-        await slot.replace(trackerOptionsFromFlags(flags, process.env));
+        const program = programOptions(script);
+        const { flags, notes } = mergeScriptOptions(options, program.options);
+        const merged = trackerOptionsFromFlags(flags, process.env);
+        await slot.replace({ ...merged, original: styleFor(program.style, merged) });
         return notes;
       },
       note: writeStderr,

@@ -22,9 +22,13 @@ import type { Snapshot } from "../sampling/reader-set.js";
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { BACKENDS } from "../hardware/registry.js";
 import { lateComponents, mayBlockInDriver } from "../sampling/sampler-choice.js";
+import type { OriginalStyle } from "./original-style.js";
 
-/** Options of a slot's trackers: everything but where their console lines go. */
-export type SlotTrackerOptions = Omit<TrackerOptions, "console" | "stdout">;
+/**
+ * Options of a slot's trackers: everything but where their console lines go, and for a tracker
+ * built from a program's `CarbonTracker(...)`, what it writes as the original does.
+ */
+export type SlotTrackerOptions = Omit<TrackerOptions, "console" | "stdout"> & { original?: OriginalStyle };
 
 /** What every tracker of the slot is given. */
 export interface SlotHooks {
@@ -78,6 +82,8 @@ class SharedSampler {
 /** Holds the current tracker of a run and what it measures with. */
 export class TrackerSlot {
   private current: CarbonTracker | undefined;
+  /** What the tracker in force writes as the original does. */
+  private currentStyle: OriginalStyle | undefined;
   /** What the tracker in force printed while it was built (a replacement's same lines are dropped). */
   private constructionText = "";
   /** Each tracker's console: held while its constructor runs, muted once it is replaced. */
@@ -133,7 +139,10 @@ export class TrackerSlot {
    * @throws what the tracker's constructor throws.
    */
   start(baseline?: Snapshot): CarbonTracker {
-    this.current ??= this.buildWith(this.shared, this.firstOptions, true, baseline);
+    if (!this.current) {
+      this.current = this.buildWith(this.shared, this.firstOptions, true, baseline);
+      this.currentStyle = this.firstOptions.original;
+    }
     return this.current;
   }
 
@@ -172,7 +181,7 @@ export class TrackerSlot {
   async replace(options: SlotTrackerOptions): Promise<void> {
     const old = this.tracker;
     const nextRun = old.finished;
-    if (!nextRun && sameOptions(old, options)) return;
+    if (!nextRun && sameOptions(old, options) && sameStyle(this.currentStyle, options)) return;
     const config = configOf(options, this.election);
     const key = JSON.stringify(config);
     let shared = this.shared;
@@ -193,6 +202,7 @@ export class TrackerSlot {
       this.shared = shared;
     }
     this.current = next;
+    this.currentStyle = options.original;
   }
 
   /** Closes the sampler and gives up the election; call after the last tracker stopped. */
@@ -221,8 +231,9 @@ export class TrackerSlot {
       if (gate.held === undefined) this.hooks.console(text);
       else gate.held += text;
     };
+    const { original, ...trackerOptions } = options;
     const tracker = new CarbonTracker(
-      { ...options, console: write },
+      { ...trackerOptions, console: write },
       {
         sampler: shared.lend(),
         election: { ...this.election, release: () => {} },
@@ -232,6 +243,7 @@ export class TrackerSlot {
         // Never this process's own script (carbontracker's main.js under the engine): none unless named.
         command: this.hooks.command ?? [],
         baseline,
+        actualWithoutEpochCount: original?.actualWithoutEpochCount ?? false,
       },
     );
     this.gates.set(tracker, gate);
@@ -247,6 +259,11 @@ export class TrackerSlot {
 function sameOptions(tracker: CarbonTracker, options: SlotTrackerOptions): boolean {
   const comparable = (o: object) => JSON.stringify({ ...o, env: undefined, console: undefined });
   return comparable(resolveOptions({ ...options, env: tracker.options.env })) === comparable(tracker.options);
+}
+
+/** Whether `options` ask for the style of the tracker in force. */
+function sameStyle(style: OriginalStyle | undefined, options: SlotTrackerOptions): boolean {
+  return JSON.stringify(style ?? {}) === JSON.stringify(options.original ?? {});
 }
 
 /** What the sampler of `options` reads; equal configs can share one sampler. */

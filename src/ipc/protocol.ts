@@ -17,7 +17,11 @@ const EVENTS = ["epoch_start", "epoch_end", "configure", "stop", "answer"] as co
 /** A message from the program: one JSON object a line. */
 export interface IpcMessage {
   event: IpcEvent;
-  /** With `configure`: the tracker options (API keys travel only here, never in argv or env). */
+  /**
+   * With `configure`: the tracker options (API keys travel only here, never in argv or env), in
+   * the original's values: `epochsBeforePred: 0` also titles the actual "Actual consumption:"
+   * (cli/original-style.ts).
+   */
   options?: Record<string, unknown>;
   /** With `answer`: the line the user typed, null at end of input. */
   answer?: string | null;

@@ -176,16 +176,19 @@ function bindingsScript(kwargs: string, epochs: number, after = ""): string[] {
   ];
 }
 
-test("a wrapped script's CarbonTracker(...) sets epochs and options the command line leaves at their defaults; the tracker it replaces leaves no trace", async () => {
+/** Runs a bindings script under the CLI (the simulated CPU, a fresh log folder, `flags`); it must exit 0. */
+async function wrapBindings(flags: string[], script: string[]): Promise<{ logDir: string; out: string }> {
   const logDir = join(tempDir(), "logs");
-  const run = await runCliMerged([
-    ...SIM,
-    "--log_dir",
-    logDir,
-    ...bindingsScript("epochs=3, epochs_before_pred=2, decimal_precision=4, log_file_prefix='exp'", 3),
-  ]);
+  const run = await runCliMerged([...SIM, "--log_dir", logDir, ...flags, ...script]);
   assert.equal(run.code, 0, run.merged);
-  const out = run.merged;
+  return { logDir, out: run.merged };
+}
+
+test("a wrapped script's CarbonTracker(...) sets epochs and options the command line leaves at their defaults; the tracker it replaces leaves no trace", async () => {
+  const { logDir, out } = await wrapBindings(
+    [],
+    bindingsScript("epochs=3, epochs_before_pred=2, decimal_precision=4, log_file_prefix='exp'", 3),
+  );
   assert.match(
     out,
     /trained 1\nCarbonTracker: \nPredicted consumption for 3 epoch\(s\):\n\tTime:\t0:00:00\n\tEnergy:\t\d\.\d{4} kWh\n/,
@@ -207,27 +210,35 @@ test("a wrapped script's CarbonTracker(...) sets epochs and options the command 
 });
 
 test("options given on the command line win over the script's, each with a note; a second CarbonTracker after stop() is the next run", async () => {
-  const logDir = join(tempDir(), "logs");
-  const run = await runCliMerged([
-    ...SIM,
-    "--log_dir",
-    logDir,
-    "--epochs-before-pred",
-    "0",
-    ...bindingsScript(
+  const { logDir, out } = await wrapBindings(
+    ["--epochs-before-pred", "0"],
+    bindingsScript(
       "epochs=2, epochs_before_pred=2, log_dir='elsewhere'",
       2,
       "second = CarbonTracker(epochs=1)\nsecond.epoch_start(); second.epoch_end()",
     ),
-  ]);
-  assert.equal(run.code, 0, run.merged);
-  assert.match(run.merged, /carbontracker: --log-dir on the command line wins over the script's log_dir\.\n/);
+  );
+  assert.match(out, /carbontracker: --log-dir on the command line wins over the script's log_dir\.\n/);
   assert.match(
-    run.merged,
+    out,
     /carbontracker: --epochs-before-pred on the command line wins over the script's epochs_before_pred\.\n/,
   );
-  assert.doesNotMatch(run.merged, /Predicted consumption/);
+  assert.doesNotMatch(out, /Predicted consumption/);
   const runs = readdirSync(logDir).filter((f) => f.endsWith(".jsonl"));
   assert.equal(runs.length, 2, runs.join(", "));
-  assert.match(run.merged, /Actual consumption for 2 epoch\(s\):[\s\S]*Actual consumption for 1 epoch\(s\):/);
+  assert.match(out, /Actual consumption for 2 epoch\(s\):[\s\S]*Actual consumption for 1 epoch\(s\):/);
+});
+
+test('a wrapped script\'s epochs_before_pred=0 titles the actual "Actual consumption:" as the original does; a later CarbonTracker with the default keeps the epoch count', async () => {
+  const { out } = await wrapBindings(
+    [],
+    bindingsScript(
+      "epochs=2, epochs_before_pred=0",
+      2,
+      "second = CarbonTracker(epochs=1)\nsecond.epoch_start(); second.epoch_end()",
+    ),
+  );
+  assert.match(out, /CarbonTracker: \nActual consumption:\n\tTime:/);
+  assert.doesNotMatch(out, /consumption for 2 epoch/);
+  assert.match(out, /Actual consumption:\n[\s\S]*Actual consumption for 1 epoch\(s\):/);
 });

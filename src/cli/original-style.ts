@@ -1,0 +1,33 @@
+// A program's own `CarbonTracker(...)` options (the Python bindings' IPC `configure`) carry the
+// original's values, and a few of them ask for output the tracker's options cannot say. The
+// original (2.4.3, tracker.py) titles its actual block "Actual consumption:", without the epoch
+// count, whenever epochs_before_pred is 0 (`_output_actual`); the tracker built from such options
+// writes it so.
+import type { TrackerOptions } from "../tracker/options.js";
+
+/** What a tracker built from a program's options writes as the original does. */
+export interface OriginalStyle {
+  /** Title the actual block "Actual consumption:" (the original's, for epochs_before_pred=0). */
+  actualWithoutEpochCount?: boolean;
+}
+
+/** A program's options split into tracker options and the style they ask for. */
+export interface ProgramOptions {
+  options: Record<string, unknown>;
+  style: OriginalStyle;
+}
+
+/** Reads a program's `configure` options (camelCase names, the original's values). */
+export function programOptions(script: Record<string, unknown>): ProgramOptions {
+  const style: OriginalStyle = {};
+  if (script.epochsBeforePred === 0) style.actualWithoutEpochCount = true;
+  return { options: script, style };
+}
+
+/** The part of `style` the final options still ask for (a command-line flag may have won). */
+export function styleFor(
+  style: OriginalStyle,
+  final: Pick<TrackerOptions, "epochsBeforePred">,
+): OriginalStyle {
+  return style.actualWithoutEpochCount && final.epochsBeforePred === 0 ? style : {};
+}
