@@ -1,8 +1,9 @@
 // A program's own `CarbonTracker(...)` options (the Python bindings' IPC `configure`) carry the
 // original's values, and a few of them ask for output the tracker's options cannot say. The
-// original (2.4.3, tracker.py) titles its actual block "Actual consumption:", without the epoch
-// count, whenever epochs_before_pred is 0 (`_output_actual`); the tracker built from such options
-// writes it so.
+// original (2.4.3, tracker.py) predicts when the epoch count equals epochs_before_pred
+// (`epoch_end`), so -1 never predicts (its docstring says "Set to -1 for all epochs"): that is
+// our 0. It titles its actual block "Actual consumption:", without the epoch count, whenever
+// epochs_before_pred is 0 (`_output_actual`), and keeps the count for -1.
 import type { TrackerOptions } from "../tracker/options.js";
 
 /** What a tracker built from a program's options writes as the original does. */
@@ -21,7 +22,8 @@ export interface ProgramOptions {
 export function programOptions(script: Record<string, unknown>): ProgramOptions {
   const style: OriginalStyle = {};
   if (script.epochsBeforePred === 0) style.actualWithoutEpochCount = true;
-  return { options: script, style };
+  const options = script.epochsBeforePred === -1 ? { ...script, epochsBeforePred: 0 } : script;
+  return { options, style };
 }
 
 /** The part of `style` the final options still ask for (a command-line flag may have won). */

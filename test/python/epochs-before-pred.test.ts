@@ -56,3 +56,20 @@ test('epochs_before_pred=0 with stop() before the last epoch: the actual is titl
   assert.doesNotMatch(run.stdout, /epoch\(s\)/);
   assert.match(outputLog(logDir), /Actual consumption:\n/);
 });
+
+test("epochs_before_pred=-1 never predicts (nor asks with stop_and_confirm), as 2.4.3 does despite its docstring's 'all epochs'; the actual keeps its count", async (t) => {
+  const python = pythonFor(t, "python");
+  if (!python) return;
+  const logDir = join(tempFolder(t), "logs");
+  const run = await runPython(python, [
+    "-c",
+    script(logDir, "epochs_before_pred=-1, stop_and_confirm=True", 3),
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stdout, /Predicted consumption|Continue training/);
+  assert.match(run.stdout, /CarbonTracker: \nActual consumption for 3 epoch\(s\):\n\tTime:/);
+  assert.match(run.stdout, /trained\n$/);
+  const log = outputLog(logDir);
+  assert.doesNotMatch(log, /Predicted consumption/);
+  assert.match(log, /Actual consumption for 3 epoch\(s\):\n/);
+});

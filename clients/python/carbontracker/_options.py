@@ -132,8 +132,9 @@ def engine_options(epochs, given):
         raise ValueError(
             "When using simulated GPU (sim_gpu), you must also specify the GPU power consumption (sim_gpu_watts)"
         )
-    # "Set to -1 for all epochs" (the original's docstring).
-    v["epochs_before_pred"] = epochs if epochs_before_pred == -1 else epochs_before_pred
+    # Sent as the original's value: -1 never predicts in 2.4.3 (it predicts when the epoch count
+    # equals epochs_before_pred), although its docstring says "Set to -1 for all epochs".
+    v["epochs_before_pred"] = epochs_before_pred
     v["monitor_epochs"] = monitor_epochs
     v["update_interval"] = _number("update_interval", v["update_interval"], 0, allow_minimum=False)
     for flag in ("interpretable", "stop_and_confirm", "ignore_errors", "devices_by_pid"):

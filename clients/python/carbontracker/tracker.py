@@ -16,8 +16,8 @@ class CarbonTracker:
     Args (the original's, same defaults and meaning):
         epochs (int): Total epochs of your training loop.
         epochs_before_pred (int): Epochs to monitor before printing the predicted consumption
-            (-1: all epochs, 0: no prediction; the actual block is then titled "Actual
-            consumption:", as the original titles it).
+            (0: no prediction, the actual block then titled "Actual consumption:"; -1: no
+            prediction either, as in the original 2.4.3, whose docstring says "all epochs").
         monitor_epochs (int): Epochs to monitor; the actual consumption is printed when reached
             (-1: all epochs; not 0, not less than epochs_before_pred).
         update_interval (float): Seconds between power samples.
