@@ -1,7 +1,9 @@
 """One tracked run as the Python object sees it: a channel to a tracker, the console text its
 replies carry (printed here, on sys.stdout, so it lands in order with the program's own prints),
 and the rule that nothing here ever stops the training: a missing or dead engine is one warning,
-then every call does nothing."""
+then every call does nothing. Warnings go where the original's go: its logger writes them to
+sys.stdout (loggerutil.Logger._setup, the console handler of its error logger); under the CLI,
+whose lines are all on stderr, beside them."""
 
 import os
 import sys
@@ -15,14 +17,19 @@ IPC_ENV = "CARBONTRACKER_IPC"
 _warned = set()
 
 
-def warn(text, once_key=None):
-    """Writes one warning line on stderr (once per process for ``once_key``)."""
+def warn(text, attached, once_key=None):
+    """Writes one warning line, on sys.stdout as the original does (on stderr when ``attached`` to
+    the CLI), once per process for ``once_key``."""
     if once_key is not None:
         if once_key in _warned:
             return
         _warned.add(once_key)
-    sys.stderr.write("CarbonTracker: WARNING - %s\n" % text)
-    sys.stderr.flush()
+    stream = sys.stderr if attached else sys.stdout
+    try:
+        stream.write("CarbonTracker: WARNING - %s\n" % text)
+        stream.flush()
+    except (OSError, ValueError):
+        pass  # the stream is closed or gone: the program's own prints fail, not ours
 
 
 class Session:
@@ -55,7 +62,8 @@ class Session:
             channel.close()
         if not _channel.in_forked_child():
             who = "CLI" if self._attached else "engine"
-            warn("the carbontracker %s stopped answering (%s); training goes on untracked." % (who, error))
+            text = "the carbontracker %s stopped answering (%s); training goes on untracked." % (who, error)
+            warn(text, self._attached)
 
     def _read(self):
         reply = self._channel.receive()
@@ -76,7 +84,7 @@ class Session:
         reply = self._read()
         if not reply.get("ok"):
             self._end()
-            warn("%s Training goes on untracked." % reply.get("error", "the tracker did not start."))
+            warn("%s Training goes on untracked." % reply.get("error", "the tracker did not start."), self._attached)
             return False
         return True
 
@@ -95,7 +103,7 @@ class Session:
             self._failed(error)
             return None
         if not reply.get("ok") and reply.get("error"):
-            warn(reply["error"])
+            warn(reply["error"], self._attached)
         if reply.get("finished"):
             self._end()
         if reply.get("stop"):
@@ -128,11 +136,11 @@ def open_session(options):
         else:
             channel, attached = _channel.EngineChannel(engine_command() + ["engine"]), False
     except EngineNotFoundError as error:
-        warn("%s Training runs untracked." % error, once_key="no-engine")
+        warn("%s Training runs untracked." % error, bool(path), once_key="no-engine")
         return None
     except OSError as error:
         where = "the carbontracker CLI's socket %s" % path if path else "the carbontracker engine"
-        warn("cannot reach %s (%s); training runs untracked." % (where, error), once_key="no-engine")
+        warn("cannot reach %s (%s); training runs untracked." % (where, error), bool(path), once_key="no-engine")
         return None
     session = Session(channel, attached)
     try:
