@@ -3,13 +3,17 @@
 // original (2.4.3, tracker.py) predicts when the epoch count equals epochs_before_pred
 // (`epoch_end`), so -1 never predicts (its docstring says "Set to -1 for all epochs"): that is
 // our 0. It titles its actual block "Actual consumption:", without the epoch count, whenever
-// epochs_before_pred is 0 (`_output_actual`), and keeps the count for -1.
+// epochs_before_pred is 0 (`_output_actual`), and keeps the count for -1. Its log file names
+// begin with f"{log_prefix}{pid}" after `if log_prefix: log_prefix += "_"` (loggerutil.py), so
+// log_file_prefix=None (null here) writes "None" right before the pid.
 import type { TrackerOptions } from "../tracker/options.js";
 
 /** What a tracker built from a program's options writes as the original does. */
 export interface OriginalStyle {
   /** Title the actual block "Actual consumption:" (the original's, for epochs_before_pred=0). */
   actualWithoutEpochCount?: boolean;
+  /** The text before the pid in the log file names ("None" for log_file_prefix=None). */
+  fileNamePrefix?: string;
 }
 
 /** A program's options split into tracker options and the style they ask for. */
@@ -22,14 +26,22 @@ export interface ProgramOptions {
 export function programOptions(script: Record<string, unknown>): ProgramOptions {
   const style: OriginalStyle = {};
   if (script.epochsBeforePred === 0) style.actualWithoutEpochCount = true;
-  const options = script.epochsBeforePred === -1 ? { ...script, epochsBeforePred: 0 } : script;
+  const options: Record<string, unknown> = { ...script };
+  if (script.epochsBeforePred === -1) options.epochsBeforePred = 0;
+  if (script.logFilePrefix === null) {
+    style.fileNamePrefix = "None";
+    delete options.logFilePrefix;
+  }
   return { options, style };
 }
 
 /** The part of `style` the final options still ask for (a command-line flag may have won). */
 export function styleFor(
   style: OriginalStyle,
-  final: Pick<TrackerOptions, "epochsBeforePred">,
+  final: Pick<TrackerOptions, "epochsBeforePred" | "logFilePrefix">,
 ): OriginalStyle {
-  return style.actualWithoutEpochCount && final.epochsBeforePred === 0 ? style : {};
+  const kept: OriginalStyle = {};
+  if (style.actualWithoutEpochCount && final.epochsBeforePred === 0) kept.actualWithoutEpochCount = true;
+  if (style.fileNamePrefix !== undefined && !final.logFilePrefix) kept.fileNamePrefix = style.fileNamePrefix;
+  return kept;
 }

@@ -244,6 +244,7 @@ export class TrackerSlot {
         command: this.hooks.command ?? [],
         baseline,
         actualWithoutEpochCount: original?.actualWithoutEpochCount ?? false,
+        fileNamePrefix: original?.fileNamePrefix,
       },
     );
     this.gates.set(tracker, gate);

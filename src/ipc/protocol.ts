@@ -20,7 +20,8 @@ export interface IpcMessage {
   /**
    * With `configure`: the tracker options (API keys travel only here, never in argv or env), in
    * the original's values: `epochsBeforePred: 0` also titles the actual "Actual consumption:",
-   * -1 never predicts (cli/original-style.ts).
+   * -1 never predicts, `logFilePrefix: null` names the log files `None<pid>...`
+   * (cli/original-style.ts).
    */
   options?: Record<string, unknown>;
   /** With `answer`: the line the user typed, null at end of input. */

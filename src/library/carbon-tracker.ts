@@ -7,7 +7,7 @@ import { slurmStartFields } from "../cluster/rank-components.js";
 import { slurmIdentity } from "../cluster/slurm-identity.js";
 import { createIntensityProvider } from "../intensity/live-provider.js";
 import type { IntensityProvider } from "../intensity/provider.js";
-import { runFiles } from "../logs/run-files.js";
+import { namePrefix, runFiles } from "../logs/run-files.js";
 import type { RecordSink } from "../logs/schema.js";
 import { ConsoleSink } from "../logs/sinks/console-sink.js";
 import { JsonlSink } from "../logs/sinks/jsonl-sink.js";
@@ -41,6 +41,11 @@ export interface TrackerInternals {
   election?: SharedDeviceElection;
   /** Title of the actual block without an epoch count (the CLI wrapping one command). */
   actualWithoutEpochCount?: boolean;
+  /**
+   * The text before the pid in the log file names, instead of `<logFilePrefix>_` (the original
+   * writes `None` there for log_file_prefix=None).
+   */
+  fileNamePrefix?: string;
   /** Reads the answer to "Continue training (y/n)?" (stopAndConfirm); undefined at end of input. Default: a line of stdin. */
   readAnswer?: () => Promise<string | undefined>;
   /** Called when the user answered "n" (the CLI then ends its child). */
@@ -110,7 +115,13 @@ export class CarbonTracker {
     const start = new Date(internals.baseline?.tMs ?? Date.now());
     // Named after the tracked process (a Python program driving the engine), as the original names them.
     const files = o.logDir
-      ? runFiles(o.logDir, o.logFilePrefix, o.pid, Math.floor(Math.random() * 1_000_000), start)
+      ? runFiles(
+          o.logDir,
+          internals.fileNamePrefix ?? namePrefix(o.logFilePrefix),
+          o.pid,
+          Math.floor(Math.random() * 1_000_000),
+          start,
+        )
       : undefined;
     const sinks = [...defaultSinks(o, files), ...(internals.sinks ?? []).map(recordsTo)];
     const election = internals.election ?? electSharedDeviceMeasurer(o.env);

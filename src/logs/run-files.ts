@@ -12,9 +12,17 @@ export interface RunFiles {
   jsonl: string;
 }
 
-/** Names the run's files in `logDir`. `id` tells apart runs of one pid (6 digits). */
-export function runFiles(logDir: string, prefix: string, pid: number, id: number, start: Date): RunFiles {
-  const runId = `${prefix ? `${prefix}_` : ""}${pid}.${String(id).padStart(6, "0")}_${fileTimestamp(start)}`;
+/** The text before the pid in the file names for a log file prefix: `<prefix>_`, or none. */
+export function namePrefix(logFilePrefix: string): string {
+  return logFilePrefix ? `${logFilePrefix}_` : "";
+}
+
+/**
+ * Names the run's files in `logDir`. `before` is the text before the pid (see namePrefix); `id`
+ * tells apart runs of one pid (6 digits).
+ */
+export function runFiles(logDir: string, before: string, pid: number, id: number, start: Date): RunFiles {
+  const runId = `${before}${pid}.${String(id).padStart(6, "0")}_${fileTimestamp(start)}`;
   const base = join(logDir, runId);
   return {
     runId,

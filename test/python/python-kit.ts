@@ -96,6 +96,21 @@ export function runPython(
   return new Promise((done) => child.on("close", (code, signal) => done({ code, signal, stdout, stderr })));
 }
 
+/**
+ * Runs `python -c` on the lines `script` gives for a fresh log folder (removed with the test),
+ * with `env`; undefined when the test was skipped for want of a Python.
+ */
+export async function runScript(
+  t: TestContext,
+  script: (logDir: string) => string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<(PythonRun & { logDir: string }) | undefined> {
+  const python = pythonFor(t, "python");
+  if (!python) return undefined;
+  const logDir = join(tempFolder(t), "logs");
+  return { ...(await runPython(python, ["-c", script(logDir).join("\n")], { env })), logDir };
+}
+
 /** Runs a command with stdout and stderr on one file, so the text shows the order of writing. */
 export function runMerged(
   file: string,

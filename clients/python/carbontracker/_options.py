@@ -142,8 +142,9 @@ def engine_options(epochs, given):
     v["components"] = _components(v["components"])
     if v["log_dir"] is not None:
         v["log_dir"] = os.fspath(v["log_dir"])
-    if not isinstance(v["log_file_prefix"], str):
-        raise TypeError("log_file_prefix must be a str, got %r" % (v["log_file_prefix"],))
+    # None is taken as the original takes it: its file names then begin "None<pid>." (sent as null).
+    if v["log_file_prefix"] is not None and not isinstance(v["log_file_prefix"], str):
+        raise TypeError("log_file_prefix must be a str or None, got %r" % (v["log_file_prefix"],))
     if isinstance(v["verbose"], bool):
         v["verbose"] = int(v["verbose"])  # the original compares it with 0: True is 1, False 0
     v["verbose"] = min(_integer("verbose", v["verbose"], 0), 2)

@@ -28,7 +28,8 @@ class CarbonTracker:
         components (str): "all", "gpu", "cpu" or "gpu,cpu".
         devices_by_pid (bool): Only GPUs running a process of this program.
         log_dir (str): Folder for the log files; None: no logs.
-        log_file_prefix (str): Prefix of the log file names.
+        log_file_prefix (str): Prefix of the log file names (None: "None", glued to the pid, as the
+            original names them).
         verbose (int): 0 quiet, 1 the original's output, 2 more.
         decimal_precision (int): Digits after the point in the reports.
         api_keys (dict): e.g. {"electricitymaps": "KEY"}; sent to the engine over its pipe only.
@@ -125,7 +126,11 @@ class CarbonTracker:
         """Sets carbon intensity API keys, e.g. {"electricitymaps": "KEY"}. They apply to this run
         when set before the first epoch_start(); after it, a warning says they do not.
         Raises FetcherNameError for an unknown service, TypeError for a key that is not a str (None is
-        skipped, as the original skips an empty key)."""
+        skipped, as the original skips an empty key). None sets no keys and leaves the run's as
+        they are, as in the original."""
+        if api_keys is None:
+            self.api_keys = None
+            return
         keys = _options.check_api_keys(api_keys)
         self.api_keys = keys
         self._options = dict(self._options, apiKeys=keys)
