@@ -4,30 +4,17 @@
 // are always our TypeScript parser's.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { aggregateConsumption } from "../../src/logs/parser/index.js";
 import { GENERATED } from "../logs/parser/helpers.js";
-import { FIXTURES, pythonFor, runPython, tempFolder } from "./python-kit.js";
+import { FIXTURES, pythonFor, runPython } from "./python-kit.js";
+import { CORPUS_FOLDERS, expectedOf, runOnCorpus, zeroed, type Consumption, type Entry } from "./corpus.js";
 
-type Consumption = Record<string, unknown> & { epochs: number | null };
-interface Entry {
-  output_filename: string | null;
-  standard_filename: string | null;
-  components: Record<string, Record<string, unknown[] | null>>;
-  early_stop: boolean;
-  actual: Consumption | null;
-  pred: Consumption | null;
-}
 interface Result {
   root: string;
   parse_all_logs: Entry[] | { error: string; message: string };
   aggregate_consumption: [number, number, Record<string, number>];
-  print_aggregate: string;
-}
-interface Expected {
-  parse_all_logs: Entry[] | { error: string; message: string };
-  aggregate_consumption: { energy_kwh: number; co2eq_g: number; equivalents: Record<string, number> };
   print_aggregate: string;
 }
 
@@ -46,9 +33,7 @@ const AGGREGATE_FIXED: Record<string, string> = {
   "multi-05-mixed-versions": "actual epochs read from the block",
 };
 
-const folders = readdirSync(GENERATED)
-  .filter((name) => name.startsWith("run-") || name.startsWith("multi-"))
-  .sort();
+const folders = CORPUS_FOLDERS;
 
 /** The epoch count of the output log's actual block (null for the CLI's form without one). */
 function actualLabel(outputFile: string): number | null {
@@ -56,32 +41,12 @@ function actualLabel(outputFile: string): number | null {
   return m?.[1] ? Number(m[1]) : null;
 }
 
-const zeroed = (rows: unknown[] | null | undefined) =>
-  rows?.map((row) => (row as (number | null)[]).map((v) => v ?? 0));
-
 test("parse_all_logs, aggregate_consumption and print_aggregate on every folder of the original's corpus", async (t) => {
-  const python = pythonFor(t, "python");
-  if (!python) return;
-  const dir = tempFolder(t);
-  for (const folder of folders) {
-    mkdirSync(join(dir, folder, "logs"), { recursive: true });
-    for (const name of readdirSync(join(GENERATED, folder)).filter((n) => n.includes("_carbontracker"))) {
-      cpSync(join(GENERATED, folder, name), join(dir, folder, "logs", name));
-    }
-  }
-  const run = await runPython(python, [
-    join(FIXTURES, "parse_corpus.py"),
-    ...folders.map((f) => join(dir, f)),
-  ]);
-  assert.equal(run.code, 0, run.stderr);
-  const results = run.stdout
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line) as Result);
-  assert.equal(results.length, folders.length);
+  const results = await runOnCorpus<Result>(t, join(FIXTURES, "parse_corpus.py"), []);
+  if (!results) return;
   for (const [i, folder] of folders.entries()) {
     const result = results[i] as Result;
-    const expected = JSON.parse(readFileSync(join(GENERATED, folder, "expected.json"), "utf8")) as Expected;
+    const expected = expectedOf(folder);
     const ours = result.parse_all_logs;
     assert.ok(Array.isArray(ours), `${folder}: ${JSON.stringify(ours)}`);
     const theirs = expected.parse_all_logs;
@@ -103,7 +68,7 @@ test("parse_all_logs, aggregate_consumption and print_aggregate on every folder 
           assert.equal(mine.pred?.epochs, 6);
         } else {
           assert.deepEqual(mine.pred, entry.pred, folder);
-          const label = entry.actual ? actualLabel(join(dir, folder, entry.output_filename as string)) : null;
+          const label = entry.actual ? actualLabel(join(result.root, entry.output_filename as string)) : null;
           assert.deepEqual(mine.actual, entry.actual && { ...entry.actual, epochs: label }, folder);
         }
         assert.deepEqual(Object.keys(mine.components).sort(), Object.keys(entry.components).sort());
@@ -120,7 +85,7 @@ test("parse_all_logs, aggregate_consumption and print_aggregate on every folder 
       }
     }
     const [energyKwh, co2eqG, equivalents] = result.aggregate_consumption;
-    const typescript = await aggregateConsumption(join(dir, folder, "logs"), { onIssue: () => {} });
+    const typescript = await aggregateConsumption(join(result.root, "logs"), { onIssue: () => {} });
     assert.deepEqual(
       { energyKwh, co2eqG, equivalents },
       { energyKwh: typescript.energyKwh, co2eqG: typescript.co2eqG, equivalents: typescript.equivalents },

@@ -16,7 +16,12 @@ Fixed on purpose (the original's bugs; each has a test):
   * a standard log without an output log is its own run (``output_filename`` None), reported
     by name, instead of being paired with another run's output log or raising
     MismatchedLogFilesError;
-  * ``parse_logs`` uses ``std_log_file`` whenever it is given.
+  * ``parse_logs`` uses ``std_log_file`` whenever it is given;
+  * ``get_all_logs`` pairs each run's own logs (by the name before "_carbontracker") and leaves
+    out a run that lacks one, and ``get_most_recent_logs`` gives the newest standard log with
+    its own output log (the original takes the newest of each, which may be two runs');
+  * ``get_time`` counts the days of "N days, h:mm:ss" (1.x logs), and ``parse_equivalents``
+    leaves out a line it cannot read instead of raising IndexError.
 """
 
 import json
@@ -66,6 +71,113 @@ def parse_logs(log_dir, std_log_file=None, output_log_file=None):
     else:
         os.listdir(log_dir)
     return run_json(args)["parse_logs"]
+
+
+def _log_pairs(log_dir):
+    """(output log, standard log) of every run in ``log_dir`` that has both, joined to it."""
+    pairs = []
+    for entry in _document(log_dir)["parse_all_logs"]:
+        output, standard = entry["output_filename"], entry["standard_filename"]
+        if output is None or standard is None or not standard.endswith("_carbontracker.log"):
+            continue  # a run without one of them (an orphan, or our JSONL alone)
+        pairs.append((_joined(log_dir, output), _joined(log_dir, standard)))
+    return sorted(pairs)
+
+
+def _size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def get_all_logs(log_dir):
+    """(output_logs, std_logs): the paths (joined to ``log_dir``) of every run's non-empty output
+    and standard logs, sorted, the two lists in the same run order."""
+    pairs = [(output, standard) for output, standard in _log_pairs(log_dir) if _size(output) and _size(standard)]
+    return [output for output, _ in pairs], [standard for _, standard in pairs]
+
+
+def get_most_recent_logs(log_dir):
+    """(std_log, output_log) of the run whose standard log was modified last. Raises IndexError
+    when ``log_dir`` holds no run with both, as the original does."""
+    pairs = _log_pairs(log_dir)
+    if not pairs:
+        raise IndexError("no carbontracker standard and output logs in %s" % os.fspath(log_dir))
+    output, standard = max(pairs, key=lambda pair: os.path.getmtime(pair[1]))
+    return standard, output
+
+
+# The last standard log text read: get_devices(), get_epoch_durations() ... on one text start
+# one engine.
+_last_standard = {"text": None, "document": None}
+
+
+def _standard(std_log_data):
+    if _last_standard["text"] != std_log_data:
+        document = json.dumps(run_json(["engine", "standard"], input_text=std_log_data))
+        _last_standard.update(text=std_log_data, document=document)
+    return json.loads(_last_standard["document"])
+
+
+def get_devices(std_log_data):
+    """{component: [device names]} from a standard log's text ("The following components were
+    found: ..."), e.g. {"cpu": ["cpu:0"]}; {} without that line."""
+    return _standard(std_log_data)["devices"]
+
+
+def get_epoch_durations(std_log_data):
+    """Each epoch's duration (s) from a standard log's text, in log order."""
+    return _standard(std_log_data)["epoch_durations"]
+
+
+def get_avg_power_usages(std_log_data):
+    """{component: [[W per value] per epoch]} from a standard log's text; a power the log gives
+    as None is None."""
+    return _standard(std_log_data)["avg_power_usages"]
+
+
+def get_early_stop(std_log_data):
+    """Whether a standard log's text says the training was interrupted (stop() before
+    monitor_epochs)."""
+    return _standard(std_log_data)["early_stop"]
+
+
+def get_time(time_str):
+    """Seconds of the first "h:mm:ss" or "h:mm:ss.ff" in ``time_str`` (float), or None."""
+    return run_json(["engine", "time"], input_text=time_str)["seconds"]
+
+
+def parse_equivalents(lines):
+    """{unit: value} of "This is equivalent to" lines, e.g. "0.000026 km travelled by car"."""
+    return run_json(["engine", "equivalents"], input_text=lines)["equivalents"]
+
+
+def get_stats(groups):
+    """(energy kWh, CO2eq g, equivalents or None) from the groups of a match of the original's
+    block expressions: time at 1, energy at 2, CO2eq at 3, equivalent lines at 4."""
+    energy = float(groups[2])
+    co2eq = float(groups[3])
+    equivalents = parse_equivalents(groups[4]) if len(groups) >= 5 and groups[4] is not None else None
+    return energy, co2eq, equivalents
+
+
+def extract_measurements(match):
+    """The block dict of get_consumption from a match of the original's block expressions (four
+    groups: epochs 1, as the original reads its actual block; five: epochs first), or None."""
+    if not match:
+        return None
+    groups = list(match.groups())
+    if len(groups) == 4:
+        groups = [1] + groups
+    energy, co2eq, equivalents = get_stats(groups)
+    return {
+        "epochs": int(groups[0]),
+        "duration (s)": get_time(groups[1]),
+        "energy (kWh)": energy,
+        "co2eq (g)": co2eq,
+        "equivalents": equivalents,
+    }
 
 
 def get_consumption(output_log_data):

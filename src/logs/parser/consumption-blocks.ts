@@ -94,10 +94,9 @@ function readBlock(
     j++;
     for (let n = 0; j < lines.length && n < MAX_EQUIVALENTS; j++, n++) {
       const line = lines[j] as string;
-      const m = EQUIVALENT.exec(line.trim()) ?? EQUIVALENT.exec(line.slice(column).trim());
-      if (!m || HEADER.test(line)) break;
-      const value = parseNumber(m[1] as string);
-      if (value !== null) equivalents[m[2] as string] = value;
+      const found = equivalentOf(line) ?? equivalentOf(line.slice(column));
+      if (!found || HEADER.test(line)) break;
+      if (found.value !== null) equivalents[found.unit] = found.value;
     }
   }
   const block: FoundBlock = {
@@ -110,6 +109,12 @@ function readBlock(
     equivalents,
   };
   return { block, next: j };
+}
+
+/** One "This is equivalent to" line, `0.000026 km travelled by car`: its unit and value (null: unreadable). */
+export function equivalentOf(line: string): { unit: string; value: number | null } | null {
+  const m = EQUIVALENT.exec(line.trim());
+  return m ? { unit: m[2] as string, value: parseNumber(m[1] as string) } : null;
 }
 
 /** The block's figures without its kind and position. */
