@@ -69,6 +69,7 @@ const AMD: readonly Row[] = [
   ["AMD EPYC 9734", 340, 224],
   ["AMD EPYC 9754", 360, 256],
   ["AMD EPYC 9754S", 360, 128],
+  ["AMD EPYC 9B14", 360, 192],
   // EPYC 8004 (Siena) and 4004
   ["AMD EPYC 8024P", 90, 16],
   ["AMD EPYC 8124P", 125, 32],
@@ -96,7 +97,8 @@ const AMD: readonly Row[] = [
   ["AMD EPYC 7473X", 240, 48],
   ["AMD EPYC 7573X", 280, 64],
   ["AMD EPYC 7773X", 280, 128],
-  // Ryzen desktop 7000 / 8000G / 9000
+  // Ryzen desktop 5000 with 3D V-Cache (missing upstream), 7000 / 8000G / 9000
+  ["AMD Ryzen 7 5800X3D", 105, 16],
   ["AMD Ryzen 5 7600", 65, 12],
   ["AMD Ryzen 5 7600X", 105, 12],
   ["AMD Ryzen 7 7700", 65, 16],
@@ -195,6 +197,7 @@ const INTEL: readonly Row[] = [
   ["Intel Xeon Platinum 8468", 350, 96],
   ["Intel Xeon Platinum 8470", 350, 104],
   ["Intel Xeon Platinum 8480+", 350, 112],
+  ["Intel Xeon Platinum 8480CL", 350, 112],
   ["Intel Xeon Platinum 8490H", 350, 120],
   ["Intel Xeon Max 9480", 350, 112],
   // Xeon Scalable 5th gen (Emerald Rapids)
@@ -213,7 +216,8 @@ const INTEL: readonly Row[] = [
   ["Intel Xeon 6960P", 500, 144],
   ["Intel Xeon 6972P", 500, 192],
   ["Intel Xeon 6980P", 500, 256],
-  // Xeon E5 v3 missing upstream
+  // Xeon E3 and E5 v3 missing upstream
+  ["Intel Xeon E3-1225 v3", 84, 4],
   ["Intel Xeon E5-2670 v3", 120, 24],
   // Core 12th gen (Alder Lake)
   ["Intel Core i3-12100", 60, 8],
@@ -250,6 +254,7 @@ const INTEL: readonly Row[] = [
   ["Intel Core i7-13700K", 125, 24],
   ["Intel Core i9-13900", 65, 32],
   ["Intel Core i9-13900K", 125, 32],
+  ["Intel Core i9-13900KF", 125, 32],
   ["Intel Core i5-1335U", 15, 12],
   ["Intel Core i7-1355U", 15, 12],
   ["Intel Core i7-1365U", 15, 12],

@@ -14,7 +14,7 @@ export const CODECARBON_CPU_CSV_PATH = "data/cpu-models/codecarbon-cpu_power.csv
 const CODECARBON_CPU_TABLE_SOURCE = "codecarbon cpu_power.csv (MIT), as shipped by carbontracker 2.4.3";
 
 /** Version of our additions; bump it with every change to cpu-additions.ts. */
-const CPU_ADDITIONS_VERSION = "2026-12";
+const CPU_ADDITIONS_VERSION = "2026-12-05";
 
 /** One model: its name as the table writes it, TDP per package, threads per package where known. */
 export interface CpuTableEntry {

@@ -51,6 +51,23 @@ test("the exact model wins over its neighbours: 6338 is not 6338N, i7-1165G7 is 
   assert.equal(matchCpuModel("Intel(R) Xeon(R) CPU E5-2686 v9 @ 2.30GHz"), undefined, "v9 is not v4");
 });
 
+test("the models added 2026-12-05 resolve from their /proc/cpuinfo brand strings to their vendors' TDPs, cited", () => {
+  const added: [brand: string, tdpW: number, source: string][] = [
+    ["Intel(R) Xeon(R) Platinum 8480CL", 350, "intel-ark"],
+    ["13th Gen Intel(R) Core(TM) i9-13900KF", 125, "intel-ark"],
+    ["Intel(R) Xeon(R) CPU E3-1225 v3 @ 3.20GHz", 84, "intel-ark"],
+    ["AMD EPYC 9B14 96-Core Processor", 360, "amd"],
+    ["AMD Ryzen 7 5800X3D 8-Core Processor", 105, "amd"],
+  ];
+  for (const [brand, tdpW, source] of added) {
+    const entry = matchCpuModel(brand)?.entry;
+    assert.deepEqual([entry?.tdpW, entry?.source], [tdpW, source], brand);
+  }
+  // Their neighbours keep their own rows: the upstream E3-1225 (95 W) and the 8480+.
+  assert.equal(matchCpuModel("Intel(R) Xeon(R) CPU E3-1225 @ 3.10GHz")?.entry.tdpW, 95);
+  assert.equal(matchCpuModel("Intel(R) Xeon(R) Platinum 8480+")?.entry.name, "Intel Xeon Platinum 8480+");
+});
+
 test("first-generation Core i3/i5/i7 print the number apart, after the suffix letter: i7 CPU Q 720 is the i7-720QM", () => {
   const tdp = (brand: string) => matchCpuModel(brand)?.entry.tdpW;
   assert.equal(tdp("Intel(R) Core(TM) i7 CPU         920  @ 2.67GHz"), 130, "desktop i7-920");
