@@ -222,7 +222,7 @@ export const amdgpuBackend: Backend = {
     if (cards.length === 0) return skip(`no card*/device/hwmon/hwmon* with name 'amdgpu' under ${drmRoot}`);
     const notices: ReaderNotice[] = [];
     const selection = selectVisibleDevices(cards, context.env, (card) => card.uniqueId);
-    for (const ignored of selection.ignored) notices.push({ level: "warning", message: ignored });
+    for (const warning of selection.warnings) notices.push({ level: "warning", message: warning });
     if (selection.visible.length === 0) {
       return {
         skip: {

@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { DetectionContext } from "../../../src/hardware/types.js";
 
 /** One card of the fake tree. */
 export interface FakeCard {
@@ -20,6 +21,33 @@ export interface FakeCard {
   driver?: string;
   /** File name (power1_average, power1_input, energy1_input, ...) to raw text. */
   files: Record<string, string>;
+}
+
+// Two cards as in the reference listing: an Instinct board that names itself (product_name) and
+// exposes an energy counter, and a consumer card with only power1_average (37 W).
+export const MI210: FakeCard = {
+  card: 0,
+  hwmon: 3,
+  pciSlot: "0000:03:00.0",
+  device: "0x740f",
+  productName: "AMD Instinct MI210",
+  uniqueId: "8e5e2a5b0e4f1c2d",
+  files: { energy1_input: "1000000", power1_average: "148000000" },
+};
+export const RX6800: FakeCard = {
+  card: 1,
+  hwmon: 4,
+  pciSlot: "0000:43:00.0",
+  files: { power1_average: "37000000" },
+};
+
+/** A detection context whose DRM seam points at `root`. */
+export function context(
+  root: string,
+  env: Record<string, string> = {},
+  devicesByPid = false,
+): DetectionContext {
+  return { env: { CARBONTRACKER_DRM_ROOT: root, ...env }, pid: process.pid, devicesByPid };
 }
 
 /** A fake DRM root with helpers to change it while a reader runs. */
