@@ -29,7 +29,7 @@ export async function detectReaders(
       if (record(detection, await opened(backend, component, context))) break;
     }
   }
-  return detection;
+  return excludeOverlaps(detection);
 }
 
 /**
@@ -55,7 +55,7 @@ export function detectReadersNow(
       if (record(detection, result)) break;
     }
   }
-  return detection;
+  return excludeOverlaps(detection);
 }
 
 /** A backend's answer; a throw is a skip saying so. */
@@ -84,4 +84,28 @@ function record(detection: Detection, result: OpenResult): boolean {
   }
   detection.skipped.push(result.skip);
   return false;
+}
+
+/**
+ * Lets each reader drop the devices another component's reader already counts (an APU inside
+ * RAPL's package), once all are open: components are detected GPU first, so this cannot be
+ * decided as each opens. A reader left with no device is closed and becomes a skip; the backends
+ * after it for that component are not tried (for the GPU, only powermetrics, macOS's).
+ */
+function excludeOverlaps(detection: Detection): Detection {
+  for (const reader of [...detection.readers]) {
+    if (!reader.excludeOverlaps) continue;
+    const others = detection.readers.filter((other) => other !== reader);
+    const { notices, emptyReason } = reader.excludeOverlaps(others);
+    detection.notices.push(...notices);
+    if (reader.devices().length > 0) continue;
+    reader.close();
+    detection.readers.splice(detection.readers.indexOf(reader), 1);
+    detection.skipped.push({
+      backend: reader.backend,
+      component: reader.component,
+      reason: emptyReason ?? "every device it opened is counted by another reader",
+    });
+  }
+  return detection;
 }

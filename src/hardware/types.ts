@@ -75,6 +75,12 @@ export interface PowerReader {
    * energy and its power now (NVML). Throws HardwareReadError when the hardware cannot be read.
    */
   read(nowMs: number, kind?: ReadKind): DeviceReading[];
+  /**
+   * Called by detection once every component's reader is open, with the others: the reader drops
+   * its devices whose energy another reader already counts (an APU's socket power, inside RAPL's
+   * package) and says why. devices() is fixed from then on; a reader left with none is closed.
+   */
+  excludeOverlaps?(others: readonly PowerReader[]): OverlapOutcome;
   /** Messages the reader wants logged since the last call (a device lost, a fallback taken). */
   drainNotices?(): ReaderNotice[];
   /** Releases files, libraries and processes. Idempotent. */
@@ -87,6 +93,13 @@ export interface ReaderNotice {
   message: string;
   /** An info line shown on the console instead of logged (the original print()s its simulated devices). */
   console?: boolean;
+}
+
+/** What PowerReader.excludeOverlaps did. */
+export interface OverlapOutcome {
+  notices: ReaderNotice[];
+  /** Why no device is left, when none is: the reader's skip reason. */
+  emptyReason?: string;
 }
 
 /** Why a backend was not used; every reason is kept (Kepler's rule) for logs and `doctor`. */

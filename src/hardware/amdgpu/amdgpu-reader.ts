@@ -6,7 +6,15 @@ import { join } from "node:path";
 import { microjoulesToJoules } from "../../units/index.js";
 import { openTextFile, type TextFile } from "../read-text.js";
 import { parseDecimalBytes } from "../digits.js";
-import type { Backend, DeviceDescription, DeviceReading, PowerReader, ReaderNotice } from "../types.js";
+import type {
+  Backend,
+  DeviceDescription,
+  DeviceReading,
+  OverlapOutcome,
+  PowerReader,
+  ReaderNotice,
+} from "../types.js";
+import { apuVerdict } from "./apu-overlap.js";
 import { discoverAmdgpuCards, type AmdgpuCard, type AmdgpuSource } from "./discover-cards.js";
 import { selectVisibleDevices } from "./visible-devices.js";
 
@@ -188,6 +196,25 @@ export class AmdgpuReader implements PowerReader {
       }
     }
     state.lastMs = nowMs;
+  }
+
+  /** APUs whose socket the CPU's RAPL package counts are dropped; every APU gets a warning. */
+  excludeOverlaps(others: readonly PowerReader[]): OverlapOutcome {
+    const notices: ReaderNotice[] = [];
+    const dropped: string[] = [];
+    for (const state of this.states.filter((s) => s.card.apu)) {
+      const verdict = apuVerdict(`${state.device} (${state.card.card})`, others);
+      notices.push(verdict.notice);
+      if (!verdict.drop) continue;
+      closeFiles(state);
+      this.states.splice(this.states.indexOf(state), 1);
+      dropped.push(state.card.card);
+    }
+    if (this.states.length > 0 || dropped.length === 0) return { notices };
+    return {
+      notices,
+      emptyReason: `${dropped.join(", ")}: an APU, whose socket the CPU's RAPL package already counts`,
+    };
   }
 
   drainNotices(): ReaderNotice[] {

@@ -1,6 +1,6 @@
 // Finds AMD GPUs in the DRM sysfs tree: /sys/class/drm/card<N>/device/hwmon/hwmon<M>/ whose
 // `name` is `amdgpu`, with the files that give their energy or power and their identity.
-import { readdirSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { basename, join } from "node:path";
 
 /** How a card's energy is known: a cumulative counter, or power sampled and integrated. */
@@ -29,6 +29,8 @@ export interface AmdgpuCard {
   source: AmdgpuSource | null;
   /** `power1_cap` (W), when present. */
   powerCapW: number | null;
+  /** An APU: its power files give the whole socket's power, the CPU cores' included. */
+  apu: boolean;
 }
 
 function readText(path: string): string | null {
@@ -77,6 +79,13 @@ function sourceOf(hwmonDir: string): AmdgpuSource | null {
   return powerFile ? { kind: "sampled", file: powerFile } : null;
 }
 
+// amdgpu creates in1_input/in1_label (vddnb, the northbridge voltage) on APUs only ("only APUs
+// other than gc 9,4,3 have vddnb", hwmon_attributes_visible in amdgpu_pm.c): the one sign of an
+// APU in its hwmon directory. GC 9.4.3 (MI300A) is an APU without it, and is not recognised.
+function isApu(hwmonDir: string): boolean {
+  return existsSync(join(hwmonDir, "in1_input")) || existsSync(join(hwmonDir, "in1_label"));
+}
+
 function amdgpuHwmonDir(deviceDir: string): string | null {
   let entries: string[];
   try {
@@ -119,6 +128,7 @@ export function discoverAmdgpuCards(drmRoot: string): AmdgpuCard[] {
       uniqueId: readText(join(deviceDir, "unique_id")) || null,
       source: sourceOf(hwmonDir),
       powerCapW: Number.isFinite(capUw) ? capUw / 1_000_000 : null,
+      apu: isApu(hwmonDir),
     });
   }
   return cards.sort((a, b) => a.cardNumber - b.cardNumber);

@@ -19,6 +19,11 @@ export interface FakeCard {
   uniqueId?: string;
   /** hwmon `name`; `amdgpu` by default. */
   driver?: string;
+  /**
+   * An APU, laid out as amdgpu_pm.c's hwmon_attributes_visible leaves it: vddnb (in1_*), which
+   * only APUs have, and no power1_cap* (hidden on APUs but Van Gogh and GC 9.4.3).
+   */
+  apu?: boolean;
   /** File name (power1_average, power1_input, energy1_input, ...) to raw text. */
   files: Record<string, string>;
 }
@@ -92,8 +97,9 @@ export function makeFakeDrm(cards: FakeCard[]): FakeDrm {
     if (card.uniqueId !== undefined) writeFileSync(join(deviceDir, "unique_id"), `${card.uniqueId}\n`);
     const sideFiles: Record<string, string> = {
       name: card.driver ?? "amdgpu",
-      power1_cap: "203000000",
-      power1_cap_default: "203000000",
+      ...(card.apu
+        ? { in1_input: "987", in1_label: "vddnb" }
+        : { power1_cap: "203000000", power1_cap_default: "203000000" }),
       power1_label: "PPT",
       temp1_input: "45000",
       temp1_label: "edge",
