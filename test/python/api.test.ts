@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { singlePackageLayout, spawnFakePowercap } from "../helpers/fake-powercap.js";
-import { runCli } from "../helpers/cli-process.js";
+import { runCli, tempDir } from "../helpers/cli-process.js";
 import { OPTION_SCHEMA, type OptionSpec } from "../../src/tracker/option-schema.js";
 import {
   FIXTURES,
@@ -298,6 +298,8 @@ test("python -m carbontracker runs the CLI; carbontracker python-package prints 
   const wrapped = await runMerged(python, [
     "-m",
     "carbontracker",
+    "--log_dir",
+    tempDir(),
     "--sim-cpu",
     "X",
     "--sim-cpu-tdp",
