@@ -4,11 +4,18 @@
 // or a recorder that died) the CLI samples itself, and nothing is lost either way.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { cliEnv, startCli, tempDir } from "../helpers/cli-process.js";
 import { singlePackageLayout, spawnFakePowercap, type FakeHistory } from "../helpers/fake-powercap.js";
 import { runFilesIn } from "../faults/fault-kit.js";
 import { childrenNamed } from "../helpers/proc-children.js";
+
+interface Epoch {
+  energy_j: number;
+  start_t: number;
+  end_t: number;
+}
 
 interface Sample {
   type: "sample";
@@ -17,13 +24,18 @@ interface Sample {
 }
 
 /** Runs `sleep <seconds>` under the CLI on a fake RAPL package at 100 W; `during` runs at 1.5 s. */
-async function trackedSleep(seconds: number, env: Record<string, string>, during: (cliPid: number) => void) {
+function trackedSleep(seconds: number, env: Record<string, string>, during: (cliPid: number) => void) {
+  return tracked(["sleep", String(seconds)], env, during);
+}
+
+/** Runs `command` under the CLI on a fake RAPL package at 100 W; `during` runs at 1.5 s. */
+async function tracked(command: string[], env: Record<string, string>, during: (cliPid: number) => void) {
   const rapl = await spawnFakePowercap(singlePackageLayout({ kind: "constant", watts: 100 }), {
     inPlace: true,
   });
   const dir = tempDir();
   try {
-    const { child, done } = startCli(["--log_dir", dir, "--components", "cpu", "sleep", String(seconds)], {
+    const { child, done } = startCli(["--log_dir", dir, "--components", "cpu", ...command], {
       env: cliEnv({ CARBONTRACKER_POWERCAP_ROOT: rapl.root, ...env }),
     });
     await sleep(1500);
@@ -33,13 +45,10 @@ async function trackedSleep(seconds: number, env: Record<string, string>, during
     const records = runFilesIn(dir).records;
     const start = records.find((r) => r.type === "start") as { t: number };
     const samples = records.filter((r) => r.type === "sample") as unknown as Sample[];
-    const epoch = records.find((r) => r.type === "epoch") as {
-      energy_j: number;
-      start_t: number;
-      end_t: number;
-    };
+    const epochs = records.filter((r) => r.type === "epoch") as unknown as Epoch[];
+    const epoch = epochs[0] as Epoch;
     const history = await rapl.stop();
-    return { start, samples, epoch, history };
+    return { start, samples, epoch, epochs, history };
   } catch (error) {
     await rapl.stop();
     throw error;
@@ -68,10 +77,7 @@ function assertSamplesFollowCounter(samples: Sample[], startT: number, history: 
 }
 
 /** The epoch's energy is what the counter moved over it (boundaries are read live, by the CLI). */
-function assertEpochFollowsCounter(
-  epoch: { energy_j: number; start_t: number; end_t: number },
-  history: FakeHistory,
-): void {
+function assertEpochFollowsCounter(epoch: Epoch, history: FakeHistory): void {
   const injected = history.injectedJ("intel-rapl:0", epoch.start_t, epoch.end_t);
   assert.ok(
     Math.abs(epoch.energy_j - injected) < 10,
@@ -119,4 +125,25 @@ test("a recorder killed mid-run: the CLI samples itself from then on, and the ru
   assert.ok((after[0] as number) < 1100, `the first sample after it died came ${after[0]} ms later`);
   assertSamplesFollowCounter(samples, start.t, history);
   assertEpochFollowsCounter(epoch, history);
+});
+
+test("epochs marked over the socket while the recorder samples: each epoch's energy is the counter's", async () => {
+  let recorders: number[] = [];
+  const script = resolve("test/cli/fixtures/train.py");
+  const { start, samples, epochs, history } = await tracked(
+    ["--epochs", "3", "python3", script, "3", "2.2"],
+    {},
+    (cli) => {
+      recorders = childrenNamed(cli, "sample-recorder");
+    },
+  );
+  assert.equal(recorders.length, 1, "ps shows one sample-recorder under the CLI");
+  assert.equal(epochs.length, 3);
+  for (const epoch of epochs) assertEpochFollowsCounter(epoch, history);
+  assertSamplesFollowCounter(samples, start.t, history);
+  // Recorded samples reach the JSONL in order with the boundaries: each epoch's samples lie within it.
+  for (const epoch of epochs.slice(1)) {
+    const inside = samples.filter((s) => s.t > epoch.start_t && s.t < epoch.end_t);
+    assert.ok(inside.length >= 1, `samples inside epoch ${JSON.stringify(epoch)}`);
+  }
 });
