@@ -5,8 +5,16 @@
 // our 0. It titles its actual block "Actual consumption:", without the epoch count, whenever
 // epochs_before_pred is 0 (`_output_actual`), and keeps the count for -1. Its log file names
 // begin with f"{log_prefix}{pid}" after `if log_prefix: log_prefix += "_"` (loggerutil.py), so
-// log_file_prefix=None (null here) writes "None" right before the pid.
+// log_file_prefix=None (null here) writes "None" right before the pid. With api_keys=None (the
+// default) its constructor warns "No API keys provided. ..." (tracker.py, `_get_fetcher`, through
+// `logger.err_warn`: on stdout and in the err log) before anything else the run says; its err
+// logger's console handler has no verbose filter (loggerutil.py, `Logger._setup`), so warnings
+// show at verbose=0 too, as do the simulated devices' print() lines.
+import type { Notice } from "../tracker/events.js";
 import type { TrackerOptions } from "../tracker/options.js";
+
+/** The original's warning when a tracker is built with api_keys=None (tracker.py, `_get_fetcher`). */
+const NO_API_KEYS = "No API keys provided. Skipping intensity provider initialization.";
 
 /** What a tracker built from a program's options writes as the original does. */
 export interface OriginalStyle {
@@ -14,6 +22,10 @@ export interface OriginalStyle {
   actualWithoutEpochCount?: boolean;
   /** The text before the pid in the log file names ("None" for log_file_prefix=None). */
   fileNamePrefix?: string;
+  /** The program passed no API keys: say so first, as the original does. */
+  noApiKeys?: boolean;
+  /** Warnings and bare device lines show at verbose=0 too. */
+  warnAtVerboseZero?: boolean;
 }
 
 /** A program's options split into tracker options and the style they ask for. */
@@ -24,7 +36,8 @@ export interface ProgramOptions {
 
 /** Reads a program's `configure` options (camelCase names, the original's values). */
 export function programOptions(script: Record<string, unknown>): ProgramOptions {
-  const style: OriginalStyle = {};
+  const style: OriginalStyle = { warnAtVerboseZero: true };
+  if (script.apiKeys === undefined || script.apiKeys === null) style.noApiKeys = true;
   if (script.epochsBeforePred === 0) style.actualWithoutEpochCount = true;
   const options: Record<string, unknown> = { ...script };
   if (script.epochsBeforePred === -1) options.epochsBeforePred = 0;
@@ -44,4 +57,14 @@ export function styleFor(
   if (style.actualWithoutEpochCount && final.epochsBeforePred === 0) kept.actualWithoutEpochCount = true;
   if (style.fileNamePrefix !== undefined && !final.logFilePrefix) kept.fileNamePrefix = style.fileNamePrefix;
   return kept;
+}
+
+/**
+ * The notices a tracker of `style` writes first: the original's "No API keys provided" when the
+ * program gave none and none come from ELECTRICITYMAPS_API_KEY either (with a key there, we do
+ * use a provider, so the warning would be untrue).
+ */
+export function startNotices(style: OriginalStyle | undefined, env: NodeJS.ProcessEnv): Notice[] {
+  if (!style?.noApiKeys || env.ELECTRICITYMAPS_API_KEY) return [];
+  return [{ level: "warning", text: NO_API_KEYS }];
 }

@@ -2,7 +2,8 @@
 // (one shared-device election per process, a sampler in this thread or, where a driver call may
 // hang, in a worker), which the program's own `CarbonTracker(...)` options may replace before its
 // first epoch. A replaced tracker leaves no log files behind (the parser would see a phantom run),
-// its console lines are not printed twice, and the open sampler is reused when what is measured
+// its console lines are not printed twice (a replacement prints only the start-up lines its
+// predecessor did not), and the open sampler is reused when what is measured
 // stays the same. The CLI builds the first tracker only once its command runs (prepare(), then
 // start() with the baseline read just before the command started). Where only the GPU needs a
 // driver and the components were not named, the command does not wait for the sampler worker
@@ -22,7 +23,7 @@ import type { Snapshot } from "../sampling/reader-set.js";
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { BACKENDS } from "../hardware/registry.js";
 import { lateComponents, mayBlockInDriver } from "../sampling/sampler-choice.js";
-import type { OriginalStyle } from "./original-style.js";
+import { startNotices, type OriginalStyle } from "./original-style.js";
 
 /**
  * Options of a slot's trackers: everything but where their console lines go, and for a tracker
@@ -245,15 +246,32 @@ export class TrackerSlot {
         baseline,
         actualWithoutEpochCount: original?.actualWithoutEpochCount ?? false,
         fileNamePrefix: original?.fileNamePrefix,
+        startNotices: startNotices(original, this.hooks.env ?? process.env),
+        warnAtVerboseZero: original?.warnAtVerboseZero ?? false,
       },
     );
     this.gates.set(tracker, gate);
     const text = gate.held ?? "";
     gate.held = undefined;
-    if (first || text !== this.constructionText) this.hooks.console(text);
+    const shown = first ? text : linesNotIn(text, this.constructionText);
+    if (shown) this.hooks.console(shown);
     this.constructionText = text;
     return tracker;
   }
+}
+
+/** The lines of `text` that `before` did not hold (each as often as it holds them), in order. */
+function linesNotIn(text: string, before: string): string {
+  const left = new Map<string, number>();
+  for (const line of before.split(/(?<=\n)/)) left.set(line, (left.get(line) ?? 0) + 1);
+  return text
+    .split(/(?<=\n)/)
+    .filter((line) => {
+      const count = left.get(line) ?? 0;
+      if (count > 0) left.set(line, count - 1);
+      return count === 0;
+    })
+    .join("");
 }
 
 /** Whether `options` resolve to what `tracker` runs with. */

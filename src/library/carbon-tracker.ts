@@ -46,6 +46,10 @@ export interface TrackerInternals {
    * writes `None` there for log_file_prefix=None).
    */
   fileNamePrefix?: string;
+  /** Notices written right after the start lines (the original's warnings a program's options ask for). */
+  startNotices?: Notice[];
+  /** Warnings and bare device lines on the console at verbose 0 too (the original's, for a Python program). */
+  warnAtVerboseZero?: boolean;
   /** Reads the answer to "Continue training (y/n)?" (stopAndConfirm); undefined at end of input. Default: a line of stdin. */
   readAnswer?: () => Promise<string | undefined>;
   /** Called when the user answered "n" (the CLI then ends its child). */
@@ -77,10 +81,20 @@ function recordsTo(sink: RecordSink): EventSink {
 }
 
 /** The run's default sinks: console, and with a log folder the three text logs and the JSONL. */
-function defaultSinks(o: ResolvedOptions, files: ReturnType<typeof runFiles> | undefined): EventSink[] {
+function defaultSinks(
+  o: ResolvedOptions,
+  files: ReturnType<typeof runFiles> | undefined,
+  warnAtVerboseZero: boolean,
+): EventSink[] {
   const secrets = [...Object.values(o.apiKeys), o.env.ELECTRICITYMAPS_API_KEY ?? ""].filter(Boolean);
   const style = { decimalPrecision: o.decimalPrecision, interpretable: o.interpretable };
-  const console = new ConsoleSink({ ...style, verbose: o.verbose, write: o.console, secrets });
+  const console = new ConsoleSink({
+    ...style,
+    verbose: o.verbose,
+    write: o.console,
+    secrets,
+    warnAtVerboseZero,
+  });
   if (!files) return [console];
   const logFiles = new LogFiles(files, secrets, (warning) => console.alwaysWarn(warning));
   logFiles.open();
@@ -123,7 +137,10 @@ export class CarbonTracker {
           start,
         )
       : undefined;
-    const sinks = [...defaultSinks(o, files), ...(internals.sinks ?? []).map(recordsTo)];
+    const sinks = [
+      ...defaultSinks(o, files, internals.warnAtVerboseZero ?? false),
+      ...(internals.sinks ?? []).map(recordsTo),
+    ];
     const election = internals.election ?? electSharedDeviceMeasurer(o.env);
     const config = samplerConfig(o, election);
     const identity = slurmIdentity(o.env);
@@ -146,6 +163,7 @@ export class CarbonTracker {
       logFiles: files,
       publicOptions: publicOptions(o),
       actualWithoutEpochCount: internals.actualWithoutEpochCount ?? false,
+      startNotices: internals.startNotices,
       readAnswer: internals.readAnswer ?? readStdinLine,
       onUserStop: internals.onUserStop,
       command: internals.command ?? process.argv.slice(1, 2),

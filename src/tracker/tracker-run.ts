@@ -64,6 +64,8 @@ export interface RunParts {
   publicOptions: Record<string, unknown>;
   /** Title of the actual block without an epoch count (the CLI wrapping one command). */
   actualWithoutEpochCount: boolean;
+  /** Notices written right after the start lines, before the intensity side says anything. */
+  startNotices?: Notice[];
   /** Reads the answer to "Continue training (y/n)?"; undefined at end of input. */
   readAnswer: () => Promise<string | undefined>;
   /** Called when the user answered "n". */
@@ -114,6 +116,7 @@ export class TrackerRun {
       pue: this.o.pue,
       pueSource: this.o.pue === defaultOf("pue") ? PUE_SOURCE : undefined,
     });
+    for (const notice of parts.startNotices ?? []) this.notice(notice);
     if (parts.slurm) this.notice({ level: "info", text: parts.election.reason });
     this.intensity = parts.intensity((notice) => this.notice(notice));
     const first = this.intensity.initial(Date.now());

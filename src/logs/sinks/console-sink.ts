@@ -1,5 +1,6 @@
 // The run on the console, as the original prints it: "CarbonTracker: ..." lines and blocks from
-// verbose 1 (some from 2), warnings from verbose 1, errors always, the simulated devices' bare
+// verbose 1 (some from 2), warnings from verbose 1 (with `warnAtVerboseZero` always, as the
+// original's err logger and print() show them), errors always, the simulated devices' bare
 // lines. Where the text goes is the caller's choice (stdout for the library, stderr for the CLI).
 import type { EventSink, TrackerEvent } from "../../tracker/events.js";
 import { eventText, type BlockStyle } from "../event-text.js";
@@ -11,6 +12,8 @@ export interface ConsoleSinkOptions extends BlockStyle {
   write: (text: string) => void;
   /** Strings never shown (API keys). */
   secrets: readonly string[];
+  /** Warnings and bare lines at verbose 0 too (the original's console for a Python program). */
+  warnAtVerboseZero?: boolean;
 }
 
 /** Prints a run's events. */
@@ -33,15 +36,15 @@ export class ConsoleSink implements EventSink {
   handle(event: TrackerEvent): void {
     if (event.type === "record") return;
     const { verbose } = this.options;
+    const warns = verbose >= 1 || this.options.warnAtVerboseZero === true;
     const text = eventText(event, this.options);
-    if (verbose >= 1) for (const line of text.banner) this.print(`${line}\n`);
+    if (warns) for (const line of text.banner) this.print(`${line}\n`);
     for (const line of text.output) {
       if (verbose >= line.minVerbose) this.print(`CarbonTracker: ${line.text}\n`);
     }
     for (const line of text.err) {
       if (line.level === "ERROR") this.print(`CarbonTracker: ERROR - ${line.text}\n`);
-      else if (line.level === "WARNING" && verbose >= 1)
-        this.print(`CarbonTracker: WARNING - ${line.text}\n`);
+      else if (line.level === "WARNING" && warns) this.print(`CarbonTracker: WARNING - ${line.text}\n`);
     }
   }
 }
