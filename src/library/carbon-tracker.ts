@@ -7,7 +7,7 @@ import { slurmStartFields } from "../cluster/rank-components.js";
 import { slurmIdentity } from "../cluster/slurm-identity.js";
 import { createIntensityProvider } from "../intensity/live-provider.js";
 import type { IntensityProvider } from "../intensity/provider.js";
-import { namePrefix, runFiles } from "../logs/run-files.js";
+import { logFileId, namePrefix, runFiles } from "../logs/run-files.js";
 import type { RecordSink } from "../logs/schema.js";
 import { ConsoleSink } from "../logs/sinks/console-sink.js";
 import { JsonlSink } from "../logs/sinks/jsonl-sink.js";
@@ -129,13 +129,7 @@ export class CarbonTracker {
     const start = new Date(internals.baseline?.tMs ?? Date.now());
     // Named after the tracked process (a Python program driving the engine), as the original names them.
     const files = o.logDir
-      ? runFiles(
-          o.logDir,
-          internals.fileNamePrefix ?? namePrefix(o.logFilePrefix),
-          o.pid,
-          Math.floor(Math.random() * 1_000_000),
-          start,
-        )
+      ? runFiles(o.logDir, internals.fileNamePrefix ?? namePrefix(o.logFilePrefix), o.pid, logFileId(), start)
       : undefined;
     const sinks = [
       ...defaultSinks(o, files, internals.warnAtVerboseZero ?? false),

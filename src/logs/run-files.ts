@@ -18,11 +18,19 @@ export function namePrefix(logFilePrefix: string): string {
 }
 
 /**
+ * The number that tells apart runs of one pid, as the original draws it: `randint(1, 999999)`
+ * (tracker.py, `logger_id`), written without zero padding (`31834.72315_...`).
+ */
+export function logFileId(random: () => number = Math.random): number {
+  return 1 + Math.min(Math.floor(random() * 999_999), 999_998);
+}
+
+/**
  * Names the run's files in `logDir`. `before` is the text before the pid (see namePrefix); `id`
- * tells apart runs of one pid (6 digits).
+ * tells apart runs of one pid (see logFileId), written as the original writes it.
  */
 export function runFiles(logDir: string, before: string, pid: number, id: number, start: Date): RunFiles {
-  const runId = `${before}${pid}.${String(id).padStart(6, "0")}_${fileTimestamp(start)}`;
+  const runId = `${before}${pid}.${id}_${fileTimestamp(start)}`;
   const base = join(logDir, runId);
   return {
     runId,
