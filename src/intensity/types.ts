@@ -34,6 +34,11 @@ export interface IntensityReading {
   validTo?: number;
   /** Human sentence for the logs naming figure, year and place (the original's wording where it has one). */
   message: string;
+  /**
+   * What we know beyond the original's sentence (the figure's source, why no location was found
+   * and the fix), said on a line of its own after it, so the original's line stays intact.
+   */
+  detail?: string;
   /** Year of an annual average, where the figure is one. */
   year?: number;
   /** True when this is the last-resort default (no location, or no data for it). */

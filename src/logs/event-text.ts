@@ -77,8 +77,10 @@ export function eventText(event: TrackerEvent, style: BlockStyle): EventText {
       break;
     }
     case "intensity":
-      if (event.initial) text.err.push({ level: "WARNING", text: event.reading.message });
-      else if (!event.reading.forecast) {
+      if (event.initial) {
+        text.err.push({ level: "WARNING", text: event.reading.message });
+        if (event.reading.detail) text.err.push({ level: "WARNING", text: event.reading.detail });
+      } else if (!event.reading.forecast) {
         text.output.push(
           out(
             `Current carbon intensity is ${toFixedHalfEven(event.reading.gPerKwh, 2)} gCO2eq/kWh at detected location: ${event.reading.location} (${event.reading.source}).`,

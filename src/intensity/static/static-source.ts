@@ -24,9 +24,12 @@ export function staticReading(location: Location, nowMs: number): IntensityReadi
   const isWorld = annual === WORLD_AVERAGE;
   const yearText = annual.year !== undefined ? ` in ${annual.year}` : "";
   let message: string;
+  let detail: string | undefined;
   if (isWorld && location.method === "unknown") {
-    message = `No carbon intensity provider specified and no location detected. Defaulting to global average carbon intensity for ${annual.year}: ${value} gCO2eq/kWh (${annual.source}).`;
-    if (location.note) message += ` Location: ${location.note}; set --country or CARBONTRACKER_COUNTRY.`;
+    // The original 2.4.3's sentence to the character (intensity.py); ours after it, on its own line.
+    message = `No carbon intensity provider specified and no location detected. Defaulting to global average carbon intensity for ${annual.year}: ${value} gCO2eq/kWh.`;
+    detail = `The default ${value} gCO2eq/kWh is the ${annual.source}.`;
+    if (location.note) detail += ` Location: ${location.note}; set --country or CARBONTRACKER_COUNTRY.`;
   } else if (isWorld) {
     message = `No annual carbon intensity is shipped for ${location.description}. Defaulting to global average carbon intensity for ${annual.year}: ${value} gCO2eq/kWh (${annual.source}).`;
   } else {
@@ -44,6 +47,7 @@ export function staticReading(location: Location, nowMs: number): IntensityReadi
     forecast: false,
     validFrom: nowMs,
     message,
+    ...(detail ? { detail } : {}),
     year: annual.year,
     fallback: true,
   };
