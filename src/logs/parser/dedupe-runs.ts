@@ -22,7 +22,7 @@ export function contentPrint(runId: string, ...texts: (string | undefined)[]): s
   const id = parseRunId(runId);
   const h = createHash("sha1");
   for (const t of texts) h.update(t ?? "\u0000absent").update("\u0000");
-  return `${id ? `${id.pid}.${id.id}_${id.start}` : ""}#${h.digest("hex")}`;
+  return `${id ? `${id.pid}.${id.id ?? ""}_${id.start}` : ""}#${h.digest("hex")}`;
 }
 
 /** The file a note about the run names. */

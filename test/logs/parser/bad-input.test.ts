@@ -238,6 +238,21 @@ test("runs of different processes with equal logs (simulated power in a job arra
   assert.ok(!issues.some((i) => /same run/.test(i.message)));
 });
 
+test("pre-#73 names (`<prefix_><pid>_<date>`, no tracker id) give the pid: equal runs of two processes both count", async (t) => {
+  const dir = tempFolder(t);
+  copyLogs(RUN01, dir, (name) => name.replace("31264.683999", "exp_48213"));
+  copyLogs(RUN01, dir, (name) => name.replace("31264.683999", "exp_48214"));
+  const { runs, issues } = await readLogs([dir]);
+  assert.deepEqual(
+    runs.map((r) => [r.runId, r.pid]),
+    [
+      ["exp_48213_2026-11-28T125147Z", 48213],
+      ["exp_48214_2026-11-28T125147Z", 48214],
+    ],
+  );
+  assert.ok(!issues.some((i) => /same run/.test(i.message)));
+});
+
 test("stop() before the first epoch: the original's 'Actual consumption for -1 epoch(s)' block is read", async (t) => {
   const dir = tempFolder(t);
   const id = "4242.77_2026-11-28T130000Z";
