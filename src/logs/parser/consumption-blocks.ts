@@ -10,6 +10,8 @@ export interface FoundBlock extends Consumption {
   kind: "actual" | "predicted";
   /** 0-based index of the title line. */
   line: number;
+  /** 0-based index of the first line after the block. */
+  end: number;
 }
 
 /** Blocks found and blocks that could not be read. */
@@ -102,6 +104,7 @@ function readBlock(
   const block: FoundBlock = {
     kind,
     line: start,
+    end: j,
     epochs: header[2] !== undefined ? Number(header[2]) : null,
     durationS,
     energyKwh,
@@ -122,4 +125,41 @@ export function consumptionOf(block: FoundBlock | undefined): Consumption | null
   if (!block) return null;
   const { epochs, durationS, energyKwh, co2eqG, equivalents } = block;
   return { epochs, durationS, energyKwh, co2eqG, equivalents };
+}
+
+function sameLines(lines: readonly string[], a: number, b: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (lines[a + k] !== lines[b + k]) return false;
+  return true;
+}
+
+/** Lines a record may print before its block's title ("<time> - CarbonTracker: "). */
+const MAX_RECORD_PREFIX = 2;
+
+/**
+ * The blocks less those printed again right after themselves, line for line: one record written
+ * by several handlers (before carbontracker #73 each CarbonTracker of a process added its console
+ * and file handlers to the same loggers, so each later tracker's records come out once per
+ * handler); and how many were left out.
+ */
+export function withoutRepeats(
+  lines: readonly string[],
+  blocks: readonly FoundBlock[],
+): { blocks: FoundBlock[]; repeats: number } {
+  const kept: FoundBlock[] = [];
+  let repeats = 0;
+  blocks.forEach((block, i) => {
+    const before = blocks[i - 1];
+    const gap = before ? block.line - before.end : -1;
+    const repeat =
+      before !== undefined &&
+      gap >= 0 &&
+      gap <= MAX_RECORD_PREFIX &&
+      before.line >= gap &&
+      block.end - block.line === before.end - before.line &&
+      sameLines(lines, before.line, block.line, block.end - block.line) &&
+      sameLines(lines, before.line - gap, before.end, gap);
+    if (repeat) repeats++;
+    else kept.push(block);
+  });
+  return { blocks: kept, repeats };
 }

@@ -1,6 +1,6 @@
 // The same run found twice is counted once: copies of its logs (in another folder, or renamed
-// with a prefix), a folder and a file in it, or its console output named beside its logs.
-import { createHash } from "node:crypto";
+// with a prefix), a folder and a file in it, its console output named beside its logs, or a later
+// tracker's lines in another tracker's files (shared-runs.ts) beside its own files.
 import { parseRunId } from "./run-id.js";
 import type { ParsedRun } from "./types.js";
 
@@ -11,18 +11,25 @@ export interface RunEntry {
   key: string;
   /** Equal prints mean the same run (see `contentPrint`). */
   print: string;
+  /** A text run's `filePrints`: what a later tracker's lines in another tracker's files match. */
+  files?: string[];
+}
+
+/** A later tracker's run found in the files of the first (`LaterRun`), where it sorts. */
+export interface LaterEntry {
+  run: ParsedRun;
+  key: string;
+  tails: string[];
 }
 
 /**
- * What identifies a run's copies: its content under a run id naming the same process and start
- * (a prefix aside), or under a name that is no run id. Runs of different processes are never
+ * What identifies a run's copies: its files' prints under a run id naming the same process and
+ * start (a prefix aside), or under a name that is no run id. Runs of different processes are never
  * merged, even with equal content (simulated power in a job array logs equal numbers).
  */
-export function contentPrint(runId: string, ...texts: (string | undefined)[]): string {
+export function contentPrint(runId: string, prints: readonly string[]): string {
   const id = parseRunId(runId);
-  const h = createHash("sha1");
-  for (const t of texts) h.update(t ?? "\u0000absent").update("\u0000");
-  return `${id ? `${id.pid}.${id.id ?? ""}_${id.start}` : ""}#${h.digest("hex")}`;
+  return `${id ? `${id.pid}.${id.id ?? ""}_${id.start}` : ""}#${prints.join("+")}`;
 }
 
 /** The file a note about the run names. */
@@ -35,18 +42,38 @@ function blockPrint(run: ParsedRun): string | null {
   return run.actual || run.pred ? JSON.stringify([run.actual, run.pred]) : null;
 }
 
-const byKey = (a: RunEntry, b: RunEntry) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
-/** Runs in order with each found once (log files win over console output), and a note per copy. */
+/**
+ * The later trackers' runs not read from files of their own: one found in the files of two
+ * trackers before it (or in copies of them) is kept once.
+ */
+function laterNotRead(later: readonly LaterEntry[], logs: readonly RunEntry[]): RunEntry[] {
+  const seen = new Set(logs.flatMap((entry) => entry.files ?? []));
+  const kept: RunEntry[] = [];
+  for (const entry of [...later].sort(byKey)) {
+    if (entry.tails.some((tail) => seen.has(tail))) continue;
+    for (const tail of entry.tails) seen.add(tail);
+    kept.push({ run: entry.run, key: entry.key, print: `later#${entry.tails.join("+")}` });
+  }
+  return kept;
+}
+
+/**
+ * Runs in order with each found once (log files win over console output, a later tracker's own
+ * files over its lines in another tracker's), and a note per copy.
+ */
 export function dedupeRuns(
   logs: RunEntry[],
   captures: RunEntry[],
+  later: readonly LaterEntry[] = [],
 ): { runs: ParsedRun[]; notes: { file: string; message: string }[] } {
   const notes: { file: string; message: string }[] = [];
   const kept: RunEntry[] = [];
   const byPrint = new Map<string, ParsedRun>();
   const byBlocks = new Map<string, ParsedRun>();
-  for (const entry of [...[...logs].sort(byKey), ...[...captures].sort(byKey)]) {
+  const own = [...logs].sort(byKey);
+  for (const entry of [...own, ...laterNotRead(later, own), ...[...captures].sort(byKey)]) {
     const blocks = blockPrint(entry.run);
     const echo = entry.run.source === "console" && blocks !== null ? byBlocks.get(blocks) : undefined;
     const first = byPrint.get(entry.print) ?? echo;

@@ -3,11 +3,12 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { looksLikeCapture, parseConsoleCapture } from "./console-capture.js";
-import { contentPrint, dedupeRuns, primaryFile, type RunEntry } from "./dedupe-runs.js";
+import { contentPrint, dedupeRuns, primaryFile, type LaterEntry, type RunEntry } from "./dedupe-runs.js";
 import { fileOwner } from "./file-owner.js";
 import { findLogFiles, type RunFileGroup } from "./find-log-files.js";
 import { buildJsonlRun, jobRecordsOf } from "./jsonl-run.js";
 import { parseRunId, sortKey, type LogFileKind } from "./run-id.js";
+import { filePrints, sharedLogRuns, type LaterRun } from "./shared-runs.js";
 import { buildTextRun } from "./text-run.js";
 import type { AgentJob, ParsedRun, ParseIssue, ParseResult, RunFilePaths } from "./types.js";
 
@@ -118,7 +119,7 @@ function runOfGroup(
   texts: Map<LogFileKind, string>,
   warn: Warn,
   agentJobs: AgentJob[],
-): RunEntry | null {
+): (RunEntry & { later?: LaterRun[] }) | null {
   const f = group.files;
   const text = (kind: LogFileKind) => texts.get(kind);
   const files: RunFilePaths = {};
@@ -136,7 +137,7 @@ function runOfGroup(
   }
   if (jsonl !== undefined) {
     const run = buildJsonlRun({ runId: group.runId, files, text: jsonl });
-    if (run) return { run, key, print: contentPrint(group.runId, jsonl) };
+    if (run) return { run, key, print: contentPrint(group.runId, filePrints(jsonl)) };
     warn(f.jsonl as string, "holds no complete record: read the text logs instead");
   }
   const standard = text("standard");
@@ -149,7 +150,18 @@ function runOfGroup(
     warn(f.standard as string, "the run's standard and output logs are empty: nothing to count");
     return null;
   }
-  const run = buildTextRun({ runId: group.runId, files, standard, output, err: text("err") });
+  // Where later trackers of the process wrote into these files too, the own run is read up to the
+  // next tracker's first line and each later tracker is a run of its own (shared-runs.ts).
+  const shared = sharedLogRuns({ runId: group.runId, files, standard, output });
+  const own = shared ?? { standard, output };
+  const run = buildTextRun({
+    runId: group.runId,
+    files,
+    standard: own.standard,
+    output: own.output,
+    err: text("err"),
+  });
+  if (shared) run.warnings.unshift(shared.note);
   // Orphans are said in the run's own notes, so they show in --json too.
   if (standard === undefined) {
     run.warnings.unshift(
@@ -164,7 +176,8 @@ function runOfGroup(
       `orphan standard log: no output log ${group.runId}_carbontracker_output.log beside it; ${counts}`,
     );
   }
-  return { run, key, print: contentPrint(group.runId, standard, output) };
+  const prints = filePrints(standard, output);
+  return { run, key, print: contentPrint(group.runId, prints), files: prints, later: shared?.later };
 }
 
 /** The runs of a console capture, each keyed by its file and position. */
@@ -172,7 +185,7 @@ function capturedRuns(file: string, text: string, named: boolean, warn: Warn): R
   const { runs, problems } = parseConsoleCapture(text, file);
   for (const problem of problems) warn(file, problem);
   if (runs.length === 0 && named) warn(file, "no carbontracker consumption block found");
-  const print = contentPrint("", text);
+  const print = contentPrint("", filePrints(text));
   return runs.map((run, k) => ({
     run,
     key: `${file}#${String(k).padStart(6, "0")}`,
@@ -194,6 +207,7 @@ export async function readLogs(
   const batches = new Batches(found.groups.length + found.captures.size, options);
 
   const logs: RunEntry[] = [];
+  const later: LaterEntry[] = [];
   // Job records in the groups' order whatever the reading order, as the original lists them.
   const jobsOf: AgentJob[][] = found.groups.map(() => []);
   const order = options.newestFirst ? newestFirst(found.groups) : found.groups.map((_, i) => i);
@@ -206,7 +220,12 @@ export async function readLogs(
     }
     const entry = runOfGroup(group, texts, warn, jobsOf[i] as AgentJob[]);
     if (entry) logs.push(entry);
-    await batches.done(entry ? [entry.run] : [], jobsOf[i] as AgentJob[]);
+    const others = (entry?.later ?? []).map((l, k) => ({
+      ...l,
+      key: `${entry?.key}#${String(k + 2).padStart(6, "0")}`,
+    }));
+    later.push(...others);
+    await batches.done([...(entry ? [entry.run] : []), ...others.map((o) => o.run)], jobsOf[i] as AgentJob[]);
   }
   for (const file of found.beside) {
     const text = readText(file, true, found.named, warn);
@@ -230,7 +249,7 @@ export async function readLogs(
   }
   await batches.flush();
 
-  const { runs, notes } = dedupeRuns(logs, captured);
+  const { runs, notes } = dedupeRuns(logs, captured, later);
   for (const note of notes) warn(note.file, note.message);
   if (options.owners) {
     for (const run of runs) run.owner = await fileOwner(primaryFile(run));

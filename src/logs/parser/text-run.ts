@@ -2,7 +2,7 @@
 // output log (consumption blocks) and, when present, the err log (2.4 writes its intensity
 // fallback there). Either of the first two may be missing (an orphan); what is left still counts.
 import { facilityKwh } from "../../units/index.js";
-import { consumptionOf, scanConsumptionBlocks } from "./consumption-blocks.js";
+import { consumptionOf, scanConsumptionBlocks, withoutRepeats } from "./consumption-blocks.js";
 import { componentsOf, energyByComponentJ } from "./components.js";
 import { decideCounted } from "./counted.js";
 import { parseComponentsLine } from "./devices.js";
@@ -74,9 +74,15 @@ export function buildTextRun(input: TextRunInput): ParsedRun {
 
   const scan = scanConsumptionBlocks(outLines);
   for (const problem of scan.problems) warnings.push(`output log ${problem}`);
-  const actualBlock = scan.blocks.find((b) => b.kind === "actual");
-  const predBlock = scan.blocks.find((b) => b.kind === "predicted");
-  const extra = scan.blocks.length - (actualBlock ? 1 : 0) - (predBlock ? 1 : 0);
+  const { blocks, repeats } = withoutRepeats(outLines, scan.blocks);
+  if (repeats > 0) {
+    warnings.push(
+      `output log repeats ${repeats} consumption block(s) back to back (one record written by two handlers): read once`,
+    );
+  }
+  const actualBlock = blocks.find((b) => b.kind === "actual");
+  const predBlock = blocks.find((b) => b.kind === "predicted");
+  const extra = blocks.length - (actualBlock ? 1 : 0) - (predBlock ? 1 : 0);
   if (extra > 0)
     warnings.push(`output log holds ${extra} more consumption block(s); only the first of each kind counts`);
   const actual = consumptionOf(actualBlock);
