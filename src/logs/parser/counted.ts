@@ -16,6 +16,8 @@ export interface CountedInput {
   loggedEpochs: number | null;
   /** Logged epochs are exact (our JSONL): prefer them to a prediction when no actual exists. */
   exactEpochs?: boolean;
+  /** The log holds the epochs of several trackers logging at once: no one block covers them all. */
+  interleaved?: boolean;
 }
 
 function counted(
@@ -34,6 +36,16 @@ function plural(n: number): string {
 export function decideCounted(input: CountedInput): { counted: CountedConsumption; warnings: string[] } {
   const { actual, pred, measured, earlyStop, loggedEpochs } = input;
   const warnings: string[] = [];
+  if (input.interleaved && measured && measured.epochs > 0) {
+    return {
+      counted: counted(
+        measured,
+        "epochs",
+        `the ${plural(measured.epochs)} logged, of several trackers at once`,
+      ),
+      warnings,
+    };
+  }
   if (actual) {
     // The original labels an early stop's actual one epoch short (stop() after a finished
     // epoch); the standard log's epoch count is the right one when it is larger.

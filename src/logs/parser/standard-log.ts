@@ -16,6 +16,8 @@ export interface StandardLog {
   powers: Record<string, (number | null)[][]>;
   /** "Epoch N:" lines seen. */
   epochHeaders: number;
+  /** The N of each "Epoch N:" line in log order (a line repeated back to back once). */
+  epochNumbers: number[];
   earlyStop: boolean;
   /** Local time of the first time-stamped line, ISO without zone. */
   firstTimestamp: string | null;
@@ -64,6 +66,7 @@ export function parseStandardLog(lines: readonly string[]): StandardLog {
     durations: [],
     powers: {},
     epochHeaders: 0,
+    epochNumbers: [],
     earlyStop: false,
     firstTimestamp: null,
     duplicateLines: 0,
@@ -80,7 +83,10 @@ export function parseStandardLog(lines: readonly string[]): StandardLog {
     let m: RegExpExecArray | null;
     if ((m = EPOCH.exec(line))) {
       if (repeated) log.duplicateLines++;
-      else log.epochHeaders++;
+      else {
+        log.epochHeaders++;
+        log.epochNumbers.push(Number(m[1]));
+      }
     } else if ((m = DURATION.exec(line))) {
       if (repeated) {
         log.duplicateLines++;
@@ -130,4 +136,13 @@ export function parseStandardLog(lines: readonly string[]): StandardLog {
     }
   }
   return log;
+}
+
+/**
+ * True when an epoch number is not above the one before it: one tracker numbers its epochs 1, 2,
+ * 3..., so two trackers were logging into the file at once (trackers of one process shared a
+ * logger before carbontracker #73).
+ */
+export function epochsGoBack(numbers: readonly number[]): boolean {
+  return numbers.some((n, i) => i > 0 && n <= (numbers[i - 1] as number));
 }

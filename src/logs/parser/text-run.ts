@@ -9,7 +9,7 @@ import { parseComponentsLine } from "./devices.js";
 import { scanIntensity } from "./intensity-lines.js";
 import { provenanceFrom } from "./provenance-notes.js";
 import { parseRunId } from "./run-id.js";
-import { parseStandardLog, type StandardLog } from "./standard-log.js";
+import { epochsGoBack, parseStandardLog, type StandardLog } from "./standard-log.js";
 import { splitLines, stripTimestamp } from "./text-lines.js";
 import type { Consumption, ParsedRun, RunFilePaths } from "./types.js";
 
@@ -71,6 +71,7 @@ export function buildTextRun(input: TextRunInput): ParsedRun {
   const outLines = input.output !== undefined ? splitLines(input.output) : [];
   const errLines = input.err !== undefined ? splitLines(input.err) : [];
   const std = input.standard !== undefined ? parseStandardLog(stdLines) : null;
+  const interleaved = std !== null && epochsGoBack(std.epochNumbers);
 
   const scan = scanConsumptionBlocks(outLines);
   for (const problem of scan.problems) warnings.push(`output log ${problem}`);
@@ -83,7 +84,7 @@ export function buildTextRun(input: TextRunInput): ParsedRun {
   const actualBlock = blocks.find((b) => b.kind === "actual");
   const predBlock = blocks.find((b) => b.kind === "predicted");
   const extra = blocks.length - (actualBlock ? 1 : 0) - (predBlock ? 1 : 0);
-  if (extra > 0)
+  if (extra > 0 && !interleaved)
     warnings.push(`output log holds ${extra} more consumption block(s); only the first of each kind counts`);
   const actual = consumptionOf(actualBlock);
   const pred = consumptionOf(predBlock);
@@ -128,12 +129,18 @@ export function buildTextRun(input: TextRunInput): ParsedRun {
     measured = measuredOf(std, sum(energyByComponentJ(components)), pue, ratios, intensity.gPerKwh);
   }
 
+  if (interleaved && measured) {
+    warnings.push(
+      `standard log numbers its epochs ${std.epochNumbers.join(", ")}: several CarbonTracker objects of the process were logging into it at once (they shared a logger before carbontracker #73) and their epochs cannot be told apart, so all ${measured.epochs} logged epochs count here (an earlier tracker's from this one's start on included), not one tracker's consumption block`,
+    );
+  }
   const decision = decideCounted({
     actual,
     pred,
     measured,
     earlyStop: std ? std.earlyStop : null,
     loggedEpochs: std ? Math.max(std.durations.length, std.epochHeaders) : null,
+    interleaved,
   });
   // An orphan standard log is reported as such by the folder reader; no second note for it.
   warnings.push(

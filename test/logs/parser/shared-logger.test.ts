@@ -4,7 +4,7 @@
 // and consumption its own, whether or not the later trackers' own files are read too.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, readdirSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { aggregateConsumption, parseAllLogs, parseLogs, readLogs } from "../../../src/logs/parser/index.js";
@@ -15,6 +15,7 @@ const SHARED = join(dirname(fileURLToPath(import.meta.url)), "../fixtures/shared
 const NOTEBOOK = join(SHARED, "notebook-1.1.6");
 const PREFIXES = join(SHARED, "prefixes-pre73");
 const SAME_SECOND = join(SHARED, "same-second-1.1.6");
+const INTERLEAVED = join(SHARED, "interleaved-1.1.6");
 
 // kWh (PUE 1.59 applied) as the notebook's output logs print them.
 const A_PRED_5 = 0.02444;
@@ -157,4 +158,39 @@ test("same second, 1.1.6: two trackers in one file pair, the second's lines twic
   assert.ok(!issues.some((i) => /more consumption block/.test(i.message)));
   const { stdout } = await parse([SAME_SECOND]);
   assert.match(stdout, /^The training of models in this work is estimated to use 0\.2928820000000000 kWh/);
+});
+
+test("interleaved, 1.1.6: two trackers logging at once cannot be told apart: their epochs count once, with a note (the original counts the first's blocks for both files)", async () => {
+  const { runs, issues } = await readLogs([INTERLEAVED]);
+  const [first, second] = runs;
+  assert.equal(runs.length, 2);
+  assert.equal(first?.counted.basis, "none");
+  assert.deepEqual(durations(second ?? { components: {} }), [95.41, 41.07, 60 + 36.02, 40.88]);
+  assert.equal(second?.counted.basis, "epochs");
+  assert.equal(second?.counted.epochs, 4);
+  const joules = 187.20931764 * 95.41 + 143.66102985 * 41.07 + 189.01144379 * 96.02 + 145.1209332 * 40.88;
+  assert.ok(Math.abs((second?.counted.energyKwh ?? 0) - (joules * 1.59) / 3.6e6) < 1e-15);
+  // What the two trackers' own actual blocks say, 6 decimals each.
+  assert.ok(Math.abs((second?.counted.energyKwh ?? 0) - (0.015905 + 0.005226)) < 1e-6);
+  assert.ok(
+    issues.some((i) =>
+      i.message.startsWith(
+        "standard log numbers its epochs 1, 1, 2, 2: several CarbonTracker objects of the process were logging into it at once",
+      ),
+    ),
+  );
+  assert.ok(!issues.some((i) => /more consumption block/.test(i.message)));
+});
+
+test("one tracker whose epoch numbers skip (epoch_start twice) is not taken for two", async (t) => {
+  const dir = tempFolder(t);
+  const lines = readFileSync(join(SAME_SECOND, "2023-03-02T101507Z_carbontracker.log"), "utf8")
+    .split("\n")
+    .filter((line, i, all) => line !== all[i - 1])
+    .map((line) => line.replace(/Epoch ([23]):/, (_, n: string) => `Epoch ${Number(n) * 2 - 1}:`));
+  writeFileSync(join(dir, "2023-03-02T101507Z_carbontracker.log"), lines.slice(4).join("\n"));
+  const { runs, issues } = await readLogs([dir]);
+  assert.equal(runs.length, 1);
+  assert.deepEqual(durations(runs[0] ?? { components: {} }), [847.31, 851.09, 849.77]);
+  assert.ok(!issues.some((i) => /numbers its epochs/.test(i.message)));
 });
