@@ -1,10 +1,16 @@
 // Runs from console output kept in SLURM `job.*.out` files, notebooks or pasted text: blocks
 // among any other lines. One capture may hold several runs; a run ends at "Finished
-// monitoring.", at a new "components were found" line, or when a block kind repeats. Our runs
+// monitoring.", at a new "components were found" line, or when a block kind repeats (a block
+// printed again right after itself is one record printed by two console handlers). Our runs
 // say "Training was interrupted ..." before the actual block when stopped early: that actual counts.
 import { basename } from "node:path";
 import type { SlurmIdentity } from "../schema.js";
-import { consumptionOf, scanConsumptionBlocks, type FoundBlock } from "./consumption-blocks.js";
+import {
+  consumptionOf,
+  scanConsumptionBlocks,
+  withoutRepeats,
+  type FoundBlock,
+} from "./consumption-blocks.js";
 import { decideCounted } from "./counted.js";
 import { parseComponentsLine } from "./devices.js";
 import { scanIntensity } from "./intensity-lines.js";
@@ -63,6 +69,13 @@ export function parseConsoleCapture(
 ): { runs: ParsedRun[]; problems: string[] } {
   const lines = splitLines(notebookText(text) ?? text);
   const scan = scanConsumptionBlocks(lines);
+  const { blocks, repeats } = withoutRepeats(lines, scan.blocks);
+  const problems = [...scan.problems];
+  if (repeats > 0) {
+    problems.push(
+      `${repeats} consumption block(s) printed again right after themselves (before carbontracker #73 each CarbonTracker of a process added a console handler, so a later tracker's lines print once per tracker made so far): read once`,
+    );
+  }
   const boundaries: number[] = [];
   lines.forEach((line, i) => {
     if (FINISHED.test(line) || line.includes(FOUND)) boundaries.push(i);
@@ -70,7 +83,7 @@ export function parseConsoleCapture(
   const groups: FoundBlock[][] = [];
   let current: FoundBlock[] = [];
   let previousLine = -1;
-  for (const block of scan.blocks) {
+  for (const block of blocks) {
     const crossed = boundaries.some((b) => b > previousLine && b < block.line);
     if (current.length > 0 && (crossed || current.some((b) => b.kind === block.kind))) {
       groups.push(current);
@@ -128,5 +141,5 @@ export function parseConsoleCapture(
       warnings: decision.warnings,
     };
   });
-  return { runs, problems: scan.problems };
+  return { runs, problems };
 }

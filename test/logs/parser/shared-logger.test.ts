@@ -7,7 +7,13 @@ import assert from "node:assert/strict";
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { aggregateConsumption, parseAllLogs, parseLogs, readLogs } from "../../../src/logs/parser/index.js";
+import {
+  aggregateConsumption,
+  parseAllLogs,
+  parseConsoleCapture,
+  parseLogs,
+  readLogs,
+} from "../../../src/logs/parser/index.js";
 import { runParseCommand } from "../../../src/reports/parse-command.js";
 import { issueCollector, tempFolder } from "./helpers.js";
 
@@ -193,4 +199,23 @@ test("one tracker whose epoch numbers skip (epoch_start twice) is not taken for 
   assert.equal(runs.length, 1);
   assert.deepEqual(durations(runs[0] ?? { components: {} }), [847.31, 851.09, 849.77]);
   assert.ok(!issues.some((i) => /numbers its epochs/.test(i.message)));
+});
+
+test("the notebook's console output: a later tracker's blocks print once per tracker made so far; each is read once", async () => {
+  const file = join(SHARED, "notebook-1.1.6-stdout.txt");
+  const { runs, problems } = parseConsoleCapture(readFileSync(file, "utf8"), file);
+  assert.deepEqual(
+    runs.map((r) => [r.actual?.epochs, r.pred?.epochs, r.counted.basis, r.counted.energyKwh]),
+    [
+      [1, 5, "predicted", A_PRED_5],
+      [1, 5, "predicted", 0.023599],
+      [1, 5, "predicted", C_PRED_5],
+    ],
+  );
+  assert.deepEqual(problems, [
+    "6 consumption block(s) printed again right after themselves (before carbontracker #73 each CarbonTracker of a process added a console handler, so a later tracker's lines print once per tracker made so far): read once",
+  ]);
+  const { code, stdout } = await parse([file]);
+  assert.equal(code, 0);
+  assert.match(stdout, /^The training of models in this work is estimated to use 0\.0718300000000000 kWh/);
 });
