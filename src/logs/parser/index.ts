@@ -1,6 +1,6 @@
 // The parser's public face, named after the original's `carbontracker.parser` functions so its
 // users find them; each reads our JSONL where it sits beside the text logs, and the original's
-// text logs of every version since 1.1 otherwise.
+// text logs of every version since 1.0 otherwise.
 import { readdir, stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { LogParseError } from "../../errors/index.js";

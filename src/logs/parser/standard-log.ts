@@ -1,8 +1,11 @@
 // Reads the original's standard log (`..._carbontracker.log`): version, PUE, devices, and per
 // epoch its duration and each component's average power. Power values come as `None`, bare
-// floats (2.x), `[x]`, `[x y]` or `[x, y]` (1.x, numpy arrays possibly wrapped over lines).
-// Powers are kept per component, so one component's `None` never lands in another's list.
+// floats (2.x), `[x]`, `[x y]` or `[x, y]` (1.x, numpy arrays possibly wrapped over lines), or
+// as every sample of the epoch (1.0, which also wrote "Epoch N ended." and the epoch's duration
+// once per component). Powers are kept per component, so one component's `None` never lands in
+// another's list.
 import { parseComponentsLine } from "./devices.js";
+import { meanOfSamples } from "./power-samples.js";
 import { NUMBER, lineTimestamp, parseDuration, parseNumber, stripTimestamp } from "./text-lines.js";
 
 /** The measurements and facts of one standard log. */
@@ -30,8 +33,11 @@ export interface StandardLog {
 const VERSION = /carbontracker version (\S+)/;
 const PUE = new RegExp(`PUE coefficient of (${NUMBER})`, "i");
 const EPOCH = /\bEpoch (\d+):\s*$/;
+/** 1.0's epoch line, written at epoch_end; "Epoch N started." is not one. */
+const EPOCH_ENDED = /\bEpoch (\d+) ended\.\s*$/;
 const DURATION = /\bDuration:\s*(.*)$/;
 const POWER = /Average power usage \(W\) for (.+?):\s*(.*)$/;
+const SAMPLES = /\bPower usages \(W\) for (.+?):\s*(.*)$/;
 const EARLY_STOP = /Training was interrupted/i;
 const STARTS_WITH_TIMESTAMP = /^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/;
 /** Lines a wrapped numpy array may span. */
@@ -74,6 +80,8 @@ export function parseStandardLog(lines: readonly string[]): StandardLog {
   };
   let previous: string | undefined;
   let devicesSeen = false;
+  // 1.0 writes an epoch's duration before each component's samples: the first one counts.
+  let durationOfEpoch: "none" | "wanted" | "read" = "none";
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] as string;
     if (log.firstTimestamp === null) log.firstTimestamp = lineTimestamp(raw);
@@ -81,7 +89,8 @@ export function parseStandardLog(lines: readonly string[]): StandardLog {
     const repeated = raw === previous && raw.trim() !== "";
     previous = raw;
     let m: RegExpExecArray | null;
-    if ((m = EPOCH.exec(line))) {
+    if ((m = EPOCH.exec(line) ?? EPOCH_ENDED.exec(line))) {
+      if (m[0].includes("ended")) durationOfEpoch = "wanted";
       if (repeated) log.duplicateLines++;
       else {
         log.epochHeaders++;
@@ -92,6 +101,8 @@ export function parseStandardLog(lines: readonly string[]): StandardLog {
         log.duplicateLines++;
         continue;
       }
+      if (durationOfEpoch === "read") continue;
+      if (durationOfEpoch === "wanted") durationOfEpoch = "read";
       const seconds = parseDuration(m[1] as string);
       if (seconds === null) log.problems.push(`line ${i + 1}: unreadable epoch duration "${m[1]}"`);
       else log.durations.push(seconds);
@@ -117,6 +128,14 @@ export function parseStandardLog(lines: readonly string[]): StandardLog {
       const component = (m[1] as string).trim().toLowerCase();
       if (values === null) {
         log.problems.push(`line ${i + 1}: unreadable power value for ${component}: "${text.trim()}"`);
+        continue;
+      }
+      (log.powers[component] ??= []).push(values);
+    } else if ((m = SAMPLES.exec(line))) {
+      const values = meanOfSamples(m[2] as string);
+      const component = (m[1] as string).trim().toLowerCase();
+      if (values === null) {
+        log.problems.push(`line ${i + 1}: unreadable power samples for ${component}`);
         continue;
       }
       (log.powers[component] ??= []).push(values);

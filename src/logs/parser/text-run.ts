@@ -122,6 +122,8 @@ export function buildTextRun(input: TextRunInput): ParsedRun {
   let pue = std?.pue ?? null;
   let measured: (Consumption & { epochs: number }) | null = null;
   if (std && std.durations.length > 0) {
+    // 1.0 multiplied by no PUE (its tracker.py total_energy_per_epoch) and logged none.
+    if (pue === null && std.version?.startsWith("1.0.")) pue = 1;
     if (pue === null) {
       warnings.push(`standard log states no PUE: assumed ${FALLBACK_PUE} for its logged epochs`);
       pue = FALLBACK_PUE;
