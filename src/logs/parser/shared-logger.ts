@@ -5,7 +5,9 @@
 // begin with "carbontracker version" in the standard log (1.1.0-1.1.6 and, where the prefix is the
 // same, later releases too) and with "The following components were found:" in the output log
 // (shared in every release before #73), so the files split into one part per tracker there; a
-// later tracker's own files are then the first file's lines from its part on.
+// later tracker's own files are then the first file's lines from its part on. Before 1.1.7 files
+// were named by the time alone (1.0 the minute, 1.1 the second), so processes started together
+// appended to one file pair as well: the same split reads them.
 
 /** Lines [from, to) of one file. */
 export interface LineRange {
@@ -18,6 +20,10 @@ export interface LogPart {
   std?: LineRange;
   out?: LineRange;
 }
+
+/** Why one file pair holds several trackers' lines, in the notes that say so. */
+export const SHARED_FILES_WHY =
+  "the trackers of one process shared a logger before carbontracker #73, and files were named by the time alone before 1.1.7";
 
 const TIMESTAMP = /^\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})/;
 // After the time stamp; 1.0 put "<thread> - <level> - " before the message.

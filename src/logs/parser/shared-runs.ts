@@ -1,12 +1,12 @@
-// The runs of a file pair that several CarbonTracker objects of one process wrote into (see
-// shared-logger.ts): the files' own tracker up to the next tracker's first line, and each later
-// tracker as a run of its own, `<run id>#<n>`. A later tracker's own files hold the first files'
-// lines from its first line on, byte for byte, so the prints of those tails find them: where its
-// own files are read too, they count and its copy here does not (dedupe-runs.ts).
+// The runs of a file pair that several CarbonTracker objects wrote into (see shared-logger.ts):
+// the files' own tracker up to the next tracker's first line, and each later tracker as a run of
+// its own, `<run id>#<n>`. A later tracker's own files hold the first files' lines from its first
+// line on, byte for byte, so the prints of those tails find them: where its own files are read
+// too, they count and its copy here does not (dedupe-runs.ts).
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { parseRunId } from "./run-id.js";
-import { splitSharedLog, type LineRange } from "./shared-logger.js";
+import { SHARED_FILES_WHY, splitSharedLog, type LineRange } from "./shared-logger.js";
 import { splitLines } from "./text-lines.js";
 import { buildTextRun } from "./text-run.js";
 import type { ParsedRun, RunFilePaths } from "./types.js";
@@ -42,7 +42,10 @@ function sha1(text: string): string {
   return createHash("sha1").update(text).digest("hex");
 }
 
-/** One print per file present: what a later tracker's own files and a tail of the first share. */
+/**
+ * One print per file present, tagged by kind: what a later tracker's own files and a tail of the
+ * first share. Other texts (a JSONL, a console capture) pass as the first.
+ */
 export function filePrints(standard?: string, output?: string): string[] {
   const prints: string[] = [];
   if (standard !== undefined) prints.push(`std:${sha1(standard)}`);
@@ -103,7 +106,7 @@ export function sharedLogRuns(input: SharedLogInput): SharedLogRuns | null {
     });
     run.pid = pid;
     run.warnings.unshift(
-      `the ${ordinal(k + 2)} CarbonTracker of the process that wrote ${host}, found in its logs (before carbontracker #73 the trackers of one process shared a logger) and in no log files of its own among those read: counted as a run of its own`,
+      `the ${ordinal(k + 2)} CarbonTracker whose lines are in ${host} (${SHARED_FILES_WHY}), in no log files of its own among those read: counted as a run of its own`,
     );
     const tails = filePrints(
       part.std && standard !== undefined ? standard.slice(lineOffset(standard, part.std.from)) : undefined,
@@ -115,6 +118,6 @@ export function sharedLogRuns(input: SharedLogInput): SharedLogRuns | null {
     standard: own.std && std ? linesOf(std, own.std) : undefined,
     output: own.out && out ? linesOf(out, own.out) : undefined,
     later,
-    note: `also holds the lines of ${later.length} CarbonTracker object(s) made later in the same process (before carbontracker #73 the trackers of one process shared a logger): read as ${later.length + 1} runs, this one up to the next tracker's first line`,
+    note: `also holds the lines of ${later.length} later CarbonTracker object(s) (${SHARED_FILES_WHY}): read as ${later.length + 1} runs, this one up to the next tracker's first line`,
   };
 }

@@ -9,6 +9,7 @@ import { parseComponentsLine } from "./devices.js";
 import { scanIntensity } from "./intensity-lines.js";
 import { provenanceFrom } from "./provenance-notes.js";
 import { parseRunId } from "./run-id.js";
+import { SHARED_FILES_WHY } from "./shared-logger.js";
 import { epochsGoBack, parseStandardLog, type StandardLog } from "./standard-log.js";
 import { splitLines, stripTimestamp } from "./text-lines.js";
 import type { Consumption, ParsedRun, RunFilePaths } from "./types.js";
@@ -133,7 +134,7 @@ export function buildTextRun(input: TextRunInput): ParsedRun {
 
   if (interleaved && measured) {
     warnings.push(
-      `standard log numbers its epochs ${std.epochNumbers.join(", ")}: several CarbonTracker objects of the process were logging into it at once (they shared a logger before carbontracker #73) and their epochs cannot be told apart, so all ${measured.epochs} logged epochs count here (an earlier tracker's from this one's start on included), not one tracker's consumption block`,
+      `standard log numbers its epochs ${std.epochNumbers.join(", ")}: several CarbonTracker objects were logging into it at once (${SHARED_FILES_WHY}) and their epochs cannot be told apart, so all ${measured.epochs} logged epochs count here (an earlier tracker's from this one's start on included), not one tracker's consumption block`,
     );
   }
   const decision = decideCounted({

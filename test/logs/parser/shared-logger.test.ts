@@ -82,8 +82,8 @@ test("notebook, 1.1.6: `carbontracker --parse` prints the three runs' sum and sa
     "The training of models in this work is estimated to use 0.0577600000000000 kWh of electricity contributing to 0.0054553880000000 kg of CO2eq. This is equivalent to 0.0453100000000000 km travelled by car. Measured by carbontracker (https://github.com/lfwa/carbontracker).\n",
   );
   assert.deepEqual(stderr, [
-    `carbontracker: ${NOTEBOOK}/2022-11-14T154243Z_carbontracker_output.log: also holds the lines of 2 CarbonTracker object(s) made later in the same process (before carbontracker #73 the trackers of one process shared a logger): read as 3 runs, this one up to the next tracker's first line`,
-    `carbontracker: ${NOTEBOOK}/2022-11-14T155012Z_carbontracker_output.log: also holds the lines of 1 CarbonTracker object(s) made later in the same process (before carbontracker #73 the trackers of one process shared a logger): read as 2 runs, this one up to the next tracker's first line`,
+    `carbontracker: ${NOTEBOOK}/2022-11-14T154243Z_carbontracker_output.log: also holds the lines of 2 later CarbonTracker object(s) (the trackers of one process shared a logger before carbontracker #73, and files were named by the time alone before 1.1.7): read as 3 runs, this one up to the next tracker's first line`,
+    `carbontracker: ${NOTEBOOK}/2022-11-14T155012Z_carbontracker_output.log: also holds the lines of 1 later CarbonTracker object(s) (the trackers of one process shared a logger before carbontracker #73, and files were named by the time alone before 1.1.7): read as 2 runs, this one up to the next tracker's first line`,
   ]);
 });
 
@@ -108,7 +108,7 @@ test("notebook, 1.1.6: a later tracker whose own files are not read is found onc
   assert.ok(
     issues.some((i) =>
       i.message.startsWith(
-        "the 3rd CarbonTracker of the process that wrote 2022-11-14T154243Z_carbontracker.log, found in its logs",
+        "the 3rd CarbonTracker whose lines are in 2022-11-14T154243Z_carbontracker.log (the trackers of one process",
       ),
     ),
   );
@@ -181,7 +181,7 @@ test("interleaved, 1.1.6: two trackers logging at once cannot be told apart: the
   assert.ok(
     issues.some((i) =>
       i.message.startsWith(
-        "standard log numbers its epochs 1, 1, 2, 2: several CarbonTracker objects of the process were logging into it at once",
+        "standard log numbers its epochs 1, 1, 2, 2: several CarbonTracker objects were logging into it at once",
       ),
     ),
   );
