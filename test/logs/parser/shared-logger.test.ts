@@ -15,6 +15,7 @@ import {
   readLogs,
 } from "../../../src/logs/parser/index.js";
 import { runParseCommand } from "../../../src/reports/parse-command.js";
+import type { RunRecord } from "../../../src/reports/run-table.js";
 import { issueCollector, tempFolder } from "./helpers.js";
 
 const SHARED = join(dirname(fileURLToPath(import.meta.url)), "../fixtures/shared-logger");
@@ -28,11 +29,11 @@ const A_PRED_5 = 0.02444;
 const B_ACTUAL = 0.009529;
 const C_PRED_5 = 0.023791;
 
-async function parse(paths: string[]) {
+async function parse(paths: string[], json = false) {
   let stdout = "";
   let stderr = "";
   const code = await runParseCommand(
-    { paths },
+    { paths, json },
     { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) },
   );
   return { code, stdout, stderr: stderr.split("\n").filter(Boolean) };
@@ -85,6 +86,15 @@ test("notebook, 1.1.6: `carbontracker --parse` prints the three runs' sum and sa
     `carbontracker: ${NOTEBOOK}/2022-11-14T154243Z_carbontracker_output.log: also holds the lines of 2 later CarbonTracker object(s) (the trackers of one process shared a logger before carbontracker #73, and files were named by the time alone before 1.1.7): read as 3 runs, this one up to the next tracker's first line`,
     `carbontracker: ${NOTEBOOK}/2022-11-14T155012Z_carbontracker_output.log: also holds the lines of 1 later CarbonTracker object(s) (the trackers of one process shared a logger before carbontracker #73, and files were named by the time alone before 1.1.7): read as 2 runs, this one up to the next tracker's first line`,
   ]);
+  const records = JSON.parse((await parse([NOTEBOOK], true)).stdout) as RunRecord[];
+  assert.deepEqual(
+    records.map((r) => [r.run_id, r.epochs, r.energy_kwh, r.counted, r.early_stop]),
+    [
+      ["2022-11-14T154243Z", 5, A_PRED_5, "predicted", false],
+      ["2022-11-14T155012Z", 2, B_ACTUAL, "actual", true],
+      ["2022-11-14T155730Z", 5, C_PRED_5, "predicted", false],
+    ],
+  );
 });
 
 test("notebook, 1.1.6: a later tracker whose own files are not read is found once in the first's files", async (t) => {
