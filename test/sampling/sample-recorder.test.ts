@@ -2,6 +2,7 @@
 // interval into its ring; SampleRecorder.take hands back what each read got, and the readers parse
 // those bytes as if they had read the files themselves. These run the real binary on real files.
 import { test } from "node:test";
+import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -167,4 +168,17 @@ test("a recorder that cannot start says so: no ring folder throws, a binary that
   assert.equal(broken.running, false);
   assert.deepEqual(broken.take(), []);
   broken.close();
+});
+
+test("the recorder's source compiles without a warning (npm install shows warnings but does not fail on them)", () => {
+  const out = join(tempDir(), "sample-recorder");
+  const built = spawnSync(
+    "cc",
+    ["-O2", "-Wall", "-Wextra", "-Werror", "-o", out, "src/native/sample-recorder.c"],
+    {
+      encoding: "utf8",
+    },
+  );
+  assert.equal(built.status, 0, built.stderr);
+  assert.equal(built.stderr, "");
 });
