@@ -25,7 +25,7 @@ export class SampleBatch {
    * @param readIntervalMs the time between samples
    */
   constructor(
-    private readonly spanMs: number,
+    readonly spanMs: number,
     private readonly readIntervalMs: number,
   ) {}
 

@@ -56,18 +56,18 @@ function ringFolder(): string {
 /** A running recorder; `take` reads the samples it recorded since the last take. */
 export class SampleRecorder {
   private readonly ring: Buffer;
-  private readonly heads: number[];
   private readonly slotBytes: number;
   private lastSequence = 0;
   private exited = false;
 
   private constructor(
     private readonly plan: RecorderPlan,
+    /** The bytes recorded of each file, in the plan's order. */
+    private readonly heads: number[],
     private readonly fd: number,
     private readonly child: ChildProcess,
   ) {
-    this.heads = plan.files.map((file) => file.headBytes ?? WHOLE_FILE_HEAD_BYTES);
-    this.slotBytes = slotBytesOf(this.heads);
+    this.slotBytes = slotBytesOf(heads);
     this.ring = Buffer.alloc(this.slotBytes * plan.slots);
     // 'error': the binary could not run (gone, another architecture); 'exit': it ended.
     const ended = () => {
@@ -103,7 +103,7 @@ export class SampleRecorder {
       const child = spawn(plan.binary, args, { stdio: ["ignore", "ignore", "ignore", fd] });
       child.unref();
       // A binary that cannot run fails asynchronously, with an 'error' the recorder listens to.
-      return new SampleRecorder(plan, fd, child);
+      return new SampleRecorder(plan, heads, fd, child);
     } catch (error) {
       closeSync(fd);
       throw new SampleRecorderError(`cannot start the sample recorder ${plan.binary}: ${String(error)}`, {

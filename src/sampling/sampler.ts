@@ -69,7 +69,6 @@ export class InThreadSampler implements Sampler {
   private readonly info: SamplerDescription;
   private readonly listeners: SampleListener[] = [];
   private readonly batch: SampleBatch;
-  private readonly batchSpanMs: number;
   private recorder: SampleRecorder | undefined;
   /** The recorder's executable until the first tick has tried it. */
   private recorderBinary: string | undefined;
@@ -83,10 +82,9 @@ export class InThreadSampler implements Sampler {
   ) {
     this.listeners.push(onSample);
     this.info = set.describe(config.updateIntervalMs);
-    this.batchSpanMs = config.sampleBatchMs ?? defaultBatchSpanMs(this.info.readIntervalMs);
-    this.batch = new SampleBatch(this.batchSpanMs, this.info.readIntervalMs);
+    this.batch = sampleBatchFor(config, this.info.readIntervalMs);
     this.recorderBinary =
-      this.batchSpanMs >= 2 * this.info.readIntervalMs ? config.sampleRecorder : undefined;
+      this.batch.spanMs >= 2 * this.info.readIntervalMs ? config.sampleRecorder : undefined;
     this.lastReadMs = set.readNow().tMs;
     this.timer = this.sampleEvery(this.info.readIntervalMs);
   }
@@ -120,7 +118,7 @@ export class InThreadSampler implements Sampler {
         binary,
         intervalMs: this.info.readIntervalMs,
         // Four batches: a late harvest loses nothing.
-        slots: 4 * Math.ceil(this.batchSpanMs / this.info.readIntervalMs),
+        slots: 4 * Math.ceil(this.batch.spanMs / this.info.readIntervalMs),
         files,
         onExit: () => this.harvest(),
       });
@@ -128,7 +126,7 @@ export class InThreadSampler implements Sampler {
       return; // This thread goes on sampling itself.
     }
     clearInterval(this.timer);
-    this.timer = setInterval(() => this.harvest(), this.batchSpanMs);
+    this.timer = setInterval(() => this.harvest(), this.batch.spanMs);
     this.timer.unref();
   }
 
