@@ -2,7 +2,7 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createFakeNvml } from "../../helpers/fake-nvml.js";
-import { a100, openNvml, openReader, T0 } from "./nvml-test-kit.js";
+import { a100, openNvml, openReader, openT4WhosePowerFails, T0 } from "./nvml-test-kit.js";
 
 const fake = createFakeNvml();
 after(() => fake.cleanup());
@@ -79,12 +79,7 @@ test("a GPU lost mid-run stops growing, the log says when and which, the other G
 });
 
 test("a sampled GPU whose power call fails mid-run keeps its figure and says which call failed", async () => {
-  const t4 = { name: "Tesla T4", uuid: "GPU-0f4e9d21", energyRc: 3, powerMw: 70_000 };
-  fake.write({ gpus: [t4] });
-  const { reader } = await openReader(fake.library);
-  assert.equal(reader.read(T0 + 1000)[0]?.energyJ, 70);
-  fake.write({ gpus: [{ ...t4, powerRc: 999 }] });
-  assert.deepEqual(reader.read(T0 + 2000), [{ device: "Tesla T4", energyJ: 70, powerW: null }]);
+  const reader = await openT4WhosePowerFails(fake);
   assert.match(
     reader.drainNotices()[0]?.message ?? "",
     /^GPU Tesla T4, UUID GPU-0f4e9d21, could not be read at 2026-01-15T12:00:02\.000Z: nvmlDeviceGetPowerUsage returned Unknown Error \(code 999\)\./,

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createNvmlBackend } from "../../../src/hardware/nvml/nvml-backend.js";
 import type { NvmlReader } from "../../../src/hardware/nvml/nvml-reader.js";
 import type { DetectionContext, ReaderNotice, SkipReason } from "../../../src/hardware/types.js";
-import type { FakeGpu } from "../../helpers/fake-nvml.js";
+import type { FakeGpu, FakeNvml } from "../../helpers/fake-nvml.js";
 
 /** The fixed instant (Unix ms) every test opens at. */
 export const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -19,6 +19,22 @@ export function a100(index: number, extra: Partial<FakeGpu> = {}): FakeGpu {
     limitMw: 400_000,
     ...extra,
   };
+}
+
+/** A Tesla T4: no energy counter (NOT_SUPPORTED), so its power is sampled. */
+export const SAMPLED_T4: FakeGpu = { name: "Tesla T4", uuid: "GPU-0f4e9d21", energyRc: 3, powerMw: 70_000 };
+
+/**
+ * Opens a reader on SAMPLED_T4, which reads 70 J over its first second, then has its power call
+ * fail with Unknown Error (999) at T0 + 2 s: its figure stays at 70 J. Its notices are not drained.
+ */
+export async function openT4WhosePowerFails(fake: FakeNvml): Promise<NvmlReader> {
+  fake.write({ gpus: [SAMPLED_T4] });
+  const { reader } = await openReader(fake.library);
+  assert.equal(reader.read(T0 + 1000)[0]?.energyJ, 70);
+  fake.write({ gpus: [{ ...SAMPLED_T4, powerRc: 999 }] });
+  assert.deepEqual(reader.read(T0 + 2000), [{ device: "Tesla T4", energyJ: 70, powerW: null }]);
+  return reader;
 }
 
 /** What opening the backend gave. */

@@ -2,7 +2,7 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { MAX_FAILED_READS_IN_A_ROW } from "../../../src/hardware/nvml/nvml-reader.js";
 import { createFakeNvml } from "../../helpers/fake-nvml.js";
-import { a100, openReader, T0 } from "./nvml-test-kit.js";
+import { a100, openReader, openT4WhosePowerFails, SAMPLED_T4, T0 } from "./nvml-test-kit.js";
 
 const fake = createFakeNvml();
 after(() => fake.cleanup());
@@ -79,20 +79,15 @@ test("a counter that went back during the failure adds no negative energy: the g
 });
 
 test("a sampled GPU whose power call fails with a transient code is integrated across the gap when it answers", async () => {
-  const t4 = { name: "Tesla T4", uuid: "GPU-0f4e9d21", energyRc: 3, powerMw: 70_000 };
-  fake.write({ gpus: [t4] });
-  const { reader } = await openReader(fake.library);
-  assert.equal(reader.read(T0 + 1000)[0]?.energyJ, 70);
-  fake.write({ gpus: [{ ...t4, powerRc: 999 }] });
-  assert.deepEqual(reader.read(T0 + 2000), [{ device: "Tesla T4", energyJ: 70, powerW: null }]);
-  fake.write({ gpus: [{ ...t4, powerRc: 20 }] });
+  const reader = await openT4WhosePowerFails(fake);
+  fake.write({ gpus: [{ ...SAMPLED_T4, powerRc: 20 }] });
   assert.deepEqual(reader.read(T0 + 3000), [{ device: "Tesla T4", energyJ: 70, powerW: null }]);
   assert.deepEqual(
     reader.drainNotices().map((n) => n.level),
     ["error"],
   );
   // Its power when it answers again is held over the 4 s since the last reading, as every sample is.
-  fake.write({ gpus: [{ ...t4, powerMw: 50_000 }] });
+  fake.write({ gpus: [{ ...SAMPLED_T4, powerMw: 50_000 }] });
   assert.deepEqual(reader.read(T0 + 5000), [{ device: "Tesla T4", energyJ: 70 + 50 * 4, powerW: 50 }]);
   assert.deepEqual(reader.drainNotices(), [
     {
