@@ -8,6 +8,7 @@
 // later tracker's own files are then the first file's lines from its part on. Before 1.1.7 files
 // were named by the time alone (1.0 the minute, 1.1 the second), so processes started together
 // appended to one file pair as well: the same split reads them.
+import { lineTimestamp } from "./text-lines.js";
 
 /** Lines [from, to) of one file. */
 export interface LineRange {
@@ -25,11 +26,11 @@ export interface LogPart {
 export const SHARED_FILES_WHY =
   "the trackers of one process shared a logger before carbontracker #73, and files were named by the time alone before 1.1.7";
 
-const TIMESTAMP = /^\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})/;
 // After the time stamp; 1.0 put "<thread> - <level> - " before the message.
 const VERSION_LINE =
   /^\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}\S*\s+-\s(?:.* - )?carbontracker version \S+\s*$/;
-const FOUND = "The following components were found:";
+/** A tracker's first line in the output log. */
+export const FOUND = "The following components were found:";
 
 /** How many times the line at `i` is repeated back to back (1 when it is not). */
 function runLength(lines: readonly string[], i: number): number {
@@ -73,8 +74,8 @@ function ranges(starts: readonly number[], length: number): LineRange[] {
 /** The time stamp of a range's first stamped line (sorts as text), or "" when it has none. */
 function startOf(lines: readonly string[], range: LineRange): string {
   for (let i = range.from; i < range.to; i++) {
-    const m = TIMESTAMP.exec(lines[i] as string);
-    if (m) return (m[1] as string).replace("T", " ");
+    const stamp = lineTimestamp(lines[i] as string);
+    if (stamp !== null) return stamp;
   }
   return "";
 }

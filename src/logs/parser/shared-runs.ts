@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { parseRunId } from "./run-id.js";
-import { SHARED_FILES_WHY, splitSharedLog, type LineRange } from "./shared-logger.js";
+import { FOUND, SHARED_FILES_WHY, splitSharedLog, type LineRange } from "./shared-logger.js";
 import { splitLines } from "./text-lines.js";
 import { buildTextRun } from "./text-run.js";
 import type { ParsedRun, RunFilePaths } from "./types.js";
@@ -36,7 +36,6 @@ export interface SharedLogInput {
 }
 
 const VERSION = "carbontracker version";
-const FOUND = "The following components were found:";
 
 function sha1(text: string): string {
   return createHash("sha1").update(text).digest("hex");
