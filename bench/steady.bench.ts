@@ -167,6 +167,15 @@ export async function run(): Promise<void> {
       "gpu",
     ),
     cli(
+      "nvml, sampled in Node (CARBONTRACKER_SAMPLE_RECORDER=0)",
+      {
+        CARBONTRACKER_NVML_LIBRARY: nvml.library,
+        FAKE_NVML_CONFIG: nvmlConfig,
+        CARBONTRACKER_SAMPLE_RECORDER: "0",
+      },
+      "gpu",
+    ),
+    cli(
       "nvml (fake library, energy call 4.06 ms of CPU as on an H200)",
       { CARBONTRACKER_NVML_LIBRARY: dearNvml.library, FAKE_NVML_CONFIG: dearNvmlConfig },
       "gpu",

@@ -17,7 +17,7 @@ if (process.platform !== "linux") {
 mkdirSync("dist/native", { recursive: true });
 const compiler = process.env.CC || "cc";
 // Warnings are shown, not fatal: a newer compiler's new warning must not cost users the recorder.
-const built = spawnSync(compiler, ["-O2", "-Wall", "-Wextra", "-o", OUT, SOURCE], {
+const built = spawnSync(compiler, ["-O2", "-Wall", "-Wextra", "-o", OUT, SOURCE, "-ldl"], {
   encoding: "utf8",
 });
 if (built.status === 0 && built.stderr.trim()) console.warn(`build-native: ${built.stderr.trim()}`);

@@ -306,18 +306,19 @@ async function openShared(
   const onSample = (snapshot: Snapshot) => hooks.onSample?.(snapshot);
   const batched =
     hooks.sampleBatchMs === undefined ? config : { ...config, sampleBatchMs: hooks.sampleBatchMs };
+  // The sampler, in this thread or its worker, leaves its background reads to the recorder.
+  const recorded = { ...batched, sampleRecorder: sampleRecorderBinary(env) };
   if (!mayBlockInDriver(config.components, env)) {
-    const recorded = { ...batched, sampleRecorder: sampleRecorderBinary(env) };
     return new SharedSampler(await InThreadSampler.open(recorded, onSample, BACKENDS), key);
   }
   const components = lateComponents(config.components, env, componentsExplicit);
   const late =
     components.length > 0
-      ? HandoffSampler.tryStart(batched, onSample, BACKENDS, {
+      ? HandoffSampler.tryStart(recorded, onSample, BACKENDS, {
           components,
           workerStarts: "after-first-boundary",
         })
       : undefined;
-  const sampler: Sampler = late ?? new WorkerSampler(batched, onSample);
+  const sampler: Sampler = late ?? new WorkerSampler(recorded, onSample);
   return new SharedSampler(sampler, key);
 }

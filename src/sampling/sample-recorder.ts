@@ -1,15 +1,31 @@
 // The sample recorder (src/native/sample-recorder.c, built to dist/native by `npm install` where a
-// C compiler is found): a small process that reads the run's counter files every interval and
-// keeps their bytes in a ring, so the tracker's Node process wakes once a batch instead of once
-// a sample (issue 16: on the build VM a Node wake-up costs 5x one of this loop). The ring is a
-// file unlinked as soon as it is opened, handed to the recorder as its descriptor 3: nothing is
-// left behind, whatever ends either process. See the C file for the slot layout.
-import { spawn, type ChildProcess } from "node:child_process";
+// C compiler is found): a small process that reads the run's counter files (and asks NVML for
+// the GPUs' power) every interval and keeps their bytes in a ring, so the tracker's Node process
+// wakes once a batch instead of once a sample (issue 16: on the build VM a Node wake-up costs 5x
+// one of this loop). The ring is a file unlinked as soon as it is opened, handed to the recorder
+// as its descriptor 3: nothing is left behind, whatever ends either process. See the C file for the slot layout.
+import type { ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
 import { closeSync, ftruncateSync, openSync, readSync, statSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CarbonTrackerError } from "../errors/index.js";
-import type { RecordedRead, TracedFile } from "../hardware/recorded-reads.js";
+import type {
+  RecordedNvmlPower,
+  RecordedRead,
+  RecordedReads,
+  TracedFile,
+  TracedNvmlPower,
+} from "../hardware/recorded-reads.js";
+
+/**
+ * node:child_process, loaded when a recorder starts: the sampler thread's bundle holds this
+ * module, and loading child_process (with net and streams) cost every sampler thread 1.6-5 ms and
+ * 0.5-0.8 MB (see powermetrics/session.ts), including the library's, which never starts one.
+ */
+function spawnChild(): typeof import("node:child_process").spawn {
+  return (createRequire(import.meta.url)("node:child_process") as typeof import("node:child_process")).spawn;
+}
 
 /** Bytes recorded of a file its reader reads whole (a counter's decimal text is 20 at most). */
 const WHOLE_FILE_HEAD_BYTES = 64;
@@ -17,11 +33,12 @@ const WHOLE_FILE_HEAD_BYTES = 64;
 const SEQUENCE_BYTES = 8;
 const TIME_BYTES = 8;
 const LENGTH_BYTES = 4;
+/** A GPU's power call in a slot: i32 nvmlReturn_t, u32 milliwatts. */
+const NVML_POWER_BYTES = 8;
 
-/** One recorded sample: when it was taken and what each file read. */
-export interface RecordedSample {
+/** One recorded sample: when it was taken, what each file read, what each GPU's power call answered. */
+export interface RecordedSample extends RecordedReads {
   tMs: number;
-  reads: ReadonlyMap<string, RecordedRead>;
 }
 
 /** The recorder could not be started (its binary, the ring file, the spawn). */
@@ -35,6 +52,8 @@ export interface RecorderPlan {
   /** Slots in the ring: the samples it holds before overwriting the oldest. */
   slots: number;
   files: TracedFile[];
+  /** GPUs whose power the recorder asks NVML for (all from one library). */
+  nvmlPower?: TracedNvmlPower[];
   /** Called when the recorder ends by itself (killed, failed): its caller samples itself then. */
   onExit?: () => void;
 }
@@ -67,7 +86,7 @@ export class SampleRecorder {
     private readonly fd: number,
     private readonly child: ChildProcess,
   ) {
-    this.slotBytes = slotBytesOf(heads);
+    this.slotBytes = slotBytesOf(heads, plan.nvmlPower?.length ?? 0);
     this.ring = Buffer.alloc(this.slotBytes * plan.slots);
     // 'error': the binary could not run (gone, another architecture); 'exit': it ended.
     const ended = () => {
@@ -82,6 +101,11 @@ export class SampleRecorder {
   /** Starts a recorder; throws SampleRecorderError when it cannot. */
   static start(plan: RecorderPlan): SampleRecorder {
     const heads = plan.files.map((file) => file.headBytes ?? WHOLE_FILE_HEAD_BYTES);
+    const gpus = plan.nvmlPower ?? [];
+    const library = gpus[0]?.library;
+    if (gpus.some((gpu) => gpu.library !== library)) {
+      throw new SampleRecorderError(`the sample recorder loads one NVML library, not ${gpus.length}`);
+    }
     const path = join(ringFolder(), `carbontracker-samples-${process.pid}-${Date.now()}`);
     let fd: number;
     try {
@@ -93,14 +117,16 @@ export class SampleRecorder {
     }
     try {
       unlinkSync(path);
-      ftruncateSync(fd, slotBytesOf(heads) * plan.slots);
+      ftruncateSync(fd, slotBytesOf(heads, gpus.length) * plan.slots);
       const args = [
         String(process.pid),
         String(Math.round(plan.intervalMs)),
         String(plan.slots),
         ...plan.files.map((file, i) => `${heads[i]}:${file.path}`),
+        ...(library === undefined ? [] : [`nvml-library:${library}`]),
+        ...gpus.map((gpu) => `nvml-power:${gpu.nvmlIndex}`),
       ];
-      const child = spawn(plan.binary, args, { stdio: ["ignore", "ignore", "ignore", fd] });
+      const child = spawnChild()(plan.binary, args, { stdio: ["ignore", "ignore", "ignore", fd] });
       child.unref();
       // A binary that cannot run fails asynchronously, with an 'error' the recorder listens to.
       return new SampleRecorder(plan, heads, fd, child);
@@ -174,7 +200,15 @@ export class SampleRecorder {
       );
       offset += LENGTH_BYTES + head;
     });
-    return { tMs, reads };
+    const nvmlPower = new Map<number, RecordedNvmlPower>();
+    for (const gpu of this.plan.nvmlPower ?? []) {
+      nvmlPower.set(gpu.nvmlIndex, {
+        rc: this.ring.readInt32LE(offset),
+        milliwatts: this.ring.readUInt32LE(offset + LENGTH_BYTES),
+      });
+      offset += NVML_POWER_BYTES;
+    }
+    return { tMs, reads, nvmlPower };
   }
 
   /** Stops the recorder and closes the ring. */
@@ -187,6 +221,7 @@ export class SampleRecorder {
   }
 }
 
-function slotBytesOf(heads: number[]): number {
-  return heads.reduce((sum, head) => sum + LENGTH_BYTES + head, 2 * SEQUENCE_BYTES + TIME_BYTES);
+function slotBytesOf(heads: number[], gpus: number): number {
+  const fileBytes = heads.reduce((sum, head) => sum + LENGTH_BYTES + head, 0);
+  return 2 * SEQUENCE_BYTES + TIME_BYTES + fileBytes + gpus * NVML_POWER_BYTES;
 }

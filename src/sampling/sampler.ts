@@ -5,8 +5,9 @@ import type { Backend, Component, DetectionContext, ReaderNotice } from "../hard
 import { detectReaders } from "../hardware/detect.js";
 import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.js";
 import { defaultBatchSpanMs, SampleBatch } from "./sample-batch.js";
-import { replayFileReads, traceFileReads, type TracedFile } from "../hardware/recorded-reads.js";
-import { SampleRecorder } from "./sample-recorder.js";
+import { traceFileReads } from "../hardware/recorded-reads.js";
+import type { SampleRecorder } from "./sample-recorder.js";
+import { replayRecordedSamples, startRecorderFor } from "./recorder-replay.js";
 
 /** A running sampler. */
 export interface Sampler {
@@ -45,8 +46,8 @@ export interface SamplerConfig {
   sampleBatchMs?: number;
   /**
    * The sample recorder's executable (see sample-recorder.ts), where the composition root found
-   * one: a sampler in the calling thread then leaves its background reads to it and wakes once a
-   * batch. Undefined: it reads every sample itself.
+   * one: a sampler in the calling thread or in its worker then leaves its background reads (files,
+   * NVML's power) to it and wakes once a batch. Undefined: it reads every sample itself.
    */
   sampleRecorder?: string;
 }
@@ -105,29 +106,20 @@ export class InThreadSampler implements Sampler {
     } else {
       const traced = traceFileReads(() => this.set.readNow(Date.now, "sample"));
       snapshot = traced.result;
-      this.startRecorder(binary, traced.files);
+      this.recorder = startRecorderFor(
+        binary,
+        traced,
+        { intervalMs: this.info.readIntervalMs, batchSpanMs: this.batch.spanMs },
+        () => this.harvest(),
+      );
+      if (this.recorder) {
+        clearInterval(this.timer);
+        this.timer = setInterval(() => this.harvest(), this.batch.spanMs);
+        this.timer.unref();
+      }
     }
     this.lastReadMs = snapshot.tMs;
     if (this.batch.add(snapshot)) this.deliverPending();
-  }
-
-  private startRecorder(binary: string, files: TracedFile[]): void {
-    if (files.length === 0) return;
-    try {
-      this.recorder = SampleRecorder.start({
-        binary,
-        intervalMs: this.info.readIntervalMs,
-        // Four batches: a late harvest loses nothing.
-        slots: 4 * Math.ceil(this.batch.spanMs / this.info.readIntervalMs),
-        files,
-        onExit: () => this.harvest(),
-      });
-    } catch {
-      return; // This thread goes on sampling itself.
-    }
-    clearInterval(this.timer);
-    this.timer = setInterval(() => this.harvest(), this.batch.spanMs);
-    this.timer.unref();
   }
 
   /**
@@ -138,12 +130,9 @@ export class InThreadSampler implements Sampler {
   private harvest(): void {
     const recorder = this.recorder;
     if (recorder === undefined) return;
-    for (const sample of recorder.take()) {
-      const tMs = Math.round(sample.tMs);
-      if (tMs <= this.lastReadMs) continue; // Taken while a boundary read was made.
-      this.batch.add(replayFileReads(sample.reads, () => this.set.read(tMs, "sample")));
-      this.lastReadMs = tMs;
-    }
+    this.lastReadMs = replayRecordedSamples(recorder, this.set, this.lastReadMs, (snapshot) =>
+      this.batch.add(snapshot),
+    );
     if (!recorder.running) {
       recorder.close();
       this.recorder = undefined;

@@ -6,14 +6,23 @@
 // nothing else (no timer list, no message dispatch, no microtask turn), less than half of
 // what a setInterval tick costs. Only readers that need the event loop (powermetrics) keep the
 // timer, with each request announced by a message.
+//
+// Given a sample recorder (SamplerConfig.sampleRecorder: the CLI's), its first sample hands what
+// it read (files, NVML's power calls) to the recorder, and from then on it wakes once a batch on
+// its event loop (requests announced by messages): it parses the recorded samples with its own
+// readers, reads once live (where NVML's dear counter is read when due), and posts them. If the
+// recorder ends, it samples on its own again.
 import { readlinkSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { detectReaders } from "../hardware/detect.js";
+import { traceFileReads } from "../hardware/recorded-reads.js";
 import { BACKENDS } from "../hardware/registry.js";
 import { ReaderSet, type Snapshot } from "../sampling/reader-set.js";
 import { nextSampleDue, waitForSample } from "../sampling/sample-schedule.js";
 import type { SampleBatch } from "../sampling/sample-batch.js";
 import { sampleBatchFor } from "../sampling/sampler.js";
+import type { SampleRecorder } from "../sampling/sample-recorder.js";
+import { replayRecordedSamples, startRecorderFor } from "../sampling/recorder-replay.js";
 import {
   CONTROL,
   REQUEST_KINDS,
@@ -35,6 +44,10 @@ let closed = false;
 let timer: NodeJS.Timeout | undefined;
 /** The first reading after detection (told with the description). */
 let firstReading: Snapshot | undefined;
+/** The recorder whose samples this thread parses, once its first sample started one. */
+let recorder: SampleRecorder | undefined;
+/** The date of the last read, recorded or live: a recorded sample no later is dropped. */
+let lastReadMs = 0;
 
 /**
  * Runs a reader call with CONTROL.busy set: a call that never returns (a lost GPU's driver) leaves
@@ -75,8 +88,22 @@ function postSamples(): void {
   init.samples.postMessage(message);
 }
 
+/** Reads every device now (a driver call may hang: see inReaderCall). */
+function readLive(set: ReaderSet, kind: "sample" | "boundary"): Snapshot {
+  const snapshot = inReaderCall(() => set.readNow(Date.now, kind));
+  lastReadMs = snapshot.tMs;
+  return snapshot;
+}
+
 function sample(set: ReaderSet): void {
-  if (batch?.add(inReaderCall(() => set.readNow(Date.now, "sample")))) postSamples();
+  if (batch?.add(readLive(set, "sample"))) postSamples();
+}
+
+/** Adds the samples the recorder took since the last harvest to the batch. */
+function harvest(set: ReaderSet): void {
+  if (recorder === undefined) return;
+  const recording = recorder;
+  lastReadMs = inReaderCall(() => replayRecordedSamples(recording, set, lastReadMs, (s) => batch?.add(s)));
 }
 
 function answer(seq: number, response: WorkerResponse): void {
@@ -99,6 +126,7 @@ function serveRequest(set: ReaderSet | Error): void {
     answer(seq, { notices: [], error: set.message });
     return;
   }
+  harvest(set);
   postSamples();
   const kind = REQUEST_KINDS[Atomics.load(control, CONTROL.requestKind)];
   try {
@@ -106,14 +134,16 @@ function serveRequest(set: ReaderSet | Error): void {
       answer(seq, {
         description: set.describe(init.config.updateIntervalMs),
         first: firstReading,
-        snapshot: inReaderCall(() => set.readNow()),
+        snapshot: readLive(set, "boundary"),
         notices: set.drainNotices(),
       });
     } else if (kind === "read") {
-      answer(seq, { snapshot: inReaderCall(() => set.readNow()), notices: set.drainNotices() });
+      answer(seq, { snapshot: readLive(set, "boundary"), notices: set.drainNotices() });
     } else {
       closed = true;
       if (timer) clearInterval(timer);
+      recorder?.close();
+      recorder = undefined;
       const snapshot = inReaderCall(() => {
         const last = set.readNow();
         set.close();
@@ -128,9 +158,13 @@ function serveRequest(set: ReaderSet | Error): void {
   }
 }
 
-/** Samples every `intervalMs` and answers requests as they come, until the sampler is closed. */
-function sampleBlocking(set: ReaderSet, intervalMs: number): void {
+/**
+ * Samples every `intervalMs` and answers requests as they come, until the sampler is closed, or
+ * until its first sample has started `recorderBinary` (see startRecording).
+ */
+function sampleBlocking(set: ReaderSet, intervalMs: number, recorderBinary?: string): void {
   Atomics.store(control, CONTROL.blocking, 1);
+  let binary = recorderBinary;
   let dueMs = Date.now() + intervalMs;
   while (!closed) {
     const wait = waitForSample(dueMs, Date.now(), intervalMs);
@@ -140,10 +174,52 @@ function sampleBlocking(set: ReaderSet, intervalMs: number): void {
     if (closed) return;
     const nowMs = Date.now();
     if (nowMs >= dueMs) {
-      sample(set);
+      if (binary !== undefined && startRecording(set, intervalMs, binary)) return;
+      if (binary === undefined) sample(set);
+      binary = undefined;
       dueMs = nextSampleDue(dueMs, nowMs, intervalMs);
     }
   }
+}
+
+/**
+ * Takes a sample, tracing what it read, and starts a recorder for it. Started, this thread leaves
+ * its blocking loop for its event loop, waking once a batch (onBatchDue) or for a request
+ * (announced by a message once CONTROL.blocking is 0). False: it samples on its own.
+ */
+function startRecording(set: ReaderSet, intervalMs: number, binary: string): boolean {
+  const traced = traceFileReads(() => readLive(set, "sample"));
+  const batchSpanMs = batch?.spanMs ?? intervalMs;
+  recorder = startRecorderFor(binary, traced, { intervalMs, batchSpanMs }, () =>
+    recorderEnded(set, intervalMs),
+  );
+  if (batch?.add(traced.result)) postSamples();
+  if (recorder === undefined) return false;
+  timer = setInterval(() => onBatchDue(set), batchSpanMs);
+  Atomics.store(control, CONTROL.blocking, 0);
+  // A request made before the line above was announced by no message: served now.
+  serveRequest(set);
+  return true;
+}
+
+/** The recorded samples, then one live (NVML's counter anchors: see nvml-reader.ts), posted together. */
+function onBatchDue(set: ReaderSet): void {
+  if (closed) return;
+  harvest(set);
+  batch?.add(readLive(set, "sample"));
+  postSamples();
+}
+
+/** The recorder ended (killed, failed): its last samples are kept, and this thread samples on its own again. */
+function recorderEnded(set: ReaderSet, intervalMs: number): void {
+  if (closed || recorder === undefined) return;
+  harvest(set);
+  postSamples();
+  recorder.close();
+  recorder = undefined;
+  if (timer) clearInterval(timer);
+  timer = undefined;
+  sampleBlocking(set, intervalMs);
 }
 
 // Detection opens the drivers (nvmlInit can hang too): busy until it is done.
@@ -170,11 +246,12 @@ void ready.then((set) => {
   const { readIntervalMs } = set.describe(init.config.updateIntervalMs);
   batch = sampleBatchFor(init.config, readIntervalMs);
   // A first read warms the readers' code; kept out of the batch, so a sample (no dear counter call).
-  firstReading = inReaderCall(() => set.readNow(Date.now, "sample"));
+  firstReading = readLive(set, "sample");
   if (set.readers.some((reader) => reader.needsEventLoop)) {
     timer = setInterval(() => sample(set), readIntervalMs);
     serveRequest(set);
     return;
   }
-  sampleBlocking(set, readIntervalMs);
+  const recorderBinary = batch.spanMs >= 2 * readIntervalMs ? init.config.sampleRecorder : undefined;
+  sampleBlocking(set, readIntervalMs, recorderBinary);
 });

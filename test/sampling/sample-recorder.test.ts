@@ -16,6 +16,7 @@ import { replayFileReads, traceFileReads } from "../../src/hardware/recorded-rea
 import { openTextFile } from "../../src/hardware/read-text.js";
 import { tempDir } from "../helpers/cli-process.js";
 import { recorderBinary } from "../helpers/sample-recorder-kit.js";
+import { createFakeNvml, FAKE_A100 } from "../helpers/fake-nvml.js";
 
 const text = (sample: RecordedSample, path: string): string => {
   const read = sample.reads.get(path);
@@ -170,11 +171,64 @@ test("a recorder that cannot start says so: no ring folder throws, a binary that
   broken.close();
 });
 
+test("the recorder asks NVML for each GPU's power every interval: the return code, and the milliwatts", async () => {
+  const lost = { ...FAKE_A100, uuid: "GPU-lost", powerRc: 15 };
+  const fake = createFakeNvml({ gpus: [FAKE_A100, lost] });
+  const counter = join(tempDir(), "energy_uj");
+  writeFileSync(counter, "1000\n");
+  let ended = false;
+  const recorder = SampleRecorder.start({
+    binary: recorderBinary(),
+    intervalMs: 100,
+    slots: 8,
+    files: [{ path: counter, headBytes: undefined }],
+    nvmlPower: [
+      { library: fake.library, nvmlIndex: 0 },
+      { library: fake.library, nvmlIndex: 1 },
+    ],
+    onExit: () => (ended = true),
+  });
+  try {
+    await sleep(350);
+    const before = recorder.take();
+    assert.ok(before.length >= 2, `${before.length} samples in 350 ms at 100 ms`);
+    for (const sample of before) {
+      assert.equal(text(sample, counter), "1000\n", "files are read beside the GPUs");
+      assert.deepEqual(sample.nvmlPower.get(0), { rc: 0, milliwatts: 250_000 });
+      assert.equal(sample.nvmlPower.get(1)?.rc, 15, "GPU_IS_LOST, as NVML answered");
+    }
+    fake.write({ gpus: [{ ...FAKE_A100, powerMw: 300_000 }, lost] });
+    await sleep(250);
+    const after = recorder.take();
+    assert.deepEqual(after.at(-1)?.nvmlPower.get(0), { rc: 0, milliwatts: 300_000 });
+  } finally {
+    recorder.close();
+  }
+  await sleep(200);
+  assert.equal(ended, false, "closed, not ended by itself");
+  assert.deepEqual(fake.calls(), ["nvmlInit_v2", "nvmlShutdown"], "SIGTERM shuts NVML down");
+
+  // A GPU it cannot open (here: an index NVML does not count) ends it at once.
+  const unopened = SampleRecorder.start({
+    binary: recorderBinary(),
+    intervalMs: 100,
+    slots: 8,
+    files: [],
+    nvmlPower: [{ library: fake.library, nvmlIndex: 7 }],
+    onExit: () => (ended = true),
+  });
+  await sleep(300);
+  assert.equal(ended, true, "onExit is called: its caller samples itself");
+  assert.equal(unopened.running, false);
+  unopened.close();
+  fake.cleanup();
+});
+
 test("the recorder's source compiles without a warning (npm install shows warnings but does not fail on them)", () => {
   const out = join(tempDir(), "sample-recorder");
   const built = spawnSync(
     "cc",
-    ["-O2", "-Wall", "-Wextra", "-Werror", "-o", out, "src/native/sample-recorder.c"],
+    ["-O2", "-Wall", "-Wextra", "-Werror", "-o", out, "src/native/sample-recorder.c", "-ldl"],
     {
       encoding: "utf8",
     },

@@ -9,12 +9,18 @@
 // (an epoch's edges, the run's start and end), where energy must be exact, and between them only
 // as often as its cost allows (anchorIntervalMs); a sample in between reads power alone and keeps
 // the last exact energy. Sampled power adds energy only across a counter reset (fillResetGap).
+//
+// Samples may also be replayed from the sample recorder (recorded-reads.ts), which asked NVML for
+// each GPU's power at the sample's date. A replay never calls NVML: a GPU then gets its recorded
+// power, and the energy of its last counter read (the next live read, at least once a batch,
+// reads the counter when it is due).
 import type { Joules, Watts } from "../../units/index.js";
+import { noteLiveOnlyCall, recordedNvmlPower, replayingRecorded } from "../recorded-reads.js";
 import type { DeviceDescription, DeviceReading, PowerReader, ReadKind, ReaderNotice } from "../types.js";
 import { CounterStillness } from "./counter-period.js";
 import { fillResetGap } from "./counter-reset.js";
 import type { InventoryGpu } from "./gpu-inventory.js";
-import { nvmlErrorMayHeal } from "./nvml-codes.js";
+import { NVML_SUCCESS, nvmlErrorMayHeal } from "./nvml-codes.js";
 import type { NvmlSession } from "./nvml-library.js";
 import { PowerIntegrator } from "./power-integrator.js";
 
@@ -121,12 +127,13 @@ export class NvmlReader implements PowerReader {
     return this.channels.map((channel) => {
       if (!channel.lost && !this.closed) {
         if (channel.mode === "counter") {
-          // A failing counter is tried at every read: power alone would not say it answers again.
-          const reading =
-            kind === "sample" &&
-            channel.crossCheck &&
-            channel.failing === undefined &&
-            !this.anchorDue(channel, nowMs)
+          const powerOnly = channel.crossCheck && channel.failing === undefined;
+          // A failing counter is tried at every live read: power alone would not say it answers again.
+          const reading = replayingRecorded()
+            ? powerOnly
+              ? this.readPowerOnly(channel, nowMs)
+              : this.asOfLastCounter(channel)
+            : kind === "sample" && powerOnly && !this.anchorDue(channel, nowMs)
               ? this.readPowerOnly(channel, nowMs)
               : this.readCounter(channel, nowMs);
           const periodMs = channel.stillness.longestStillMs;
@@ -168,6 +175,7 @@ export class NvmlReader implements PowerReader {
 
   /** @param powerFailedNow power was asked for this read already, and failed: not asked again. */
   private readCounter(channel: Channel, nowMs: number, powerFailedNow = false): DeviceReading {
+    noteLiveOnlyCall("nvmlDeviceGetTotalEnergyConsumption");
     const api = this.session.api;
     const callStart = performance.now();
     const energy = api.energyMj(channel.gpu.handle);
@@ -222,12 +230,27 @@ export class NvmlReader implements PowerReader {
     return reading;
   }
 
+  /**
+   * A GPU's power: in a replay, the recorded call's answer (null: it was not recorded); else
+   * NVML's answer now.
+   */
+  private power(channel: Channel): { ok: true; value: number } | { ok: false; rc: number } | null {
+    const recorded = recordedNvmlPower(this.session.api.path, channel.gpu.nvmlIndex);
+    if (recorded === undefined) return this.session.api.powerMw(channel.gpu.handle);
+    if (recorded === null) return null;
+    return recorded.rc === NVML_SUCCESS
+      ? { ok: true, value: recorded.milliwatts }
+      : { ok: false, rc: recorded.rc };
+  }
+
   /** A sample between counter reads: power now, the energy of the last counter read. */
   private readPowerOnly(channel: Channel, nowMs: number): DeviceReading {
-    const power = this.session.api.powerMw(channel.gpu.handle);
-    if (!power.ok) {
+    const power = this.power(channel);
+    if (power === null || !power.ok) {
+      if (power !== null) this.powerFailed(channel, nowMs, power.rc);
+      // A replay reads no counter: the sample goes without power.
+      if (power === null || replayingRecorded()) return this.asOfLastCounter(channel);
       // This sample takes the counter (exact) instead of the power it could not have.
-      this.powerFailed(channel, nowMs, power.rc);
       return this.readCounter(channel, nowMs, true);
     }
     const powerW = power.value / 1000;
@@ -270,7 +293,8 @@ export class NvmlReader implements PowerReader {
   }
 
   private readSampled(channel: Channel, nowMs: number): DeviceReading {
-    const power = this.session.api.powerMw(channel.gpu.handle);
+    const power = this.power(channel);
+    if (power === null) return this.frozen(channel);
     if (!power.ok) return this.fail(channel, nowMs, "nvmlDeviceGetPowerUsage", power.rc);
     const powerW = power.value / 1000;
     channel.sampled.add(nowMs, powerW);
@@ -320,6 +344,11 @@ export class NvmlReader implements PowerReader {
       level: "info",
       message: `GPU ${channel.description.device} readings resumed at ${iso(nowMs)} after ${reads} failed read${reads === 1 ? "" : "s"}; the ${gapS.toFixed(3)} s since its last reading ${how}.`,
     });
+  }
+
+  /** A counter GPU's reading without a call: the energy of its last counter read, no power. */
+  private asOfLastCounter(channel: Channel): DeviceReading {
+    return { ...this.frozen(channel), energyAsOfMs: channel.lastMs };
   }
 
   private frozen(channel: Channel): DeviceReading {

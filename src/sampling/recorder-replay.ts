@@ -1,0 +1,62 @@
+// What a sampler does with its sample recorder (sample-recorder.ts), in whichever thread it
+// samples: start one for what its first background sample read, and parse the recorded samples
+// with its own readers.
+import { replayRecorded, type TracedReads } from "../hardware/recorded-reads.js";
+import type { ReaderSet, Snapshot } from "./reader-set.js";
+import { SampleRecorder } from "./sample-recorder.js";
+
+/** How a sampler samples, for its recorder. */
+export interface RecorderTiming {
+  intervalMs: number;
+  /** How long the sampler sleeps between harvests (its batch's span). */
+  batchSpanMs: number;
+}
+
+/**
+ * Starts a recorder that reads what `traced` read, every interval. Undefined when there is
+ * nothing it could read, when the sample made a call only the readers can make (NVML's counter),
+ * or when it cannot start: the sampler then goes on reading every sample itself.
+ */
+export function startRecorderFor(
+  binary: string,
+  traced: TracedReads<unknown>,
+  timing: RecorderTiming,
+  onExit: () => void,
+): SampleRecorder | undefined {
+  if (traced.liveOnly.length > 0) return undefined;
+  if (traced.files.length === 0 && traced.nvmlPower.length === 0) return undefined;
+  try {
+    return SampleRecorder.start({
+      binary,
+      intervalMs: timing.intervalMs,
+      // Four batches: a late harvest loses nothing.
+      slots: 4 * Math.ceil(timing.batchSpanMs / timing.intervalMs),
+      files: traced.files,
+      nvmlPower: traced.nvmlPower,
+      onExit,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses the samples `recorder` took since the last take with `set`'s readers, in order, and
+ * hands each to `add`. A sample dated no later than `lastReadMs` (taken while the sampler read
+ * live) is dropped. Returns the date of the last read, recorded or not.
+ */
+export function replayRecordedSamples(
+  recorder: SampleRecorder,
+  set: ReaderSet,
+  lastReadMs: number,
+  add: (snapshot: Snapshot) => void,
+): number {
+  let last = lastReadMs;
+  for (const sample of recorder.take()) {
+    const tMs = Math.round(sample.tMs);
+    if (tMs <= last) continue;
+    add(replayRecorded(sample, () => set.read(tMs, "sample")));
+    last = tMs;
+  }
+  return last;
+}
