@@ -1,7 +1,7 @@
 // The diagnosis: opens every requested component through the same ordered detection a run uses
 // (so it can never disagree with a run), closes what it opened, and adds the facts around it.
 import type { HttpFetch } from "../intensity/http/node-fetch.js";
-import { detectReaders } from "../hardware/detect.js";
+import { detectEachComponent, type Detection } from "../hardware/detect.js";
 import type { Backend, Component, DetectionContext, Provenance } from "../hardware/types.js";
 import { nvmlCheck, probeNvml } from "./nvml-probe.js";
 import { powermetricsCheck } from "./powermetrics-probe.js";
@@ -59,12 +59,16 @@ function weakestProvenance(devices: readonly DoctorDevice[]): MeasuredAs {
   return worst;
 }
 
-async function diagnoseComponent(
-  component: Component,
+async function diagnoseComponents(
+  components: readonly Component[],
   context: DetectionContext,
   backends: Record<Component, Backend[]>,
-): Promise<ComponentDiagnosis> {
-  const detection = await detectReaders([component], context, backends);
+): Promise<ComponentDiagnosis[]> {
+  const detections = await detectEachComponent(components, context, backends);
+  return components.map((component, i) => diagnosis(component, detections[i] as Detection));
+}
+
+function diagnosis(component: Component, detection: Detection): ComponentDiagnosis {
   const devices: DoctorDevice[] = [];
   let backend: string | null = null;
   for (const reader of detection.readers) {
@@ -114,10 +118,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const timeoutS = options.serviceTimeoutS ?? DEFAULT_SERVICE_TIMEOUT_S;
 
   const services = checkServices(env, timeoutS, options.fetch);
-  const components: ComponentDiagnosis[] = [];
-  for (const component of options.components) {
-    components.push(await diagnoseComponent(component, context, backends));
-  }
+  const components = await diagnoseComponents(options.components, context, backends);
   const system = systemChecks(systemRoot, procRoot, env);
   const powermetrics = await powermetricsCheck({ env, platform, uid, timeoutMs: timeoutS * 1000 });
   for (const diagnosis of components) {

@@ -23,13 +23,39 @@ export async function detectReaders(
   context: DetectionContext,
   backends: Record<Component, Backend[]>,
 ): Promise<Detection> {
+  return excludeOverlaps(await openReaders(components, context, backends));
+}
+
+/**
+ * Detects each component on its own (doctor: each diagnosis keeps its own skips and notices),
+ * then drops what a run detecting them together would: each reader's devices are checked
+ * against the readers of all of them.
+ */
+export async function detectEachComponent(
+  components: readonly Component[],
+  context: DetectionContext,
+  backends: Record<Component, Backend[]>,
+): Promise<Detection[]> {
+  const detections: Detection[] = [];
+  for (const component of components) detections.push(await openReaders([component], context, backends));
+  const pool = detections.flatMap((detection) => detection.readers);
+  for (const detection of detections) excludeOverlaps(detection, pool);
+  return detections;
+}
+
+/** The first working backend of each component, opened; overlaps not yet excluded. */
+async function openReaders(
+  components: readonly Component[],
+  context: DetectionContext,
+  backends: Record<Component, Backend[]>,
+): Promise<Detection> {
   const detection: Detection = { readers: [], skipped: [], notices: [] };
   for (const component of components) {
     for (const backend of backends[component]) {
       if (record(detection, await opened(backend, component, context))) break;
     }
   }
-  return excludeOverlaps(detection);
+  return detection;
 }
 
 /**
@@ -90,12 +116,13 @@ function record(detection: Detection, result: OpenResult): boolean {
  * Lets each reader drop the devices another component's reader already counts (an APU inside
  * RAPL's package), once all are open: components are detected GPU first, so this cannot be
  * decided as each opens. A reader left with no device is closed and becomes a skip; the backends
- * after it for that component are not tried (for the GPU, only powermetrics, macOS's).
+ * after it for that component are not tried (for the GPU, only powermetrics, macOS's). `pool`:
+ * the readers it is checked against (default the detection's own).
  */
-function excludeOverlaps(detection: Detection): Detection {
+function excludeOverlaps(detection: Detection, pool: readonly PowerReader[] = detection.readers): Detection {
   for (const reader of [...detection.readers]) {
     if (!reader.excludeOverlaps) continue;
-    const others = detection.readers.filter((other) => other !== reader);
+    const others = pool.filter((other) => other !== reader);
     const { notices, emptyReason } = reader.excludeOverlaps(others);
     detection.notices.push(...notices);
     if (reader.devices().length > 0) continue;

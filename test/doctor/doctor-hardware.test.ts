@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cannotDropPrivileges, doctor, doctorAsNobody, fakeMachine, writeZone } from "./doctor-kit.js";
 import { createFakeNvml, type FakeNvml } from "../helpers/fake-nvml.js";
+import { makeFakeDrm, PHOENIX_APU } from "../hardware/amdgpu/fake-drm.js";
 
 const lines = (text: string) => text.split("\n");
 
@@ -296,6 +297,37 @@ test("bad flags are errors (exit 2) with the reason on stderr", async () => {
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /unknown option '--frobnicate'/);
   } finally {
+    m.cleanup();
+  }
+});
+
+test("an APU whose socket RAPL's package counts: doctor drops it from the GPUs, as a run does, and says why", async () => {
+  const m = fakeMachine({ rapl: "readable" });
+  const drm = makeFakeDrm([PHOENIX_APU]);
+  try {
+    const run = await doctor(["--components", "cpu,gpu"], { ...m.env, CARBONTRACKER_DRM_ROOT: drm.root });
+    const out = lines(run.stdout);
+    assert.ok(out.includes("CPU: measured by hardware energy counters (rapl)"), run.stdout);
+    assert.ok(out.includes("GPU: NOT MEASURED: no backend could open it"), run.stdout);
+    assert.ok(
+      out.some((l) =>
+        l.startsWith("  [skip] amdgpu: card0: an APU, whose socket the CPU's RAPL package already counts"),
+      ),
+      run.stdout,
+    );
+    const apuNotes = out.filter((l) => l.includes("is an APU"));
+    assert.equal(apuNotes.length, 1, run.stdout);
+    assert.match(
+      apuNotes[0] as string,
+      /already counts that socket for the CPU\. It is not measured as a GPU/,
+    );
+    assert.equal(
+      out.some((l) => l.includes("[ok] gpu:")),
+      false,
+      "the APU is not listed as a measured GPU",
+    );
+  } finally {
+    drm.cleanup();
     m.cleanup();
   }
 });

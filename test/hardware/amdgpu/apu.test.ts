@@ -12,17 +12,7 @@ import { estimateCpuBackend } from "../../../src/hardware/estimate/estimate-read
 import { raplBackend } from "../../../src/hardware/rapl/rapl-backend.js";
 import type { Component, DetectionContext } from "../../../src/hardware/types.js";
 import { FakePowercap, amdLayout } from "../../helpers/fake-powercap.js";
-import { RX6800, makeFakeDrm, type FakeCard, type FakeDrm } from "./fake-drm.js";
-
-/** A Ryzen 7 8700G's Radeon 780M (Phoenix), drawing 25 W for the whole socket. */
-const PHOENIX: FakeCard = {
-  card: 0,
-  hwmon: 2,
-  pciSlot: "0000:c4:00.0",
-  device: "0x15bf",
-  apu: true,
-  files: { power1_average: "25000000" },
-};
+import { PHOENIX_APU, RX6800, makeFakeDrm, type FakeCard, type FakeDrm } from "./fake-drm.js";
 
 const BACKENDS = { cpu: [raplBackend, estimateCpuBackend], gpu: [amdgpuBackend] };
 
@@ -79,7 +69,7 @@ function joulesOver2s(detection: Detection, between: () => void): Record<string,
 }
 
 test("RAPL counts the APU's socket: the APU is not measured as a GPU, and a warning says why; a discrete card still is", () =>
-  withMachine([PHOENIX, RX6800], true, async (machine) => {
+  withMachine([PHOENIX_APU, RX6800], true, async (machine) => {
     const detection = await detect(machine);
     try {
       assert.deepEqual(measured(detection), [
@@ -101,7 +91,7 @@ test("RAPL counts the APU's socket: the APU is not measured as a GPU, and a warn
   }));
 
 test("an APU alone under RAPL: no GPU is measured, and the skip reason names the APU", () =>
-  withMachine([PHOENIX], true, async (machine) => {
+  withMachine([PHOENIX_APU], true, async (machine) => {
     const detection = await detect(machine);
     try {
       assert.deepEqual(measured(detection), [["cpu", "cpu:0"]]);
@@ -116,7 +106,7 @@ test("an APU alone under RAPL: no GPU is measured, and the skip reason names the
   }));
 
 test("without RAPL the APU stays the GPU's measure, and the warning says what its figure holds", () =>
-  withMachine([PHOENIX], false, async (machine) => {
+  withMachine([PHOENIX_APU], false, async (machine) => {
     const both = await detect(machine);
     const gpuOnly = await detect(machine, ["gpu"]);
     try {

@@ -45,6 +45,15 @@ export const RX6800: FakeCard = {
   pciSlot: "0000:43:00.0",
   files: { power1_average: "37000000" },
 };
+/** A Ryzen 7 8700G's Radeon 780M (Phoenix), an APU drawing 25 W for the whole socket. */
+export const PHOENIX_APU: FakeCard = {
+  card: 0,
+  hwmon: 2,
+  pciSlot: "0000:c4:00.0",
+  device: "0x15bf",
+  apu: true,
+  files: { power1_average: "25000000" },
+};
 
 /** A detection context whose DRM seam points at `root`. */
 export function context(
