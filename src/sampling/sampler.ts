@@ -7,7 +7,12 @@ import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.
 import { defaultBatchSpanMs, SampleBatch } from "./sample-batch.js";
 import { traceFileReads } from "../hardware/recorded-reads.js";
 import type { SampleRecorder } from "./sample-recorder.js";
-import { replayRecordedSamples, startRecorderFor } from "./recorder-replay.js";
+import {
+  recorderStartMs,
+  replayRecordedSamples,
+  startRecorderFor,
+  type RecorderTiming,
+} from "./recorder-replay.js";
 
 /** A running sampler. */
 export interface Sampler {
@@ -61,9 +66,10 @@ export function sampleBatchFor(config: SamplerConfig, readIntervalMs: number): S
  * Samples on a timer in the calling thread. Listeners get the samples in batches, like a
  * worker's (SamplerConfig.sampleBatchMs): each tick only reads, and the records are made and
  * written once a batch, while the code that does it is still warm. With a sample recorder
- * (SamplerConfig.sampleRecorder) and batches of several samples, the first tick hands the files
- * it read to the recorder, and from then on this thread wakes once a batch, to parse the
- * recorded samples with the same readers; it samples itself again if the recorder ends.
+ * (SamplerConfig.sampleRecorder) and batches of several samples, the tick that closes the first
+ * batch hands the files it read to the recorder (recorderStartMs), and from then on this thread
+ * wakes once a batch, to parse the recorded samples with the same readers; it samples itself
+ * again if the recorder ends.
  */
 export class InThreadSampler implements Sampler {
   private timer: NodeJS.Timeout;
@@ -71,8 +77,9 @@ export class InThreadSampler implements Sampler {
   private readonly listeners: SampleListener[] = [];
   private readonly batch: SampleBatch;
   private recorder: SampleRecorder | undefined;
-  /** The recorder's executable until the first tick has tried it. */
+  /** The recorder's executable until a tick has tried it (the first at recorderFromMs or later). */
   private recorderBinary: string | undefined;
+  private readonly recorderFromMs: number;
   /** The date of the last read, recorded or live: a recorded sample no later is dropped. */
   private lastReadMs: number;
 
@@ -87,6 +94,7 @@ export class InThreadSampler implements Sampler {
     this.recorderBinary =
       this.batch.spanMs >= 2 * this.info.readIntervalMs ? config.sampleRecorder : undefined;
     this.lastReadMs = set.readNow().tMs;
+    this.recorderFromMs = recorderStartMs(this.lastReadMs, this.recorderTiming);
     this.timer = this.sampleEvery(this.info.readIntervalMs);
   }
 
@@ -96,22 +104,21 @@ export class InThreadSampler implements Sampler {
     return timer;
   }
 
-  /** A background read of this thread's own; the first hands the files it read to a recorder. */
+  private get recorderTiming(): RecorderTiming {
+    return { intervalMs: this.info.readIntervalMs, batchSpanMs: this.batch.spanMs };
+  }
+
+  /** A background read of this thread's own; the one that closes the first batch hands the files it read to a recorder. */
   private tick(): void {
-    const binary = this.recorderBinary;
-    this.recorderBinary = undefined;
+    const binary = Date.now() >= this.recorderFromMs ? this.recorderBinary : undefined;
     let snapshot: Snapshot;
     if (binary === undefined) {
       snapshot = this.set.readNow(Date.now, "sample");
     } else {
+      this.recorderBinary = undefined;
       const traced = traceFileReads(() => this.set.readNow(Date.now, "sample"));
       snapshot = traced.result;
-      this.recorder = startRecorderFor(
-        binary,
-        traced,
-        { intervalMs: this.info.readIntervalMs, batchSpanMs: this.batch.spanMs },
-        () => this.harvest(),
-      );
+      this.recorder = startRecorderFor(binary, traced, this.recorderTiming, () => this.harvest());
       if (this.recorder) {
         clearInterval(this.timer);
         this.timer = setInterval(() => this.harvest(), this.batch.spanMs);

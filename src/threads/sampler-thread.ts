@@ -7,11 +7,11 @@
 // what a setInterval tick costs. Only readers that need the event loop (powermetrics) keep the
 // timer, with each request announced by a message.
 //
-// Given a sample recorder (SamplerConfig.sampleRecorder: the CLI's), its first sample hands what
-// it read (files, NVML's power calls) to the recorder, and from then on it wakes once a batch on
-// its event loop (requests announced by messages): it parses the recorded samples with its own
-// readers, reads once live (where NVML's dear counter is read when due), and posts them. If the
-// recorder ends, it samples on its own again.
+// Given a sample recorder (SamplerConfig.sampleRecorder: the CLI's), the sample that closes its
+// first batch hands what it read (files, NVML's power calls) to the recorder, and from then on it
+// wakes once a batch on its event loop (requests announced by messages): it parses the recorded
+// samples with its own readers, reads once live (where NVML's dear counter is read when due), and
+// posts them. If the recorder ends, it samples on its own again.
 import { readlinkSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { detectReaders } from "../hardware/detect.js";
@@ -22,7 +22,7 @@ import { nextSampleDue, waitForSample } from "../sampling/sample-schedule.js";
 import type { SampleBatch } from "../sampling/sample-batch.js";
 import { sampleBatchFor } from "../sampling/sampler.js";
 import type { SampleRecorder } from "../sampling/sample-recorder.js";
-import { replayRecordedSamples, startRecorderFor } from "../sampling/recorder-replay.js";
+import { recorderStartMs, replayRecordedSamples, startRecorderFor } from "../sampling/recorder-replay.js";
 import {
   CONTROL,
   REQUEST_KINDS,
@@ -160,11 +160,12 @@ function serveRequest(set: ReaderSet | Error): void {
 
 /**
  * Samples every `intervalMs` and answers requests as they come, until the sampler is closed, or
- * until its first sample has started `recorderBinary` (see startRecording).
+ * until the sample that closes the first batch has started `recorderBinary` (see startRecording).
  */
 function sampleBlocking(set: ReaderSet, intervalMs: number, recorderBinary?: string): void {
   Atomics.store(control, CONTROL.blocking, 1);
   let binary = recorderBinary;
+  const recorderFromMs = recorderStartMs(Date.now(), { intervalMs, batchSpanMs: batch?.spanMs ?? 0 });
   let dueMs = Date.now() + intervalMs;
   while (!closed) {
     const wait = waitForSample(dueMs, Date.now(), intervalMs);
@@ -174,9 +175,12 @@ function sampleBlocking(set: ReaderSet, intervalMs: number, recorderBinary?: str
     if (closed) return;
     const nowMs = Date.now();
     if (nowMs >= dueMs) {
-      if (binary !== undefined && startRecording(set, intervalMs, binary)) return;
-      if (binary === undefined) sample(set);
-      binary = undefined;
+      if (binary !== undefined && nowMs >= recorderFromMs) {
+        if (startRecording(set, intervalMs, binary)) return;
+        binary = undefined;
+      } else {
+        sample(set);
+      }
       dueMs = nextSampleDue(dueMs, nowMs, intervalMs);
     }
   }

@@ -31,7 +31,8 @@ const SAMPLED_GPU: FakeGpu = { ...FAKE_A100, energyRc: 3 };
 
 /**
  * Runs `sleep <seconds>` under the CLI on one fake GPU at 250 W. At `changeAtMs` the GPU draws
- * 300 W and its counter has moved 1000 J; `during` runs at 1.5 s.
+ * 300 W and its counter has moved 1000 J; `during` runs at 11.5 s, once the recorder has started
+ * (with the sample that closes the first batch, 10 s in).
  */
 async function trackedGpu(
   gpu: FakeGpu,
@@ -51,9 +52,9 @@ async function trackedGpu(
         }),
       },
     );
-    await sleep(1500);
+    await sleep(11_500);
     during(child.pid as number);
-    await sleep(options.changeAtMs - 1500);
+    await sleep(options.changeAtMs - 11_500);
     const changedAt = Date.now();
     fake.write({ gpus: [{ ...gpu, powerMw: 300_000, energyMj: Number(gpu.energyMj) + 1_000_000 }] });
     const run = await done;
@@ -85,13 +86,13 @@ test("a GPU run's power samples come from the sample recorder; the epoch's energ
   let recorders: number[] = [];
   const { changedAt, samples, epoch, calls } = await trackedGpu(
     COUNTER_GPU,
-    { seconds: 7.5, changeAtMs: 4000 },
+    { seconds: 16, changeAtMs: 13_000 },
     (cli) => {
       recorders = childrenNamed(cli, "sample-recorder");
     },
   );
   assert.equal(recorders.length, 1, "ps shows one sample-recorder under the CLI");
-  assert.ok(samples.length >= 6, `${samples.length} samples in 7.5 s`);
+  assert.ok(samples.length >= 15, `${samples.length} samples in 16 s`);
   assertSamplesFollowPower(samples, changedAt);
   assert.ok(
     samples.some((s) => s.t > changedAt + 1000 && s.power_w === 300),
@@ -107,11 +108,11 @@ test("a GPU run's power samples come from the sample recorder; the epoch's energ
 });
 
 test("a GPU without an energy counter: its recorded power makes its energy, as the CLI's own samples do", async () => {
-  const seconds = 7.5;
-  const recorded = await trackedGpu(SAMPLED_GPU, { seconds, changeAtMs: 4000 });
+  const seconds = 16;
+  const recorded = await trackedGpu(SAMPLED_GPU, { seconds, changeAtMs: 13_000 });
   const own = await trackedGpu(SAMPLED_GPU, {
     seconds,
-    changeAtMs: 4000,
+    changeAtMs: 13_000,
     env: { CARBONTRACKER_SAMPLE_RECORDER: "0" },
   });
   for (const run of [recorded, own]) {
@@ -131,7 +132,7 @@ test("a GPU run's recorder killed mid-run: the sampler thread samples itself fro
   let killedAt = 0;
   const { changedAt, samples, epoch } = await trackedGpu(
     COUNTER_GPU,
-    { seconds: 13, changeAtMs: 6000 },
+    { seconds: 23, changeAtMs: 16_000 },
     (cli) => (killedAt = killRecorderOf(cli)),
   );
   assertSamplingResumed(samples, killedAt, 9);

@@ -24,13 +24,29 @@ interface Sample {
   energy_j: number;
 }
 
-/** Runs `sleep <seconds>` under the CLI on a fake RAPL package at 100 W; `during` runs at 1.5 s. */
-function trackedSleep(seconds: number, env: Record<string, string>, during: (cliPid: number) => void) {
-  return tracked(["sleep", String(seconds)], env, during);
+/**
+ * When a test looks for the recorder (ms into the run): it starts with the sample that closes the
+ * first batch, 10 s in (recorderStartMs).
+ */
+const RECORDER_UP_MS = 11_500;
+
+/** Runs `sleep <seconds>` under the CLI on a fake RAPL package at 100 W; `during` runs at `duringMs`. */
+function trackedSleep(
+  seconds: number,
+  env: Record<string, string>,
+  during: (cliPid: number) => void,
+  duringMs = RECORDER_UP_MS,
+) {
+  return tracked(["sleep", String(seconds)], env, during, duringMs);
 }
 
-/** Runs `command` under the CLI on a fake RAPL package at 100 W; `during` runs at 1.5 s. */
-async function tracked(command: string[], env: Record<string, string>, during: (cliPid: number) => void) {
+/** Runs `command` under the CLI on a fake RAPL package at 100 W; `during` runs at `duringMs`. */
+async function tracked(
+  command: string[],
+  env: Record<string, string>,
+  during: (cliPid: number) => void,
+  duringMs = RECORDER_UP_MS,
+) {
   const rapl = await spawnFakePowercap(singlePackageLayout({ kind: "constant", watts: 100 }), {
     inPlace: true,
   });
@@ -39,7 +55,7 @@ async function tracked(command: string[], env: Record<string, string>, during: (
     const { child, done } = startCli(["--log_dir", dir, "--components", "cpu", ...command], {
       env: cliEnv({ CARBONTRACKER_POWERCAP_ROOT: rapl.root, ...env }),
     });
-    await sleep(1500);
+    await sleep(duringMs);
     during(child.pid as number);
     const run = await done;
     assert.equal(run.code, 0, run.stderr);
@@ -88,11 +104,11 @@ function assertEpochFollowsCounter(epoch: Epoch, history: FakeHistory): void {
 
 test("a RAPL run's samples come from the sample recorder, a child of the CLI, with the CLI's own figures", async () => {
   let recorders: number[] = [];
-  const { start, samples, epoch, history } = await trackedSleep(4.5, {}, (cli) => {
+  const { start, samples, epoch, history } = await trackedSleep(14, {}, (cli) => {
     recorders = childrenNamed(cli, "sample-recorder");
   });
   assert.equal(recorders.length, 1, "ps shows one sample-recorder under the CLI");
-  assert.ok(samples.length >= 4, `${samples.length} samples in 4.5 s`);
+  assert.ok(samples.length >= 13, `${samples.length} samples in 14 s`);
   assertSamplesFollowCounter(samples, start.t, history);
   assertEpochFollowsCounter(epoch, history);
 });
@@ -100,14 +116,14 @@ test("a RAPL run's samples come from the sample recorder, a child of the CLI, wi
 test("CARBONTRACKER_SAMPLE_RECORDER=0: no recorder, the CLI samples itself, the same figures", async () => {
   let recorders: number[] = [1];
   const { start, samples, epoch, history } = await trackedSleep(
-    3.5,
+    12.5,
     { CARBONTRACKER_SAMPLE_RECORDER: "0" },
     (cli) => {
       recorders = childrenNamed(cli, "sample-recorder");
     },
   );
   assert.deepEqual(recorders, []);
-  assert.ok(samples.length >= 3, `${samples.length} samples in 3.5 s`);
+  assert.ok(samples.length >= 11, `${samples.length} samples in 12.5 s`);
   assertSamplesFollowCounter(samples, start.t, history);
   assertEpochFollowsCounter(epoch, history);
 });
@@ -115,11 +131,11 @@ test("CARBONTRACKER_SAMPLE_RECORDER=0: no recorder, the CLI samples itself, the 
 test("a recorder killed mid-run: the CLI samples itself from then on, and the run's figures hold", async () => {
   let killedAt = 0;
   const { start, samples, epoch, history } = await trackedSleep(
-    13,
+    22,
     {},
     (cli) => (killedAt = killRecorderOf(cli)),
   );
-  // The CLI learns at once that its recorder has gone, and samples every second again (11.5 s left).
+  // The CLI learns at once that its recorder has gone, and samples every second again (10.5 s left).
   assertSamplingResumed(samples, killedAt, 9);
   assertSamplesFollowCounter(samples, start.t, history);
   assertEpochFollowsCounter(epoch, history);
@@ -129,7 +145,7 @@ test("epochs marked over the socket while the recorder samples: each epoch's ene
   let recorders: number[] = [];
   const script = resolve("test/cli/fixtures/train.py");
   const { start, samples, epochs, history } = await tracked(
-    ["--epochs", "3", "python3", script, "3", "2.2"],
+    ["--epochs", "3", "python3", script, "3", "5"],
     {},
     (cli) => {
       recorders = childrenNamed(cli, "sample-recorder");
@@ -144,4 +160,18 @@ test("epochs marked over the socket while the recorder samples: each epoch's ene
     const inside = samples.filter((s) => s.t > epoch.start_t && s.t < epoch.end_t);
     assert.ok(inside.length >= 1, `samples inside epoch ${JSON.stringify(epoch)}`);
   }
+});
+
+test("a run shorter than a batch never starts a recorder: its start would cost more than it saves", async () => {
+  let recorders: number[] = [1];
+  const { samples } = await trackedSleep(
+    5,
+    {},
+    (cli) => {
+      recorders = childrenNamed(cli, "sample-recorder");
+    },
+    4500,
+  );
+  assert.deepEqual(recorders, [], "no sample-recorder under the CLI 4.5 s in");
+  assert.ok(samples.length >= 4, `${samples.length} samples in 5 s, all the CLI's own`);
 });
