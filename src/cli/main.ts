@@ -12,7 +12,7 @@ import { runWrapped, SpawnFailure } from "./wrap.js";
 import { findCommand } from "../hardware/find-command.js";
 import { TrackerSlot } from "./tracker-slot.js";
 import { mergeScriptOptions } from "./script-options.js";
-import { programOptions, styleFor } from "./original-style.js";
+import { cliStyle, programOptions, styleFor } from "./original-style.js";
 import { stderrIsTerminal, writeStderr } from "./stderr.js";
 import { writeStdout } from "./stdout.js";
 
@@ -31,15 +31,18 @@ async function trackCommand(options: CliOptions, command: string[]): Promise<num
     : undefined;
   let userStopped = false;
   // The wrapped script's own CarbonTracker(...) may replace this tracker before its first epoch.
-  const slot = await TrackerSlot.prepare(libraryOptions, {
-    console: writeStderr,
-    sinks: live ? [live] : [],
-    onSample: (snapshot) => live?.sample(snapshot),
-    onUserStop: () => (userStopped = true),
-    command,
-    // A live view shows each sample as it is taken; otherwise they come in batches.
-    ...(live ? { sampleBatchMs: 0 } : {}),
-  });
+  const slot = await TrackerSlot.prepare(
+    { ...libraryOptions, original: cliStyle(libraryOptions) },
+    {
+      console: writeStderr,
+      sinks: live ? [live] : [],
+      onSample: (snapshot) => live?.sample(snapshot),
+      onUserStop: () => (userStopped = true),
+      command,
+      // A live view shows each sample as it is taken; otherwise they come in batches.
+      ...(live ? { sampleBatchMs: 0 } : {}),
+    },
+  );
   try {
     // A run the tracker refuses (a component named in --components is missing) fails before
     // its command starts, as it always did: the tracker is built first, and throws.

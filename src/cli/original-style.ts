@@ -48,6 +48,21 @@ export function programOptions(script: Record<string, unknown>): ProgramOptions 
   return { options, style };
 }
 
+/**
+ * The style of the CLI's own tracker. The original's CLI (cli.py) builds
+ * `CarbonTracker(epochs=1, epochs_before_pred=0, api_keys=<--api_keys, else None>)`: its actual
+ * block is titled "Actual consumption:" and it warns "No API keys provided" first. Ours does the
+ * same unless its options ask otherwise (--epochs predicts after the first epoch; --api_keys).
+ */
+export function cliStyle(
+  options: Partial<Pick<TrackerOptions, "epochsBeforePred" | "apiKeys">>,
+): OriginalStyle {
+  const style: OriginalStyle = {};
+  if (options.epochsBeforePred === 0) style.actualWithoutEpochCount = true;
+  if (options.apiKeys === undefined || Object.keys(options.apiKeys).length === 0) style.noApiKeys = true;
+  return style;
+}
+
 /** The part of `style` the final options still ask for (a command-line flag may have won). */
 export function styleFor(
   style: OriginalStyle,

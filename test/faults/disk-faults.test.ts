@@ -9,7 +9,7 @@ import { CLI, cliEnv, tempDir } from "../helpers/cli-process.js";
 import { SIM, startGroup } from "./fault-kit.js";
 
 const COMPLETE =
-  /Actual consumption for 1 epoch\(s\):\n\tTime:\t0:00:0\d\n\tEnergy:\t\d\.\d{12} kWh\n\tCO2eq:\t\d\.\d{12} g\n\tThis is equivalent to:\n\t\d\.\d{12} km travelled by car\n[\s\S]*Finished monitoring\.\n$/;
+  /Actual consumption:\n\tTime:\t0:00:0\d\n\tEnergy:\t\d\.\d{12} kWh\n\tCO2eq:\t\d\.\d{12} g\n\tThis is equivalent to:\n\t\d\.\d{12} km travelled by car\n[\s\S]*Finished monitoring\.\n$/;
 
 test("log folder not writable (under a regular file): one warning, the child and the output go on", async () => {
   const base = tempDir();
