@@ -7,7 +7,8 @@
 // begin with f"{log_prefix}{pid}" after `if log_prefix: log_prefix += "_"` (loggerutil.py), so
 // log_file_prefix=None (null here) writes "None" right before the pid. With api_keys=None (the
 // default) its constructor warns "No API keys provided. ..." (tracker.py, `_get_fetcher`, through
-// `logger.err_warn`: on stdout and in the err log) before anything else the run says; its err
+// `logger.err_warn`: on stdout and in the err log) before anything else the run says but the first
+// line its monitoring thread, started just before, prints (a simulated device's); its err
 // logger's console handler has no verbose filter (loggerutil.py, `Logger._setup`), so warnings
 // show at verbose=0 too, as do the simulated devices' print() lines.
 import type { Notice } from "../tracker/events.js";

@@ -104,6 +104,11 @@ export class TrackerRun {
   private early: Snapshot[] = [];
   /** What went wrong announcing the run on the event loop: thrown at the caller's next call. */
   private announceError: unknown;
+  /**
+   * What the run says while it is built (notices, the embedded intensity's warning), held until
+   * the devices' first console line is out (see describeDevices()); undefined once released.
+   */
+  private held: TrackerEvent[] | undefined = [];
 
   constructor(private readonly parts: RunParts) {
     this.o = parts.options;
@@ -126,7 +131,7 @@ export class TrackerRun {
       {
         provider: this.intensity,
         onDefault: (reading) => {
-          this.emit({ type: "intensity", reading, initial: true });
+          this.tell({ type: "intensity", reading, initial: true });
           const stale = staleWarning(reading, Date.now());
           if (stale) this.notice({ level: "warning", text: stale });
         },
@@ -146,11 +151,15 @@ export class TrackerRun {
     try {
       this.sampler = sampler();
       this.sampler.addListener?.((snapshot) => this.recordSamples(snapshot));
-      if (this.sampler.describedLater?.(() => this.announceLater())) return;
+      if (this.sampler.describedLater?.(() => this.announceLater())) {
+        this.releaseHeld();
+        return;
+      }
     } catch (error) {
       this.fail(error);
     }
     this.announce();
+    this.releaseHeld();
   }
 
   /** announce(), on the event loop: a failure there is the caller's at its next call. */
@@ -232,16 +241,36 @@ export class TrackerRun {
   }
 
   private notice(notice: Notice): void {
-    this.emit({ type: "notice", ...notice });
+    this.tell({ type: "notice", ...notice });
+  }
+
+  /** Emits `event`, or holds it while the run is built (see `held`). */
+  private tell(event: TrackerEvent): void {
+    if (this.held) this.held.push(event);
+    else this.emit(event);
+  }
+
+  /** Emits what was held since construction (once). */
+  private releaseHeld(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const event of held) this.emit(event);
   }
 
   private describeDevices(): void {
     const sampler = this.sampler as Sampler;
     const description = sampler.description();
     this.devices = description.devices;
+    // The original's monitoring thread prints its first device line (a simulated device's) while
+    // its constructor goes on to warn ("No API keys provided", then the intensity): the reader
+    // notices up to the first console one come before the notices held since construction.
+    const notices = sampler.drainNotices();
+    const first = notices.findIndex((n) => n.console) + 1;
+    for (const n of notices.slice(0, first)) this.emit({ type: "notice", ...readerNotice(n) });
+    this.releaseHeld();
     reportDevices(
       description,
-      sampler.drainNotices(),
+      notices.slice(first),
       this.parts.measured,
       this.o.componentsExplicit,
       (event) => this.emit(event),
@@ -259,6 +288,7 @@ export class TrackerRun {
 
   /** Handles a measurement failure: with ignoreErrors tracking is switched off, else it is thrown. */
   private fail(error: unknown): void {
+    this.releaseHeld();
     const message = error instanceof Error ? error.message : String(error);
     this.notices.cancel();
     this.sampler?.close();
