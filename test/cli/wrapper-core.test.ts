@@ -32,10 +32,7 @@ test("SIGTERM is forwarded; the actual is still printed, logs complete, exit 143
   child.kill("SIGTERM");
   const run = await done;
   assert.equal(run.code, 143);
-  assert.match(
-    run.stderr,
-    /Actual consumption:\n\tTime:\t0:00:0\d\n\tEnergy:\t0\.0000\d+ kWh/,
-  );
+  assert.match(run.stderr, /Actual consumption:\n\tTime:\t0:00:0\d\n\tEnergy:\t0\.0000\d+ kWh/);
   assert.match(run.stderr, /Finished monitoring\.\n$/);
   const names = readdirSync(dir);
   const output = readFileSync(join(dir, names.find((n) => n.endsWith("_output.log")) as string), "utf8");

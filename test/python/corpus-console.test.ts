@@ -12,11 +12,12 @@
 // order) is compared as a set of those two lines.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GENERATED } from "../logs/parser/helpers.js";
 import { singlePackageLayout, spawnFakePowercap, type FakeZone } from "../helpers/fake-powercap.js";
 import { pythonEnv, runScript } from "./python-kit.js";
+import { logOf, sameLines as sameOriginalLines } from "../helpers/original-lines.js";
 
 /** Lines of ours that add information (not in the original), each on a line of its own. */
 const OUR_EXTRAS = [
@@ -161,17 +162,10 @@ function normalise(text: string): string[] {
 }
 
 const isExtra = (line: string) => [...OUR_EXTRAS, ...KNOWN_DIFFERENCES].some((p) => p.test(line));
-const isRace = (line: string) => RACE.some((p) => p.test(line));
 
-/** Compares the lines, the two racing lines as a set. */
-function sameLines(ours: string[], original: string[], what: string): void {
-  assert.deepEqual(
-    ours.filter((l) => !isRace(l)),
-    original.filter((l) => !isRace(l)),
-    what,
-  );
-  assert.deepEqual(ours.filter(isRace).sort(), original.filter(isRace).sort(), `${what} (race lines)`);
-}
+/** Compares the lines, the racing lines as a set. */
+const sameLines = (ours: string[], original: string[], what: string) =>
+  sameOriginalLines(ours, original, what, RACE);
 
 /** The end of a run's output log, normalised: the average intensity, the actual, the last line. */
 const CLOSING = [
@@ -195,12 +189,6 @@ async function closedOutputLog(dir: string): Promise<string> {
     text = logOf(dir, "_carbontracker_output.log");
   }
   return text;
-}
-
-function logOf(dir: string, suffix: string): string {
-  const name = readdirSync(dir).find((f) => f.endsWith(suffix));
-  assert.ok(name, `no *${suffix} in ${dir}`);
-  return readFileSync(join(dir, name), "utf8");
 }
 
 for (const scenario of SCENARIOS) {
