@@ -128,6 +128,9 @@ export class NvmlReader implements PowerReader {
       if (!channel.lost && !this.closed) {
         if (channel.mode === "counter") {
           const powerOnly = channel.crossCheck && channel.failing === undefined;
+          // A sample that must read the counter (no power to cross-check with, or failing) cannot
+          // be recorded; one whose anchor is due can: a live read once a batch takes the anchor.
+          if (kind === "sample" && !powerOnly) noteLiveOnlyCall("nvmlDeviceGetTotalEnergyConsumption");
           // A failing counter is tried at every live read: power alone would not say it answers again.
           const reading = replayingRecorded()
             ? powerOnly
@@ -175,13 +178,13 @@ export class NvmlReader implements PowerReader {
 
   /** @param powerFailedNow power was asked for this read already, and failed: not asked again. */
   private readCounter(channel: Channel, nowMs: number, powerFailedNow = false): DeviceReading {
-    noteLiveOnlyCall("nvmlDeviceGetTotalEnergyConsumption");
     const api = this.session.api;
     const callStart = performance.now();
     const energy = api.energyMj(channel.gpu.handle);
     channel.counterCallMs = Math.min(channel.counterCallMs, performance.now() - callStart);
     if (!energy.ok) return this.fail(channel, nowMs, "nvmlDeviceGetTotalEnergyConsumption", energy.rc);
-    const power = channel.crossCheck && !powerFailedNow ? api.powerMw(channel.gpu.handle) : undefined;
+    // Through power(): a traced sample that anchors lists this GPU's power call too.
+    const power = channel.crossCheck && !powerFailedNow ? (this.power(channel) ?? undefined) : undefined;
     const powerW: Watts | null = power?.ok ? power.value / 1000 : null;
     if (power && !power.ok) this.powerFailed(channel, nowMs, power.rc);
     else if (powerW !== null) {
@@ -251,6 +254,7 @@ export class NvmlReader implements PowerReader {
       // A replay reads no counter: the sample goes without power.
       if (power === null || replayingRecorded()) return this.asOfLastCounter(channel);
       // This sample takes the counter (exact) instead of the power it could not have.
+      noteLiveOnlyCall("nvmlDeviceGetTotalEnergyConsumption");
       return this.readCounter(channel, nowMs, true);
     }
     const powerW = power.value / 1000;

@@ -88,3 +88,15 @@ test("a sample that reads a counter (no power to cross-check with) is traced as 
   assert.equal(traced.result[0]?.energyJ, 0);
   reader.close();
 });
+
+test("a traced sample that reads the counter because its anchor is due can still be recorded", async () => {
+  board([a100(0)]);
+  const { reader } = await openReader(fake.library);
+  const atOpen = fake.counterCalls();
+  // 10 s after the baseline: the anchor of a cheap counter is due (MIN_ANCHOR_INTERVAL_MS).
+  const traced = traceFileReads(() => reader.read(T0 + 10_000, "sample"));
+  assert.equal(fake.counterCalls(), atOpen + 1, "the anchor read the counter");
+  assert.deepEqual(traced.liveOnly, [], "a live read once a batch takes the anchors");
+  assert.deepEqual(traced.nvmlPower, [{ library: fake.library, nvmlIndex: 0 }], "its power call is listed");
+  reader.close();
+});
