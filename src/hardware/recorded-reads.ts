@@ -73,7 +73,7 @@ export function replayRecorded<T>(recorded: RecordedReads, read: () => T): T {
 }
 
 /** Runs `read` and lists what it read that a recorder can read again: files (in the order first read) and GPUs' power. */
-export function traceFileReads<T>(read: () => T): TracedReads<T> {
+export function traceRecordableReads<T>(read: () => T): TracedReads<T> {
   const files = new Map<string, TracedFile>();
   const nvmlPower = new Map<number, TracedNvmlPower>();
   const liveOnly = new Set<string>();

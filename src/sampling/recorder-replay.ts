@@ -1,6 +1,6 @@
 // What a sampler does with its sample recorder (sample-recorder.ts), in whichever thread it
-// samples: start one for what its first background sample read, and parse the recorded samples
-// with its own readers.
+// samples: start one, when its first batch closes, for what that sample read, and parse the
+// recorded samples with its own readers.
 import { replayRecorded, type TracedReads } from "../hardware/recorded-reads.js";
 import type { ReaderSet, Snapshot } from "./reader-set.js";
 import { SampleRecorder } from "./sample-recorder.js";
@@ -24,8 +24,9 @@ export function recorderStartMs(startMs: number, timing: RecorderTiming): number
 
 /**
  * Starts a recorder that reads what `traced` read, every interval. Undefined when there is
- * nothing it could read, when the sample made a call only the readers can make (NVML's counter),
- * or when it cannot start: the sampler then goes on reading every sample itself.
+ * nothing it could read, when the sample needed a call only the readers can make (NVML's counter
+ * of a GPU without power to cross-check with), or when it cannot start: the sampler then goes on
+ * reading every sample itself.
  */
 export function startRecorderFor(
   binary: string,

@@ -3,7 +3,8 @@
 // the GPUs' power) every interval and keeps their bytes in a ring, so the tracker's Node process
 // wakes once a batch instead of once a sample (issue 16: on the build VM a Node wake-up costs 5x
 // one of this loop). The ring is a file unlinked as soon as it is opened, handed to the recorder
-// as its descriptor 3: nothing is left behind, whatever ends either process. See the C file for the slot layout.
+// as its descriptor 3: nothing is left behind, whatever ends either process. See the C file for
+// the slot layout.
 import type { ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { closeSync, ftruncateSync, openSync, readSync, statSync, unlinkSync } from "node:fs";
@@ -103,8 +104,11 @@ export class SampleRecorder {
     const heads = plan.files.map((file) => file.headBytes ?? WHOLE_FILE_HEAD_BYTES);
     const gpus = plan.nvmlPower ?? [];
     const library = gpus[0]?.library;
-    if (gpus.some((gpu) => gpu.library !== library)) {
-      throw new SampleRecorderError(`the sample recorder loads one NVML library, not ${gpus.length}`);
+    const libraries = new Set(gpus.map((gpu) => gpu.library));
+    if (libraries.size > 1) {
+      throw new SampleRecorderError(
+        `the sample recorder loads one NVML library, not ${[...libraries].join(", ")}`,
+      );
     }
     const path = join(ringFolder(), `carbontracker-samples-${process.pid}-${Date.now()}`);
     let fd: number;

@@ -5,7 +5,7 @@ import type { Backend, Component, DetectionContext, ReaderNotice } from "../hard
 import { detectReaders } from "../hardware/detect.js";
 import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.js";
 import { defaultBatchSpanMs, SampleBatch } from "./sample-batch.js";
-import { traceFileReads } from "../hardware/recorded-reads.js";
+import { traceRecordableReads } from "../hardware/recorded-reads.js";
 import type { SampleRecorder } from "./sample-recorder.js";
 import {
   recorderStartMs,
@@ -116,7 +116,7 @@ export class InThreadSampler implements Sampler {
       snapshot = this.set.readNow(Date.now, "sample");
     } else {
       this.recorderBinary = undefined;
-      const traced = traceFileReads(() => this.set.readNow(Date.now, "sample"));
+      const traced = traceRecordableReads(() => this.set.readNow(Date.now, "sample"));
       snapshot = traced.result;
       this.recorder = startRecorderFor(binary, traced, this.recorderTiming, () => this.harvest());
       if (this.recorder) {

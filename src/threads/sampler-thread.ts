@@ -15,7 +15,7 @@
 import { readlinkSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { detectReaders } from "../hardware/detect.js";
-import { traceFileReads } from "../hardware/recorded-reads.js";
+import { traceRecordableReads } from "../hardware/recorded-reads.js";
 import { BACKENDS } from "../hardware/registry.js";
 import { ReaderSet, type Snapshot } from "../sampling/reader-set.js";
 import { nextSampleDue, waitForSample } from "../sampling/sample-schedule.js";
@@ -44,7 +44,7 @@ let closed = false;
 let timer: NodeJS.Timeout | undefined;
 /** The first reading after detection (told with the description). */
 let firstReading: Snapshot | undefined;
-/** The recorder whose samples this thread parses, once its first sample started one. */
+/** The recorder whose samples this thread parses, once the sample closing its first batch started one. */
 let recorder: SampleRecorder | undefined;
 /** The date of the last read, recorded or live: a recorded sample no later is dropped. */
 let lastReadMs = 0;
@@ -192,7 +192,7 @@ function sampleBlocking(set: ReaderSet, intervalMs: number, recorderBinary?: str
  * (announced by a message once CONTROL.blocking is 0). False: it samples on its own.
  */
 function startRecording(set: ReaderSet, intervalMs: number, binary: string): boolean {
-  const traced = traceFileReads(() => readLive(set, "sample"));
+  const traced = traceRecordableReads(() => readLive(set, "sample"));
   const batchSpanMs = batch?.spanMs ?? intervalMs;
   recorder = startRecorderFor(binary, traced, { intervalMs, batchSpanMs }, () =>
     recorderEnded(set, intervalMs),

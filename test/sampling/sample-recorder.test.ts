@@ -12,7 +12,7 @@ import {
   SampleRecorderError,
   type RecordedSample,
 } from "../../src/sampling/sample-recorder.js";
-import { replayFileReads, traceFileReads } from "../../src/hardware/recorded-reads.js";
+import { replayFileReads, traceRecordableReads } from "../../src/hardware/recorded-reads.js";
 import { openTextFile } from "../../src/hardware/read-text.js";
 import { tempDir } from "../helpers/cli-process.js";
 import { recorderBinary } from "../helpers/sample-recorder-kit.js";
@@ -128,7 +128,7 @@ test("a replayed read is parsed by the file's own reader; a trace lists the file
   const path = join(dir, "energy_uj");
   writeFileSync(path, "123\n");
   const file = openTextFile(path);
-  const traced = traceFileReads(() => file.read());
+  const traced = traceRecordableReads(() => file.read());
   assert.equal(traced.result, "123\n");
   assert.deepEqual(traced.files, [{ path, headBytes: undefined }]);
   const bytes = Buffer.from("456\n");

@@ -6,7 +6,7 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   replayRecorded,
-  traceFileReads,
+  traceRecordableReads,
   type RecordedNvmlPower,
 } from "../../../src/hardware/recorded-reads.js";
 import type { NvmlReader } from "../../../src/hardware/nvml/nvml-reader.js";
@@ -31,7 +31,7 @@ test("a replayed sample takes each GPU's recorded power and calls nothing, not e
   board([a100(0), SAMPLED_T4]);
   const { reader } = await openReader(fake.library);
   const atOpen = fake.counterCalls();
-  const traced = traceFileReads(() => reader.read(T0 + 1000, "sample"));
+  const traced = traceRecordableReads(() => reader.read(T0 + 1000, "sample"));
   assert.deepEqual(
     traced.nvmlPower,
     [
@@ -83,7 +83,7 @@ test("a recorded power failure: the sample goes without power, the counter is le
 test("a sample that reads a counter (no power to cross-check with) is traced as one no recorder can take", async () => {
   board([a100(0, { powerRc: 3 })]);
   const { reader } = await openReader(fake.library);
-  const traced = traceFileReads(() => reader.read(T0 + 1000, "sample"));
+  const traced = traceRecordableReads(() => reader.read(T0 + 1000, "sample"));
   assert.deepEqual(traced.liveOnly, ["nvmlDeviceGetTotalEnergyConsumption"]);
   assert.equal(traced.result[0]?.energyJ, 0);
   reader.close();
@@ -94,7 +94,7 @@ test("a traced sample that reads the counter because its anchor is due can still
   const { reader } = await openReader(fake.library);
   const atOpen = fake.counterCalls();
   // 10 s after the baseline: the anchor of a cheap counter is due (MIN_ANCHOR_INTERVAL_MS).
-  const traced = traceFileReads(() => reader.read(T0 + 10_000, "sample"));
+  const traced = traceRecordableReads(() => reader.read(T0 + 10_000, "sample"));
   assert.equal(fake.counterCalls(), atOpen + 1, "the anchor read the counter");
   assert.deepEqual(traced.liveOnly, [], "a live read once a batch takes the anchors");
   assert.deepEqual(traced.nvmlPower, [{ library: fake.library, nvmlIndex: 0 }], "its power call is listed");
