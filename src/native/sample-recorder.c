@@ -71,16 +71,15 @@ static nvml_shutdown_fn nvml_shutdown;
 
 /*
  * SIGTERM (from Node, or from the kernel when the parent ends) ends the loop before its next
- * sample, so NVML is shut down as its documentation asks. In a driver call, which may never
- * return (a lost GPU), it ends the process at once.
+ * sample, so NVML is shut down as its documentation asks. A driver call may never return (a lost
+ * GPU): SIGALRM's default action ends the process 2 s later whatever it is doing.
  */
 static volatile sig_atomic_t stopping;
-static volatile sig_atomic_t in_driver_call;
 
 static void stop(int signal_number) {
   (void)signal_number;
-  if (in_driver_call) _exit(0);
   stopping = 1;
+  alarm(2);
 }
 
 static int record(long slots, long interval_ms, size_t slot_bytes);
@@ -108,9 +107,7 @@ static int open_nvml(void) {
 /* A GPU's power into `into` (u32 mW); returns the call's nvmlReturn_t. */
 static int32_t read_power(struct watched *gpu, char *into) {
   unsigned int milliwatts = 0;
-  in_driver_call = 1;
   int32_t rc = nvml_power(gpu->nvml_device, &milliwatts);
-  in_driver_call = 0;
   memcpy(into, &milliwatts, sizeof milliwatts);
   return rc;
 }
@@ -192,10 +189,7 @@ int main(int argc, char **argv) {
   sigaction(SIGTERM, &on_term, NULL);
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != (pid_t)parent) return 0; /* The parent went before the line above. */
-  in_driver_call = 1; /* nvmlInit_v2 can hang too. */
-  int opened = gpu_count == 0 || open_nvml() == 0;
-  in_driver_call = 0;
-  int status = opened ? record(slots, interval_ms, slot_bytes) : 4;
+  int status = gpu_count == 0 || open_nvml() == 0 ? record(slots, interval_ms, slot_bytes) : 4;
   /* NVML's own state (its handles on /dev/nvidia*) is given back as nvmlShutdown documents. */
   if (nvml_shutdown != NULL) nvml_shutdown();
   return status;

@@ -204,7 +204,8 @@ test("the recorder asks NVML for each GPU's power every interval: the return cod
   } finally {
     recorder.close();
   }
-  await sleep(200);
+  // The recorder leaves its loop at once, or after the call it is in (2 s at most, then SIGALRM).
+  for (let waited = 0; waited < 3000 && fake.calls().length < 2; waited += 50) await sleep(50);
   assert.equal(ended, false, "closed, not ended by itself");
   assert.deepEqual(fake.calls(), ["nvmlInit_v2", "nvmlShutdown"], "SIGTERM shuts NVML down");
 
@@ -221,6 +222,31 @@ test("the recorder asks NVML for each GPU's power every interval: the return cod
   assert.equal(ended, true, "onExit is called: its caller samples itself");
   assert.equal(unopened.running, false);
   unopened.close();
+
+  // A driver call that does not return (here nvmlInit_v2, 10 s): SIGTERM ends it within 2 s.
+  fake.write({ initSleepMs: 10_000, gpus: [FAKE_A100] });
+  const stuck = SampleRecorder.start({
+    binary: recorderBinary(),
+    intervalMs: 100,
+    slots: 8,
+    files: [],
+    nvmlPower: [{ library: fake.library, nvmlIndex: 0 }],
+  });
+  await sleep(300);
+  const pid = stuck.pid as number;
+  const closedAt = Date.now();
+  stuck.close();
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
+    } catch {
+      return false;
+    }
+  };
+  while (alive() && Date.now() - closedAt < 5000) await sleep(50);
+  const tookMs = Date.now() - closedAt;
+  assert.ok(tookMs < 3000, `the stuck recorder ended ${tookMs} ms after SIGTERM`);
   fake.cleanup();
 });
 
