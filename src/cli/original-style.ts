@@ -60,7 +60,8 @@ export function cliStyle(
 ): OriginalStyle {
   const style: OriginalStyle = {};
   if (options.epochsBeforePred === 0) style.actualWithoutEpochCount = true;
-  if (options.apiKeys === undefined || Object.keys(options.apiKeys).length === 0) style.noApiKeys = true;
+  // As the original's `if api_keys is None` (`--api_keys '{}'` is {} there, and warns nothing).
+  if (options.apiKeys === undefined) style.noApiKeys = true;
   return style;
 }
 

@@ -59,6 +59,10 @@ test("--api_keys given: no 'No API keys' warning; --epochs: the actual block kee
   assert.equal(keyed.code, 0, keyed.stderr);
   assert.doesNotMatch(keyed.stderr, /No API keys provided/);
   assert.match(keyed.stderr, /\nActual consumption:\n/);
+  // `--api_keys '{}'` is {} for the original too: not None, so no warning.
+  const empty = await runCli(["--log_dir", dir, ...sim, "--api_keys", "{}", "true"]);
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.doesNotMatch(empty.stderr, /No API keys provided/);
   const epochs = await runCli(["--log_dir", dir, ...sim, "--epochs", "1", "true"]);
   assert.equal(epochs.code, 0, epochs.stderr);
   // After the simulated device's line, as the original's monitoring thread prints it first.
