@@ -136,19 +136,22 @@ export function runMerged(
 
 /** Pids of live `carbontracker engine` processes whose environment holds `marker`. */
 export function enginePids(marker: string): number[] {
-  const found: number[] = [];
+  const found = new Map<number, number>();
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
       if (argv[argv.length - 2] !== "engine" && argv[argv.length - 1] !== "engine") continue;
-      if (readFileSync(`/proc/${name}/environ`, "utf8").split("\0").includes(marker))
-        found.push(Number(name));
+      if (!readFileSync(`/proc/${name}/environ`, "utf8").split("\0").includes(marker)) continue;
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      found.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
     } catch {
       // Gone meanwhile, or not ours to read.
     }
   }
-  return found;
+  // A child the engine is starting (its sample recorder, between fork and exec) still shows the
+  // engine's command line and environment: it is not another engine.
+  return [...found].filter(([, parent]) => !found.has(parent)).map(([pid]) => pid);
 }
 
 /** Watches for engine processes of `marker` every 25 ms; `stop()` gives every pid seen. */
