@@ -197,13 +197,15 @@ export class NodeAgent {
     for (const s of sightings) {
       let state = this.jobs.get(s.jobId);
       if (!state) {
-        // Jobs running when the agent starts count from now; later ones from their start.
+        // Jobs running when the agent starts count from its first reading (they hold their GPUs
+        // from there: open() makes them the first holders), however long this first look took;
+        // later ones from their start.
         state = {
           jobId: s.jobId,
           user: s.user,
           source: s.source,
           gpus: s.gpus,
-          firstMs: t,
+          firstMs: initial ? this.startMs : t,
           lastMs: t,
           cpuS: initial ? s.cpuS : 0,
           cpuUsedS: 0,
