@@ -1,6 +1,7 @@
 // Shared by the Python bindings' tests: a real Python 3 (one that imports torch where a test
 // needs PyTorch), the package folder on PYTHONPATH, offline and temp-folder environments, and a
 // watch on the engine processes a run starts.
+import { parentPid } from "../helpers/proc-children.js";
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -143,8 +144,7 @@ export function enginePids(marker: string): number[] {
       const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
       if (argv[argv.length - 2] !== "engine" && argv[argv.length - 1] !== "engine") continue;
       if (!readFileSync(`/proc/${name}/environ`, "utf8").split("\0").includes(marker)) continue;
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      found.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+      found.set(Number(name), parentPid(readFileSync(`/proc/${name}/stat`, "utf8")));
     } catch {
       // Gone meanwhile, or not ours to read.
     }

@@ -210,14 +210,16 @@ test("the recorder asks NVML for each GPU's power every interval: the return cod
   assert.deepEqual(fake.calls(), ["nvmlInit_v2", "nvmlShutdown"], "SIGTERM shuts NVML down");
 
   // A GPU it cannot open (here: an index NVML does not count) ends it at once.
-  const unopened = SampleRecorder.start({
-    binary: recorderBinary(),
-    intervalMs: 100,
-    slots: 8,
-    files: [],
-    nvmlPower: [{ library: fake.library, nvmlIndex: 7 }],
-    onExit: () => (ended = true),
-  });
+  const gpuOnly = (nvmlIndex: number, onExit?: () => void) =>
+    SampleRecorder.start({
+      binary: recorderBinary(),
+      intervalMs: 100,
+      slots: 8,
+      files: [],
+      nvmlPower: [{ library: fake.library, nvmlIndex }],
+      onExit,
+    });
+  const unopened = gpuOnly(7, () => (ended = true));
   await sleep(300);
   assert.equal(ended, true, "onExit is called: its caller samples itself");
   assert.equal(unopened.running, false);
@@ -225,13 +227,7 @@ test("the recorder asks NVML for each GPU's power every interval: the return cod
 
   // A driver call that does not return (here nvmlInit_v2, 10 s): SIGTERM ends it within 2 s.
   fake.write({ initSleepMs: 10_000, gpus: [FAKE_A100] });
-  const stuck = SampleRecorder.start({
-    binary: recorderBinary(),
-    intervalMs: 100,
-    slots: 8,
-    files: [],
-    nvmlPower: [{ library: fake.library, nvmlIndex: 0 }],
-  });
+  const stuck = gpuOnly(0);
   await sleep(300);
   const pid = stuck.pid as number;
   const closedAt = Date.now();
