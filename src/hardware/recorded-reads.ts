@@ -52,11 +52,6 @@ let tracing: Map<string, TracedFile> | undefined;
 let tracingNvml: Map<number, TracedNvmlPower> | undefined;
 let tracingLiveOnly: Set<string> | undefined;
 
-/** Runs `read` with each file of `reads` answering from its recorded read. */
-export function replayFileReads<T>(reads: ReadonlyMap<string, RecordedRead>, read: () => T): T {
-  return replayRecorded({ reads, nvmlPower: new Map() }, read);
-}
-
 /**
  * Runs `read` with each file and GPU of `recorded` answering from its recording. NVML calls that
  * were not recorded are not made (see replayingRecorded).

@@ -12,7 +12,7 @@ import {
   SampleRecorderError,
   type RecordedSample,
 } from "../../src/sampling/sample-recorder.js";
-import { replayFileReads, traceRecordableReads } from "../../src/hardware/recorded-reads.js";
+import { replayRecorded, traceRecordableReads } from "../../src/hardware/recorded-reads.js";
 import { openTextFile } from "../../src/hardware/read-text.js";
 import { tempDir } from "../helpers/cli-process.js";
 import { recorderBinary } from "../helpers/sample-recorder-kit.js";
@@ -132,15 +132,20 @@ test("a replayed read is parsed by the file's own reader; a trace lists the file
   assert.equal(traced.result, "123\n");
   assert.deepEqual(traced.files, [{ path, headBytes: undefined }]);
   const bytes = Buffer.from("456\n");
-  const replayed = replayFileReads(new Map([[path, { bytes, length: 4, truncated: false }]]), () =>
-    file.read(),
+  const replayed = replayRecorded(
+    { reads: new Map([[path, { bytes, length: 4, truncated: false }]]), nvmlPower: new Map() },
+    () => file.read(),
   );
   assert.equal(replayed, "456\n", "the recorded bytes, not the file's");
   assert.throws(
-    () => replayFileReads(new Map([[path, { errno: 19 }]]), () => file.read()),
+    () =>
+      replayRecorded({ reads: new Map([[path, { errno: 19 }]]), nvmlPower: new Map() }, () => file.read()),
     (error: NodeJS.ErrnoException) => error.code === "ENODEV",
   );
-  const cut = replayFileReads(new Map([[path, { bytes, length: 4, truncated: true }]]), () => file.read());
+  const cut = replayRecorded(
+    { reads: new Map([[path, { bytes, length: 4, truncated: true }]]), nvmlPower: new Map() },
+    () => file.read(),
+  );
   assert.equal(cut, "123\n", "a read cut short is made again, live");
   assert.equal(file.read(), "123\n", "outside a replay, the file");
   file.close();
