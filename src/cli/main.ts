@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // The composition root: parses the command line, wires the concrete backends and runs the
 // requested job. The only place that exits the process.
-import { CommanderError } from "commander";
 import { CarbonTrackerError, InvalidOptionError } from "../errors/index.js";
 import { resolveOptions } from "../tracker/options.js";
 import { trackerOptionsFromFlags } from "./tracker-flags.js";
 import { LiveView, liveViewEnabled } from "./live-view.js";
-import { parseArguments, SUBCOMMANDS, type CliOptions } from "./program.js";
+import type { CliArguments, CliOptions } from "./program.js";
+import { SUBCOMMANDS } from "./subcommands.js";
+import { parseCommonForm } from "./common-form-argv.js";
 import { commanderProblem } from "./values.js";
 import { runWrapped, SpawnFailure } from "./wrap.js";
 import { findCommand } from "../hardware/find-command.js";
@@ -135,6 +136,25 @@ async function runSubcommand(name: string | undefined, args: string[]): Promise<
   return undefined;
 }
 
+/**
+ * The parsed command line, or the exit code once commander has answered (--help, --version, bad
+ * usage). A tracked run's common form is read without commander, which is loaded for any other.
+ */
+async function parseCommandLine(
+  argv: string[],
+  write: { out: (s: string) => void; err: (s: string) => void },
+): Promise<CliArguments | number> {
+  const common = parseCommonForm(argv);
+  if (common) return common as unknown as CliArguments;
+  const { parseWithCommander, CommanderError } = await import("./program.js");
+  try {
+    return parseWithCommander(argv, write);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    return error.exitCode === 0 ? 0 : usage(commanderProblem(error));
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const write = {
     out: writeStdout,
@@ -143,16 +163,8 @@ async function main(argv: string[]): Promise<number> {
   // Subcommands come first; anything else is a command to wrap.
   const subcommand = await runSubcommand(argv[0], argv.slice(1));
   if (subcommand !== undefined) return subcommand;
-  let parsed;
-  try {
-    parsed = parseArguments(argv, write);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return 0;
-      return usage(commanderProblem(error));
-    }
-    throw error;
-  }
+  const parsed = await parseCommandLine(argv, write);
+  if (typeof parsed === "number") return parsed;
   const { options, command } = parsed;
   const formats = [
     options.json && "--json",

@@ -6,6 +6,7 @@ import { createIntensityProvider } from "../intensity/live-provider.js";
 import { isOffline } from "../intensity/settings.js";
 import { formatDuration } from "../units/index.js";
 import { apiKeys, commanderProblem, numberIn } from "./values.js";
+import { commanderParser } from "./commander-parser.js";
 
 /** Parses `3h`, `90m`, `45s`, `1h30m` or plain hours (`2.5`) into seconds. */
 export function parseDuration(raw: string): number {
@@ -46,11 +47,15 @@ export async function runPlanCommand(
     .description("Find the start time with the lowest forecast carbon intensity for a job of a given length.")
     .requiredOption("--duration <time>", "How long the job runs (3h, 90m, 1h30m).", parseDuration)
     .option("--within <time>", "Latest start to consider, from now (default 24h).", parseDuration)
-    .option("--energy-kwh <kwh>", "The job's energy, to give the grams saved.", numberIn(0))
+    .option("--energy-kwh <kwh>", "The job's energy, to give the grams saved.", commanderParser(numberIn(0)))
     .option("--country <code>", "Grid country (ISO alpha-2).")
     .option("--zone <zone>", "Electricity Maps zone.")
     .option("--postcode <postcode>", "GB postcode (regional forecast).")
-    .option("--api-keys <json>", `API keys as JSON, e.g. '{"electricitymaps": "KEY"}'.`, apiKeys)
+    .option(
+      "--api-keys <json>",
+      `API keys as JSON, e.g. '{"electricitymaps": "KEY"}'.`,
+      commanderParser(apiKeys),
+    )
     .helpOption("-h, --help", "Show this help and exit.")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });

@@ -1,10 +1,16 @@
-// The command line: the original's options (underscores or dashes), ours, and the wrapped
-// command. Parsing only; wiring lives in main.ts.
-import { Command, Option } from "commander";
+// The command line by commander, its reference: the original's options (underscores or dashes),
+// ours, their help, and the wrapped command. Parsing only; wiring lives in main.ts, which loads
+// this module only for a command line that is not a tracked run's common form
+// (common-form-argv.ts reads that one).
+import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../version.js";
 import { normaliseOptionNames } from "./argv.js";
 import type { TrackerOptions } from "../tracker/option-schema.js";
-import { addTrackerFlags } from "./tracker-flags.js";
+import { CLI_TRACKER_OPTIONS, valueParserOf } from "./tracker-flags.js";
+import { commanderParser } from "./commander-parser.js";
+import { SUBCOMMANDS } from "./subcommands.js";
+
+export { CommanderError };
 
 /** Parsed command line. */
 export interface CliArguments {
@@ -24,36 +30,6 @@ export interface CliOptions extends Partial<TrackerOptions> {
   report?: string;
   output?: string;
 }
-
-/** The subcommands main.ts dispatches before parsing options, one line each for --help. */
-export const SUBCOMMANDS: readonly { name: string; usage: string; summary: string }[] = [
-  {
-    name: "doctor",
-    usage: "doctor [options]",
-    summary: "Check what this machine can measure, and how to fix it.",
-  },
-  {
-    name: "plan",
-    usage: "plan --duration <time>",
-    summary: "Find the start time with the cleanest forecast grid.",
-  },
-  {
-    name: "agent",
-    usage: "agent [options]",
-    summary: "Measure this node and its SLURM jobs; serve metrics.",
-  },
-  {
-    name: "dashboard",
-    usage: "dashboard [options]",
-    summary: "Serve a web dashboard of the runs in the log folders.",
-  },
-  {
-    name: "python-package",
-    usage: "python-package",
-    summary: "Print the folder of the Python package (for PYTHONPATH or pip install).",
-  },
-  { name: "help", usage: "help [command]", summary: "Show this help, or the help of a command." },
-];
 
 function commandsHelp(): string {
   const width = Math.max(...SUBCOMMANDS.map((c) => c.usage.length)) + 2;
@@ -95,6 +71,25 @@ export function buildProgram(): Command {
     .addHelpText("after", commandsHelp());
 }
 
+/** Adds a flag for every tracker option the CLI takes, with its help line and value parser. */
+function addTrackerFlags(program: Command): Command {
+  for (const [name, spec] of CLI_TRACKER_OPTIONS) {
+    const shown =
+      spec.default !== undefined &&
+      typeof spec.default !== "boolean" &&
+      spec.default !== "" &&
+      !spec.doc.includes("default");
+    const flag = new Option(
+      spec.cli as string,
+      shown ? `${spec.doc} (default ${JSON.stringify(spec.default)})` : spec.doc,
+    );
+    const parse = valueParserOf(name, spec);
+    if (parse) flag.argParser(commanderParser(parse));
+    program.addOption(flag);
+  }
+  return program;
+}
+
 /** Value-taking long options of the program, for underscore normalisation. */
 function valueTaker(program: Command): (long: string) => boolean | undefined {
   const takes = new Map(program.options.map((o) => [o.long ?? "", o.required || o.optional]));
@@ -102,10 +97,11 @@ function valueTaker(program: Command): (long: string) => boolean | undefined {
 }
 
 /**
- * Parses argv (without node and script). Throws commander's CommanderError for bad input and
- * for --help/--version (exitCode 0).
+ * Parses argv (without node and script) with commander, the reference for every form of the
+ * command line. Throws commander's CommanderError for bad input and for --help/--version
+ * (exitCode 0).
  */
-export function parseArguments(
+export function parseWithCommander(
   argv: readonly string[],
   write: { out: (s: string) => void; err: (s: string) => void },
 ): CliArguments {

@@ -3,17 +3,11 @@
 // values win over the CLI's defaults. So `carbontracker python train.py` takes the epochs,
 // prediction and log folder from the script, and `--log_dir` still overrides them.
 import type { OptionSpec, TrackerOptions } from "../tracker/option-schema.js";
-import { parseArguments, type CliOptions } from "./program.js";
+import type { CliOptions } from "./program.js";
+import { commonDefaults } from "./common-form-argv.js";
 import { CLI_TRACKER_OPTIONS } from "./tracker-flags.js";
 
 const SCRIPT_OPTIONS = new Map<string, OptionSpec<unknown>>(CLI_TRACKER_OPTIONS);
-
-let defaults: CliOptions | undefined;
-
-/** The CLI's flags when none is given (parsed once: a program may send configure many times). */
-function cliDefaults(): CliOptions {
-  return (defaults ??= parseArguments([], { out: () => {}, err: () => {} }).options);
-}
 
 /** What the merge gives: the flags to build the tracker from, and lines for the user. */
 export interface MergedOptions {
@@ -27,7 +21,7 @@ export interface MergedOptions {
  * not echoed (one may be an API key).
  */
 export function mergeScriptOptions(cli: CliOptions, script: Record<string, unknown>): MergedOptions {
-  const defaults = cliDefaults() as unknown as Record<string, unknown>;
+  const defaults = commonDefaults();
   const given = cli as unknown as Record<string, unknown>;
   const merged: Record<string, unknown> = { ...cli };
   const notes: string[] = [];

@@ -1,7 +1,6 @@
 // The tracker's options on the command line, made from OPTION_SCHEMA: one flag per option the
-// CLI takes, with its help line, value parser and range; and back from parsed flags to the
-// library's options.
-import { Option, type Command } from "commander";
+// CLI takes, with its value parser and range (commander's flags and help lines: program.ts); and
+// back from parsed flags to the library's options. Loads no commander.
 import { jobLogDir } from "../cluster/job-log-dir.js";
 import {
   OPTION_SCHEMA,
@@ -16,26 +15,18 @@ export const CLI_TRACKER_OPTIONS = (
   Object.entries(OPTION_SCHEMA) as [OptionName, OptionSpec<unknown>][]
 ).filter(([, spec]) => spec.cli !== undefined);
 
-/** Adds a flag for every tracker option the CLI takes. */
-export function addTrackerFlags(program: Command): Command {
-  for (const [name, spec] of CLI_TRACKER_OPTIONS) {
-    const shown =
-      spec.default !== undefined &&
-      typeof spec.default !== "boolean" &&
-      spec.default !== "" &&
-      !spec.doc.includes("default");
-    const flag = new Option(
-      spec.cli as string,
-      shown ? `${spec.doc} (default ${JSON.stringify(spec.default)})` : spec.doc,
-    );
-    if (name === "apiKeys") flag.argParser(apiKeys);
-    else if (spec.range) {
-      const { min, max = Infinity, integer = false } = spec.range;
-      flag.argParser(numberIn(min, max, integer));
-    }
-    program.addOption(flag);
-  }
-  return program;
+/**
+ * The parser of an option's value on the command line (it throws InvalidValueError for a bad
+ * one), or undefined where the value is taken as written.
+ */
+export function valueParserOf(
+  name: OptionName,
+  spec: OptionSpec<unknown>,
+): ((raw: string) => unknown) | undefined {
+  if (name === "apiKeys") return apiKeys;
+  if (!spec.range) return undefined;
+  const { min, max = Infinity, integer = false } = spec.range;
+  return numberIn(min, max, integer);
 }
 
 /**

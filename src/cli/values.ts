@@ -1,5 +1,12 @@
 // Parsers for CLI option values: each failure names the option and shows a valid example.
-import { InvalidArgumentError, type CommanderError } from "commander";
+// They load no commander (a tracked run's common command line is read without it:
+// common-form-argv.ts); commander is handed them through commander-parser.ts.
+import type { CommanderError } from "commander";
+
+/** A value an option does not take; its message says what it takes. */
+export class InvalidValueError extends Error {
+  override name = "InvalidValueError";
+}
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -11,7 +18,7 @@ export function numberIn(min: number, max = Infinity, integer = false) {
     if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
       const kind = integer ? "an integer" : "a number";
       const range = max === Infinity ? `>= ${min}` : `between ${min} and ${max}`;
-      throw new InvalidArgumentError(`expected ${kind} ${range}, got '${raw}'.`);
+      throw new InvalidValueError(`expected ${kind} ${range}, got '${raw}'.`);
     }
     return value;
   };
@@ -23,16 +30,16 @@ export function apiKeys(raw: string): Record<string, string> {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new InvalidArgumentError(
+    throw new InvalidValueError(
       `expected JSON such as '{"electricitymaps": "KEY"}' (the value given is not valid JSON).`,
     );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new InvalidArgumentError(`expected a JSON object such as '{"electricitymaps": "KEY"}'.`);
+    throw new InvalidValueError(`expected a JSON object such as '{"electricitymaps": "KEY"}'.`);
   }
   for (const [name, value] of Object.entries(parsed)) {
     if (typeof value !== "string" || value === "") {
-      throw new InvalidArgumentError(`the key for "${name}" must be a non-empty string.`);
+      throw new InvalidValueError(`the key for "${name}" must be a non-empty string.`);
     }
   }
   return parsed as Record<string, string>;

@@ -4,7 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { optionsTable } from "../../scripts/options-table.js";
-import { buildProgram, parseArguments } from "../../src/cli/program.js";
+import { buildProgram, parseWithCommander } from "../../src/cli/program.js";
+import { parseCommonForm } from "../../src/cli/common-form-argv.js";
 import { CLI_TRACKER_OPTIONS, trackerOptionsFromFlags } from "../../src/cli/tracker-flags.js";
 import { OPTION_SCHEMA, type OptionSpec } from "../../src/tracker/option-schema.js";
 import { resolveOptions } from "../../src/tracker/options.js";
@@ -32,8 +33,11 @@ test("each numeric flag reaches the library option of the same name", () => {
     if (!spec.range) continue;
     const value = spec.range.max ?? spec.range.min + 1;
     const flag = (spec.cli as string).split(" ")[0] as string;
-    const { options } = parseArguments([flag, String(value), "true"], silent);
+    const argv = [flag, String(value), "true"];
+    const { options } = parseWithCommander(argv, silent);
     assert.equal(trackerOptionsFromFlags(options, {})[name], value, flag);
+    const quick = parseCommonForm(argv)?.options as Partial<typeof options>;
+    assert.equal(trackerOptionsFromFlags(quick, {})[name], value, `${flag}, read without commander`);
   }
 });
 
