@@ -4,9 +4,11 @@
 // - a V8 code cache for it (cli-main.cjs.cache), made by two offline runs of the built CLI (RAPL,
 //   then the CPU estimate), which the entry (cli.cjs, src/cli/launcher.cjs) hands to V8 so the
 //   bundle is not parsed again;
-// - the subcommands (agent, plan, doctor, dashboard, engine, --parse, --report) in bundles of their own, required
-//   when run; they use the CLI's error classes, handed over on a global symbol (a shared file
-//   would cost every run a module resolution), so `instanceof` holds across bundles;
+// - the subcommands (agent, plan, doctor, dashboard, engine, --parse, --report) in bundles of their own, compiled
+//   by the launcher when run (with a code cache where the build made one: the Python bindings'
+//   engine, which every Python tracker starts); they use the CLI's error classes, handed over on a
+//   global symbol (a shared file would cost every run a module resolution), so `instanceof` holds
+//   across bundles;
 // - packages required when first used, never at start-up: koffi (NVML), pdfkit (report),
 //   prom-client (agent);
 // - the package version written in (src/version.ts finds package.json at run time otherwise).
@@ -59,8 +61,19 @@ const links = (errors) => ({
   setup(builder) {
     const lazy = (path) => ({ path, namespace: "lazy-require" });
     builder.onResolve({ filter: SUBCOMMAND_IMPORT }, (args) =>
-      args.kind === "dynamic-import" ? lazy(`./${basename(args.path, ".js")}.cjs`) : undefined,
+      args.kind === "dynamic-import"
+        ? { path: `./${basename(args.path, ".js")}.cjs`, namespace: "bundle-link" }
+        : undefined,
     );
+    builder.onResolve({ filter: /.*/, namespace: "bundle-link" }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+    // A subcommand's bundle, through the launcher's runBundle (its code cache), or else required.
+    builder.onLoad({ filter: /.*/, namespace: "bundle-link" }, (args) => ({
+      contents: `const run = globalThis[Symbol.for("carbontracker.runBundle")]; module.exports = run ? run(${JSON.stringify(basename(args.path))}) : require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
     builder.onResolve({ filter: LAZY_PACKAGES }, (args) =>
       args.namespace === "lazy-require" ? undefined : lazy(args.path),
     );
@@ -193,32 +206,45 @@ function writeWarmUpPowercap(root) {
   return root;
 }
 
-// The code cache: offline runs of the built CLI wrapping `true`, in temp folders. The first reads
-// RAPL; the second, without a powercap tree, takes the CPU estimate (the path of most machines
-// without root) and starts from the first's cache, so the cache it leaves holds the code of both
-// (V8 writes every function compiled so far, the cached ones included).
+// The code caches: offline runs of the built CLI in temp folders, each writing the cache of every
+// bundle it compiled (V8 writes every function compiled so far, the cached ones included). The
+// CLI wraps `true` twice: first reading RAPL, then, without a powercap tree, taking the CPU
+// estimate (the path of most machines without root), started from the first's cache, so the
+// cache it leaves holds the code of both. The Python bindings' engine (engine-command.cjs) then
+// tracks one epoch the same two ways, driven over stdin as the bindings drive it.
 const scratch = mkdtempSync(join(tmpdir(), "carbontracker-build-"));
 const warmUpPowercap = writeWarmUpPowercap(join(scratch, "powercap"));
-for (const powercap of [warmUpPowercap, join(scratch, "no-powercap")]) {
-  const warmUp = spawnSync(
-    process.execPath,
-    [join(OUT, "cli.cjs"), "--log_dir", join(scratch, "logs"), "true"],
-    {
-      stdio: "ignore",
+const engineSession = [
+  { event: "configure", options: { epochs: 1, logDir: join(scratch, "logs") } },
+  { event: "epoch_start" },
+  { event: "epoch_end" },
+  { event: "stop" },
+]
+  .map((message) => `${JSON.stringify(message)}\n`)
+  .join("");
+const warmUps = [
+  { args: ["--log_dir", join(scratch, "logs"), "true"] },
+  { args: ["engine"], input: engineSession },
+];
+for (const { args, input } of warmUps) {
+  for (const powercap of [warmUpPowercap, join(scratch, "no-powercap")]) {
+    const warmUp = spawnSync(process.execPath, [join(OUT, "cli.cjs"), ...args], {
+      input,
+      stdio: [input === undefined ? "ignore" : "pipe", "ignore", "ignore"],
       env: {
         PATH: process.env.PATH,
         HOME: scratch,
         CARBONTRACKER_OFFLINE: "1",
         CARBONTRACKER_CACHE_DIR: join(scratch, "cache"),
         CARBONTRACKER_POWERCAP_ROOT: powercap,
-        CARBONTRACKER_CODE_CACHE_OUT: join(OUT, "cli-main.cjs.cache"),
+        CARBONTRACKER_CODE_CACHE_OUT: OUT,
       },
-    },
-  );
-  if (warmUp.status !== 0) {
-    console.warn(
-      `bundle: a warm-up run exited ${warmUp.status ?? warmUp.signal}; the CLI's code cache may lack some of its code.`,
-    );
+    });
+    if (warmUp.status !== 0) {
+      console.warn(
+        `bundle: a warm-up run (${args[0]}) exited ${warmUp.status ?? warmUp.signal}; the code caches may lack some of its code.`,
+      );
+    }
   }
 }
 rmSync(scratch, { recursive: true, force: true });
