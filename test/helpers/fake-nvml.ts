@@ -28,6 +28,12 @@ export interface FakeGpu {
   energySleepMs?: number;
   /** The energy call spins on the CPU this long (µs): a real driver's cost (4060 on an H200). */
   energyCostUs?: number;
+  /**
+   * The counter moves at this rate (mW) from energyMj at energyAtMs (ms since the epoch), by the
+   * clock inside the library: it moves even while the process that wrote the config is busy.
+   */
+  energyRateMw?: number;
+  energyAtMs?: number;
   powerMw?: number;
   powerRc?: number;
   limitMw?: number;
@@ -90,6 +96,8 @@ export function renderFakeNvmlConfig(config: FakeNvmlConfig, logPath?: string): 
       ["energy_rc", gpu.energyRc],
       ["energy_sleep_ms", gpu.energySleepMs],
       ["energy_cost_us", gpu.energyCostUs],
+      ["energy_rate_mw", gpu.energyRateMw],
+      ["energy_at_ms", gpu.energyAtMs],
       ["power_rc", gpu.powerRc],
       ["limit_rc", gpu.limitRc],
       ["handle_rc", gpu.handleRc],
