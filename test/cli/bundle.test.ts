@@ -21,34 +21,32 @@ test("the CLI bundle the launcher reads as latin1 is all ASCII, and its non-ASCI
   assert.match(bundle, /\\u00ae\\u2122\\u00a9/);
 });
 
+/**
+ * Whether V8 takes `bundle`'s code cache (dist/bundle/<bundle>.cache) when `launcher` compiles it:
+ * the text is the launcher's own (its wrappedSource), as the build made the cache from.
+ */
+function cacheAccepted(launcher: string, bundle: string): boolean {
+  const { wrappedSource } = createRequire(import.meta.url)(resolve(CLI, "..", launcher)) as {
+    wrappedSource: (file: string) => string;
+  };
+  const file = resolve(CLI, "..", bundle);
+  const script = new Script(wrappedSource(file), {
+    filename: file,
+    cachedData: readFileSync(`${file}.cache`),
+  });
+  return !script.cachedDataRejected;
+}
+
 test("the sampler thread's launcher hands V8 a code cache this Node accepts", () => {
   // The thread starting from the launcher is exercised wherever the library or a GPU run tracks
   // (test/install/library-bundle.test.ts among them); here, that its cache is not thrown away.
-  const launcher = resolve(CLI, "..", "sampler-launcher.cjs");
-  const thread = resolve(CLI, "..", "sampler-thread.cjs");
-  const { wrappedSource } = createRequire(import.meta.url)(launcher) as {
-    wrappedSource: (file: string) => string;
-  };
-  const script = new Script(wrappedSource(thread), {
-    filename: thread,
-    cachedData: readFileSync(`${thread}.cache`),
-  });
-  assert.equal(script.cachedDataRejected, false);
+  assert.equal(cacheAccepted("sampler-launcher.cjs", "sampler-thread.cjs"), true);
 });
 
 test("the CLI's launcher hands V8 code caches this Node accepts: the CLI's and the Python engine's", () => {
   // A rejected cache costs every run the compile it was made to save (the engine's start: 265 M
   // instructions without its cache, 183 M with it).
-  const launcher = resolve(CLI, "..", "cli.cjs");
-  const { wrappedSource } = createRequire(import.meta.url)(launcher) as {
-    wrappedSource: (file: string) => string;
-  };
-  for (const name of ["cli-main.cjs", "engine-command.cjs"]) {
-    const file = resolve(CLI, "..", name);
-    const script = new Script(wrappedSource(file), {
-      filename: file,
-      cachedData: readFileSync(`${file}.cache`),
-    });
-    assert.equal(script.cachedDataRejected, false, name);
+  for (const bundle of ["cli-main.cjs", "engine-command.cjs"]) {
+    assert.equal(cacheAccepted("cli.cjs", bundle), true, bundle);
   }
 });
