@@ -60,6 +60,11 @@ export interface PowerReader {
    * thread can sleep in Atomics.wait between samples, the cheapest wake-up Node has.
    */
   readonly needsEventLoop?: boolean;
+  /**
+   * True for a reader whose read calls a driver that may answer late or not at all (NVML): a
+   * ReaderSet reads it after the file readers, whose reads a hung call then does not delay.
+   */
+  readonly callsDriver?: boolean;
   /** Devices this reader measures; fixed once opened. */
   devices(): DeviceDescription[];
   /**

@@ -45,12 +45,21 @@ export class ReaderSet {
   /** The fastest read of each kind so far (ms): what an unpaused read takes. */
   private readonly fastestReadMs: Record<ReadKind, number> = { sample: Infinity, boundary: Infinity };
 
+  /** Failed reads so far (a reader threw, or reported an error). */
+  private failedReads = 0;
+  /** The readers' indexes, those that call a driver last; undefined when none does. */
+  private readonly driversLast: number[] | undefined;
+
   constructor(
     readonly readers: PowerReader[],
     readonly skipped: SkipReason[],
     initialNotices: ReaderNotice[] = [],
   ) {
     this.notices.push(...initialNotices);
+    const indexes = readers.map((_reader, index) => index);
+    const drivers = indexes.filter((index) => readers[index]?.callsDriver === true);
+    this.driversLast =
+      drivers.length === 0 ? undefined : [...indexes.filter((index) => !drivers.includes(index)), ...drivers];
   }
 
   /** Devices of every reader, GPU before CPU as the original lists them. */
@@ -78,49 +87,76 @@ export class ReaderSet {
     };
   }
 
-  /** Reads every reader now; a reader that throws contributes its last good figures. */
+  /**
+   * Reads every reader now; a reader that throws contributes its last good figures. Readers that
+   * call a driver (callsDriver) are read after the others, so a call that hangs until its
+   * deadline delays no file's read; the readings keep the readers' order.
+   */
   read(nowMs: number, kind: ReadKind = "boundary"): Snapshot {
     // This runs once a second for hours, rarely hot enough for V8 to optimise it: indexed loops
     // and no spread keep the code each sample touches small (issue 16's steady bench).
     const readings: DeviceReading[] = [];
     const readers = this.readers;
-    for (let r = 0; r < readers.length; r += 1) {
-      const reader = readers[r] as PowerReader;
-      try {
-        const read = reader.read(nowMs, kind);
-        for (let i = 0; i < read.length; i += 1) {
-          const reading = read[i] as DeviceReading;
-          const previous = this.last.get(reading.device);
-          // A counter never goes back: a reader bug or a reset must not create negative energy.
-          const safe =
-            previous !== undefined && reading.energyJ < previous.energyJ
-              ? { ...reading, energyJ: previous.energyJ }
-              : reading;
-          this.last.set(reading.device, safe);
-          readings.push(safe);
-        }
-        if (this.failing.size > 0 && this.failing.delete(reader)) {
-          this.notices.push({
-            level: "info",
-            message: `${reader.backend} ${reader.component} readings resumed.`,
-          });
-        }
-      } catch (error) {
-        if (!this.failing.has(reader)) {
-          this.failing.add(reader);
-          this.notices.push({
-            level: "error",
-            message: `Reading ${reader.backend} ${reader.component} failed at ${new Date(nowMs).toISOString()}: ${error instanceof Error ? error.message : String(error)}. Its devices keep their last figures.`,
-          });
-        }
-        for (const device of reader.devices()) {
-          readings.push(this.last.get(device.device) ?? { device: device.device, energyJ: 0, powerW: null });
-        }
-      }
-      const drained = reader.drainNotices?.();
-      if (drained !== undefined && drained.length > 0) this.notices.push(...drained);
+    const order = this.driversLast;
+    if (order === undefined) {
+      for (let r = 0; r < readers.length; r += 1)
+        this.readOne(readers[r] as PowerReader, nowMs, kind, readings);
+      return { tMs: nowMs, readings };
+    }
+    const parts: DeviceReading[][] = [];
+    for (let o = 0; o < order.length; o += 1) {
+      const r = order[o] as number;
+      const part: DeviceReading[] = [];
+      this.readOne(readers[r] as PowerReader, nowMs, kind, part);
+      parts[r] = part;
+    }
+    for (let r = 0; r < parts.length; r += 1) {
+      const part = parts[r] as DeviceReading[];
+      for (let i = 0; i < part.length; i += 1) readings.push(part[i] as DeviceReading);
     }
     return { tMs: nowMs, readings };
+  }
+
+  /** Reads one reader into `readings`; a failure (a throw, or an error it reports) is counted. */
+  private readOne(reader: PowerReader, nowMs: number, kind: ReadKind, readings: DeviceReading[]): void {
+    try {
+      const read = reader.read(nowMs, kind);
+      for (let i = 0; i < read.length; i += 1) {
+        const reading = read[i] as DeviceReading;
+        const previous = this.last.get(reading.device);
+        // A counter never goes back: a reader bug or a reset must not create negative energy.
+        const safe =
+          previous !== undefined && reading.energyJ < previous.energyJ
+            ? { ...reading, energyJ: previous.energyJ }
+            : reading;
+        this.last.set(reading.device, safe);
+        readings.push(safe);
+      }
+      if (this.failing.size > 0 && this.failing.delete(reader)) {
+        this.notices.push({
+          level: "info",
+          message: `${reader.backend} ${reader.component} readings resumed.`,
+        });
+      }
+    } catch (error) {
+      this.failedReads += 1;
+      if (!this.failing.has(reader)) {
+        this.failing.add(reader);
+        this.notices.push({
+          level: "error",
+          message: `Reading ${reader.backend} ${reader.component} failed at ${new Date(nowMs).toISOString()}: ${error instanceof Error ? error.message : String(error)}. Its devices keep their last figures.`,
+        });
+      }
+      for (const device of reader.devices()) {
+        readings.push(this.last.get(device.device) ?? { device: device.device, energyJ: 0, powerW: null });
+      }
+    }
+    const drained = reader.drainNotices?.();
+    if (drained !== undefined && drained.length > 0) {
+      for (let i = 0; i < drained.length; i += 1)
+        if ((drained[i] as ReaderNotice).level === "error") this.failedReads += 1;
+      this.notices.push(...drained);
+    }
   }
 
   /**
@@ -132,8 +168,11 @@ export class ReaderSet {
    * at its middle, off by half the pause at most for a counter.
    */
   readNow(clock: () => number = Date.now, kind: ReadKind = "boundary"): Snapshot {
+    const failedBefore = this.failedReads;
     const first = this.timedRead(clock, kind);
-    if (!this.paused(first.tookMs, kind)) return first.snapshot;
+    // A read slowed by a failure (a driver call that timed out, read after every file) is not
+    // read again: it would wait for the failing device again, and the files were read on time.
+    if (this.failedReads > failedBefore || !this.paused(first.tookMs, kind)) return first.snapshot;
     const again = this.timedRead(clock, kind);
     if (!this.paused(again.tookMs, kind)) return again.snapshot;
     return { ...again.snapshot, tMs: Math.round(again.snapshot.tMs + again.tookMs / 2) };

@@ -10,7 +10,9 @@ import { openRapl } from "../../src/hardware/rapl/rapl-backend.js";
 import { simulatedCpuBackend } from "../../src/hardware/simulated/simulated-reader.js";
 import type { PowerReader } from "../../src/hardware/types.js";
 import { ReaderSet } from "../../src/sampling/reader-set.js";
-import { FakePowercap, singlePackageLayout } from "../helpers/fake-powercap.js";
+import { createFakeNvml } from "../helpers/fake-nvml.js";
+import { FakePowercap, singlePackageLayout, spawnFakePowercap } from "../helpers/fake-powercap.js";
+import { a100, openReader } from "../hardware/nvml/nvml-test-kit.js";
 
 /** A clock that answers `times` in turn. */
 function scripted(times: number[]): () => number {
@@ -99,4 +101,42 @@ test("a reader slow at every read (a driver call of 5 ms) is read once a boundar
   assert.equal(set.readNow(scripted([t + 70, t + 70]), "sample").tMs, t + 70);
   assert.equal(set.readNow(scripted([t + 80, t + 85])).tMs, t + 80);
   assert.deepEqual(kinds.slice(6), ["sample", "boundary"]);
+});
+
+test("a driver's reader is read after the files, readings in the readers' order; a read that failed is not read again", async () => {
+  // Counters advanced by another process: this one blocks in the slow driver call.
+  const cpu = await spawnFakePowercap(singlePackageLayout({ kind: "constant", watts: 50 }), {
+    inPlace: true,
+  });
+  const gpu = createFakeNvml({ logEnergyCalls: true, gpus: [a100(0)] });
+  try {
+    const { reader: nvml } = await openReader(gpu.library);
+    const rapl = openRapl(cpu.root);
+    assert.ok("reader" in rapl);
+    // GPU before CPU, as detection lists them.
+    const set = new ReaderSet([nvml, rapl.reader], []);
+    const cpuJ = (snapshot: { readings: { energyJ: number }[] }) => snapshot.readings[1]?.energyJ ?? NaN;
+    const quick = set.read(Date.now());
+    const quickAt = performance.now();
+    gpu.write({ logEnergyCalls: true, gpus: [a100(0, { energySleepMs: 300 })] });
+    const slowAt = performance.now();
+    const slow = set.read(Date.now());
+    assert.deepEqual(
+      slow.readings.map((r) => r.device),
+      ["NVIDIA A100-SXM4-40GB", "cpu:0"],
+    );
+    // The CPU's counter was read before the 300 ms call (15 J at 50 W), not after it.
+    const movedJ = cpuJ(slow) - cpuJ(quick);
+    const beforeCallJ = (50 * (slowAt - quickAt)) / 1000;
+    assert.ok(movedJ < beforeCallJ + 5, `the CPU moved ${movedJ} J, ${beforeCallJ} J before the slow call`);
+    // A failing counter call (TIMEOUT) that took long is not read a second time.
+    gpu.write({ logEnergyCalls: true, gpus: [a100(0, { energyRc: 10, energySleepMs: 100 })] });
+    const callsBefore = gpu.counterCalls();
+    set.readNow();
+    assert.equal(gpu.counterCalls() - callsBefore, 1);
+    set.close();
+  } finally {
+    await cpu.stop();
+    gpu.cleanup();
+  }
 });

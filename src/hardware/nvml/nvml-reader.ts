@@ -90,6 +90,7 @@ export const MAX_FAILED_READS_IN_A_ROW = 600;
 export class NvmlReader implements PowerReader {
   readonly backend = "nvml";
   readonly component = "gpu" as const;
+  readonly callsDriver = true;
   private readonly channels: Channel[];
   private notices: ReaderNotice[] = [];
   private closed = false;
