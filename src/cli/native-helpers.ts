@@ -1,20 +1,33 @@
-// Where the sample recorder's executable is (src/native/sample-recorder.c, built into the package
-// by `npm install` where a C compiler is found). CARBONTRACKER_SAMPLE_RECORDER=0 turns it off: the
-// CLI then reads every sample in Node, as it does where the recorder was not built.
+// Where the CLI's helper programs are, built into the package by `npm install` where a C compiler
+// is found (scripts/build-native.mjs): the sample recorder (src/native/sample-recorder.c) and the
+// NVML proxy (src/native/nvml-proxy.c). Each can be turned off, and the CLI then works as it does
+// where it was not built: CARBONTRACKER_SAMPLE_RECORDER=0 reads every sample in Node;
+// CARBONTRACKER_NVML_PROXY=0 asks NVML from a sampler thread.
 import { accessSync, constants } from "node:fs";
 import { packageFile } from "../data/package-file.js";
 
-/** The package's path of the recorder's executable. */
-const SAMPLE_RECORDER_PATH = "dist/native/sample-recorder";
-
-/** The recorder's executable, or undefined where it is off or was not built. */
-export function sampleRecorderBinary(env: Record<string, string | undefined>): string | undefined {
-  if (env.CARBONTRACKER_SAMPLE_RECORDER === "0" || process.platform !== "linux") return undefined;
-  const path = packageFile(SAMPLE_RECORDER_PATH);
+/** The executable at the package's `path`, or undefined where `switchName` is 0 or it was not built. */
+function helper(
+  path: string,
+  switchName: string,
+  env: Record<string, string | undefined>,
+): string | undefined {
+  if (env[switchName] === "0" || process.platform !== "linux") return undefined;
+  const file = packageFile(path);
   try {
-    accessSync(path, constants.X_OK);
-    return path;
+    accessSync(file, constants.X_OK);
+    return file;
   } catch {
     return undefined;
   }
+}
+
+/** The sample recorder's executable, or undefined where it is off or was not built. */
+export function sampleRecorderBinary(env: Record<string, string | undefined>): string | undefined {
+  return helper("dist/native/sample-recorder", "CARBONTRACKER_SAMPLE_RECORDER", env);
+}
+
+/** The NVML proxy's executable, or undefined where it is off or was not built. */
+export function nvmlProxyBinary(env: Record<string, string | undefined>): string | undefined {
+  return helper("dist/native/nvml-proxy", "CARBONTRACKER_NVML_PROXY", env);
 }

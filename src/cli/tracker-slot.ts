@@ -17,8 +17,9 @@ import type { ReaderNotice } from "../hardware/types.js";
 import type { RecordSink } from "../logs/schema.js";
 import { InThreadSampler, type Sampler, type SamplerConfig } from "../sampling/sampler.js";
 import { WorkerSampler } from "../sampling/worker-sampler.js";
-import { HandoffSampler } from "../sampling/handoff-sampler.js";
-import { sampleRecorderBinary } from "./sample-recorder-binary.js";
+import { HandoffSampler, type TakeoverFactory } from "../sampling/handoff-sampler.js";
+import { NvmlProxySampler } from "../sampling/nvml-proxy-sampler.js";
+import { nvmlProxyBinary, sampleRecorderBinary } from "./native-helpers.js";
 import type { Snapshot } from "../sampling/reader-set.js";
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { BACKENDS } from "../hardware/registry.js";
@@ -311,14 +312,31 @@ async function openShared(
   if (!mayBlockInDriver(config.components, env)) {
     return new SharedSampler(await InThreadSampler.open(recorded, onSample, BACKENDS), key);
   }
+  // Where NVML alone may block (no powermetrics) and the NVML proxy was built, the GPU is asked
+  // through the proxy from this thread, and no sampler worker is started.
+  const proxy = nvmlProxyBinary(env);
+  const proxied =
+    proxy !== undefined &&
+    !mayBlockInDriver(
+      config.components.filter((component) => component !== "gpu"),
+      env,
+    );
+  const takeover: TakeoverFactory | undefined = proxied
+    ? (c, sampled, detected) => new NvmlProxySampler(c, sampled, BACKENDS, proxy, detected)
+    : undefined;
   const components = lateComponents(config.components, env, componentsExplicit);
   const late =
     components.length > 0
       ? HandoffSampler.tryStart(recorded, onSample, BACKENDS, {
           components,
           workerStarts: "after-first-boundary",
+          ...(takeover ? { takeover } : {}),
         })
       : undefined;
-  const sampler: Sampler = late ?? new WorkerSampler(recorded, onSample);
+  const sampler: Sampler =
+    late ??
+    (proxied
+      ? new NvmlProxySampler(recorded, onSample, BACKENDS, proxy)
+      : new WorkerSampler(recorded, onSample));
   return new SharedSampler(sampler, key);
 }

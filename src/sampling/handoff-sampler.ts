@@ -28,7 +28,34 @@ export interface LateJoin {
    * from its first reading.
    */
   workerStarts: "now" | "after-first-boundary";
+  /** What takes over (default: a sampler worker; the CLI's NVML proxy sampler where it was built). */
+  takeover?: TakeoverFactory;
 }
+
+/** The sampler that takes over from this thread's readers once it has detected the hardware. */
+export interface TakeoverSampler {
+  /** Whether detection is done (or failed), so description() answers at once. */
+  readonly detected: boolean;
+  /** The devices; waits for detection when it is not done. */
+  description(): SamplerDescription;
+  readNow(): Snapshot;
+  drainNotices(): ReaderNotice[];
+  close(): void;
+  /** Resolves once detection is done, without blocking; rejects when it failed. */
+  ready(): Promise<void>;
+  /** The reading taken right after detection, once there is one. */
+  readonly firstReading: Snapshot | undefined;
+}
+
+/** Starts a takeover sampler: its samples go to `onSample`, and `onDetected` is called once it has detected. */
+export type TakeoverFactory = (
+  config: SamplerConfig,
+  onSample: SampleListener,
+  onDetected: () => void,
+) => TakeoverSampler;
+
+const workerTakeover: TakeoverFactory = (config, onSample, onDetected) =>
+  new WorkerSampler(config, onSample, onDetected);
 
 /** What is added to a worker reading of one device to continue this thread's figures (J). */
 interface Offset {
@@ -40,9 +67,9 @@ interface Offset {
 export class HandoffSampler implements Sampler {
   private local: ReaderSet | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private worker: WorkerSampler | undefined;
+  private worker: TakeoverSampler | undefined;
   /** Starts the worker: at once, or with late components only once the baseline is read. */
-  private startWorker: (() => WorkerSampler) | undefined;
+  private startWorker: (() => TakeoverSampler) | undefined;
   private offsets: Map<string, Offset> | undefined;
   /** Worker samples that arrived before the handoff (kept for a span this thread did not sample). */
   private early: Snapshot[] = [];
@@ -102,8 +129,9 @@ export class HandoffSampler implements Sampler {
       this.ensureWorker();
     }, this.info.readIntervalMs);
     this.timer.unref();
+    const takeover = late?.takeover ?? workerTakeover;
     this.startWorker = () =>
-      new WorkerSampler(
+      takeover(
         config,
         (snapshot) => this.fromWorker(snapshot),
         () => this.handOff(),
@@ -235,7 +263,7 @@ export class HandoffSampler implements Sampler {
   }
 
   /** The worker cannot take over: this thread goes on alone (without the late components, said). */
-  private giveUpWorker(worker: WorkerSampler, error: unknown): void {
+  private giveUpWorker(worker: TakeoverSampler, error: unknown): void {
     if (this.joinsLate.length > 0) {
       const why = error instanceof Error ? error.message : String(error);
       this.notices.push({

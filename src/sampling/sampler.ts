@@ -2,7 +2,7 @@
 // CLI, whose main thread is idle) or in a worker thread (the library, whose host may block its
 // event loop for a whole epoch). Epoch boundaries read synchronously either way.
 import type { Backend, Component, DetectionContext, ReaderNotice } from "../hardware/types.js";
-import { detectReaders } from "../hardware/detect.js";
+import { detectReaders, type Detection } from "../hardware/detect.js";
 import { ReaderSet, type SamplerDescription, type Snapshot } from "./reader-set.js";
 import { defaultBatchSpanMs, SampleBatch } from "./sample-batch.js";
 import { traceRecordableReads } from "../hardware/recorded-reads.js";
@@ -82,6 +82,8 @@ export class InThreadSampler implements Sampler {
   private readonly recorderFromMs: number;
   /** The date of the last read, recorded or live: a recorded sample no later is dropped. */
   private lastReadMs: number;
+  /** The reading taken as sampling started, right after detection. */
+  readonly firstReading: Snapshot;
 
   private constructor(
     private readonly set: ReaderSet,
@@ -93,7 +95,8 @@ export class InThreadSampler implements Sampler {
     this.batch = sampleBatchFor(config, this.info.readIntervalMs);
     this.recorderBinary =
       this.batch.spanMs >= 2 * this.info.readIntervalMs ? config.sampleRecorder : undefined;
-    this.lastReadMs = set.readNow().tMs;
+    this.firstReading = set.readNow();
+    this.lastReadMs = this.firstReading.tMs;
     this.recorderFromMs = recorderStartMs(this.lastReadMs, this.recorderTiming);
     this.timer = this.sampleEvery(this.info.readIntervalMs);
   }
@@ -155,7 +158,19 @@ export class InThreadSampler implements Sampler {
     onSample: SampleListener,
     backends: Record<Component, Backend[]>,
   ): Promise<InThreadSampler> {
-    const detection = await detectReaders(config.components, config.context, backends);
+    return InThreadSampler.fromDetection(
+      await detectReaders(config.components, config.context, backends),
+      config,
+      onSample,
+    );
+  }
+
+  /** Starts sampling the readers of a detection made already. */
+  static fromDetection(
+    detection: Detection,
+    config: SamplerConfig,
+    onSample: SampleListener,
+  ): InThreadSampler {
     const set = new ReaderSet(detection.readers, detection.skipped, detection.notices);
     return new InThreadSampler(set, config, onSample);
   }

@@ -1,8 +1,8 @@
 // A tracked run on an NVIDIA GPU leaves its background power calls to the sample recorder too:
-// the recorder loads the same NVML library and asks each GPU's power every second, and the CLI's
-// sampler thread wakes once a batch to parse them with its own NVML reader. The energy counter
+// the recorder loads the same NVML library and asks each GPU's power every second, and the CLI
+// wakes once a batch to parse them with its own NVML reader (over its NVML proxy). The energy counter
 // is read by the CLI alone (at boundaries, and when its anchor is due), so the epoch's energy is
-// still exact. Without the recorder, or once it died, the sampler thread samples itself.
+// still exact. Without the recorder, or once it died, the CLI samples itself.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -84,14 +84,17 @@ function assertSamplesFollowPower(samples: Sample[], changedAt: number): void {
 
 test("a GPU run's power samples come from the sample recorder; the epoch's energy is the counter's", async () => {
   let recorders: number[] = [];
+  let proxies: number[] = [];
   const { changedAt, samples, epoch, calls } = await trackedGpu(
     COUNTER_GPU,
     { seconds: 16, changeAtMs: 13_000 },
     (cli) => {
       recorders = childrenNamed(cli, "sample-recorder");
+      proxies = childrenNamed(cli, "nvml-proxy");
     },
   );
   assert.equal(recorders.length, 1, "ps shows one sample-recorder under the CLI");
+  assert.equal(proxies.length, 1, "and one nvml-proxy");
   assert.ok(samples.length >= 15, `${samples.length} samples in 16 s`);
   assertSamplesFollowPower(samples, changedAt);
   assert.ok(
@@ -99,7 +102,7 @@ test("a GPU run's power samples come from the sample recorder; the epoch's energ
     "samples after the change",
   );
   assert.equal(epoch.energy_j, 1000, "the counter moved 1,000,000 mJ over the epoch");
-  // The CLI's worker and the recorder each initialise NVML, and each shuts it down.
+  // The CLI's NVML proxy and the recorder each initialise NVML, and each shuts it down.
   assert.deepEqual(
     [...calls].sort(),
     ["nvmlInit_v2", "nvmlInit_v2", "nvmlShutdown", "nvmlShutdown"],
@@ -128,7 +131,7 @@ test("a GPU without an energy counter: its recorded power makes its energy, as t
   }
 });
 
-test("a GPU run's recorder killed mid-run: the sampler thread samples itself from then on", async () => {
+test("a GPU run's recorder killed mid-run: the CLI samples itself from then on", async () => {
   let killedAt = 0;
   const { changedAt, samples, epoch } = await trackedGpu(
     COUNTER_GPU,

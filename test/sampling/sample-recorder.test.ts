@@ -251,15 +251,23 @@ test("the recorder asks NVML for each GPU's power every interval: the return cod
   fake.cleanup();
 });
 
-test("the recorder's source compiles without a warning (npm install shows warnings but does not fail on them)", () => {
-  const out = join(tempDir(), "sample-recorder");
-  const built = spawnSync(
-    "cc",
-    ["-O2", "-Wall", "-Wextra", "-Werror", "-o", out, "src/native/sample-recorder.c", "-ldl"],
-    {
-      encoding: "utf8",
-    },
-  );
-  assert.equal(built.status, 0, built.stderr);
-  assert.equal(built.stderr, "");
+test("the helpers' sources (the recorder, the NVML proxy) compile without a warning (npm install shows warnings but does not fail on them)", () => {
+  for (const program of ["sample-recorder", "nvml-proxy"]) {
+    const built = spawnSync(
+      "cc",
+      [
+        "-O2",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-o",
+        join(tempDir(), program),
+        `src/native/${program}.c`,
+        "-ldl",
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(built.status, 0, built.stderr);
+    assert.equal(built.stderr, "", program);
+  }
 });

@@ -4,7 +4,7 @@
 import type { Backend, DetectionContext, OpenResult, ReaderNotice, SkipReason } from "../types.js";
 import { readInventory } from "./gpu-inventory.js";
 import { selectGpus, type SelectedGpu } from "./gpu-selection.js";
-import { acquireNvml, unloadableNvmlReason, type NvmlApi } from "./nvml-library.js";
+import { acquireNvml, unloadableNvmlReason, type AcquireResult, type NvmlApi } from "./nvml-library.js";
 import { NvmlReader, type GpuChannelInit } from "./nvml-reader.js";
 
 /** The library name the NVIDIA driver installs (not the CUDA toolkit). */
@@ -89,8 +89,8 @@ function channelFor(
   return init;
 }
 
-async function openNvml(context: DetectionContext, nowMs: () => number): Promise<OpenResult> {
-  const acquired = await acquireNvml(nvmlLibraryOf(context.env));
+/** Opens a reader over NVML once it is acquired (through koffi, or the CLI's NVML proxy). */
+function openAcquired(acquired: AcquireResult, context: DetectionContext, nowMs: () => number): OpenResult {
   if (!acquired.ok) return { skip: skip(acquired.reason, NVML_INSTALL_FIX) };
   const { session } = acquired;
   const api = session.api;
@@ -146,6 +146,24 @@ async function openNvml(context: DetectionContext, nowMs: () => number): Promise
   }
 }
 
+/**
+ * The NVML backend over NVML already acquired (the CLI's NVML proxy, initialised): it opens at
+ * once. Its first open takes the session; a later one (there is none in a run) finds it taken.
+ */
+export function nvmlBackendOver(acquired: AcquireResult, options: NvmlBackendOptions = {}): Backend {
+  const now = options.now ?? Date.now;
+  let taken = false;
+  return {
+    id: "nvml",
+    component: "gpu",
+    open: (context) => {
+      if (taken) return { skip: skip("the NVML session was already opened") };
+      taken = true;
+      return openAcquired(acquired, context, now);
+    },
+  };
+}
+
 /** Builds the NVML backend with an injected clock (tests); `nvmlBackend` uses Date.now. */
 export function createNvmlBackend(options: NvmlBackendOptions = {}): Backend {
   const now = options.now ?? Date.now;
@@ -155,7 +173,9 @@ export function createNvmlBackend(options: NvmlBackendOptions = {}): Backend {
     // A library the loader cannot find is a skip at once, so detection need not wait (see detectReadersNow).
     open: (context) => {
       const unloadable = unloadableNvmlReason(nvmlLibraryOf(context.env));
-      return unloadable ? { skip: skip(unloadable, NVML_INSTALL_FIX) } : openNvml(context, now);
+      return unloadable
+        ? { skip: skip(unloadable, NVML_INSTALL_FIX) }
+        : acquireNvml(nvmlLibraryOf(context.env)).then((acquired) => openAcquired(acquired, context, now));
     },
   };
 }

@@ -1,0 +1,331 @@
+// NVML through the NVML proxy (src/native/nvml-proxy.c), a process of its own: the same NvmlApi
+// as the koffi binding, each call a request written to an exchange file and a SIGUSR1, its answer
+// waited for on this thread up to a deadline. A driver call that never returns leaves the proxy
+// stuck, never this thread: the call answers NVML_ERROR_TIMEOUT, and later calls wait only
+// DEGRADED_TIMEOUT_MS until the proxy answers again. The CLI uses it instead of a sampler worker,
+// which cost about 12 MB of memory (issue 16).
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NVML_SUCCESS, nvmlReturnName } from "./nvml-codes.js";
+import { decodeProcessInfos } from "./process-info.js";
+import type { AcquireResult, NvmlApi, NvmlHandle } from "./nvml-library.js";
+
+const REQUEST_AT = 0;
+const ANSWER_AT = 4096;
+const TEXT_BYTES = 128;
+const REQUEST_BYTES = 16 + TEXT_BYTES;
+const ANSWER_HEADER_BYTES = 24;
+/** The proxy's largest answer (a process list) and its trailing sequence. */
+const MAX_ANSWER_BYTES = ANSWER_HEADER_BYTES + 65_536 + 4;
+const INIT_SEQUENCE = 0xffff_ffff;
+/** The proxy's code for a library it could not load, or that lacks a function every NVML has. */
+const LOAD_FAILED = -1;
+const NVML_ERROR_TIMEOUT = 10;
+/** Code of a call made after the proxy ended (nvmlReturn_t's UNKNOWN). */
+const NVML_ERROR_UNKNOWN = 999;
+
+/** How long the proxy has to load the library and initialise it (ms): a first nvmlInit can take seconds. */
+const INIT_TIMEOUT_MS = 20_000;
+/** How long a call may take (ms) before it answers NVML_ERROR_TIMEOUT. */
+const CALL_TIMEOUT_MS = 5_000;
+/** Once a call has timed out (a hung driver), later calls wait only this long (ms). */
+const DEGRADED_TIMEOUT_MS = 250;
+
+const enum Op {
+  Count = 1,
+  HandleByIndex,
+  HandleByUuid,
+  Name,
+  Uuid,
+  Power,
+  Energy,
+  EnforcedLimit,
+  ManagementLimit,
+  ComputeProcesses,
+  GraphicsProcesses,
+  IsMig,
+  MigParent,
+  MaxMig,
+  MigByIndex,
+  DriverVersion,
+  NvmlVersion,
+  ErrorString,
+}
+
+interface Answer {
+  rc: number;
+  value: bigint;
+  bytes: Buffer;
+}
+
+type NvmlResult<T> = { ok: true; value: T } | { ok: false; rc: number };
+
+/** A started proxy: wait for its initialisation, with or without blocking this thread. */
+export interface StartedNvmlProxy {
+  /** Resolves once the proxy has loaded and initialised NVML (or could not). */
+  initialized(): Promise<AcquireResult>;
+  /** The same, blocking this thread until then. */
+  initializedNow(): AcquireResult;
+  /** Ends the proxy (a session it gave is then over too). */
+  close(): void;
+}
+
+/** Sleeps this thread for `ms` without spinning. */
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleepMs(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/** Where a process's answer is read from, and how its requests reach it. */
+class Exchange {
+  private readonly answer = Buffer.alloc(MAX_ANSWER_BYTES);
+  private readonly request = Buffer.alloc(REQUEST_BYTES);
+  private sequence = 0;
+  /** Set once a call missed its deadline; cleared by the next answer in time. */
+  private degraded = false;
+  /** The proxy has ended, or was told to. */
+  ended = false;
+  private closed = false;
+
+  constructor(
+    private readonly fd: number,
+    private readonly child: ChildProcess,
+  ) {}
+
+  /** False once a call has missed its deadline, until one answers in time again. */
+  get answersInTime(): boolean {
+    return !this.degraded && !this.ended;
+  }
+
+  /** The answer of `sequence`, if the proxy has written it whole. */
+  peek(sequence: number): Answer | undefined {
+    if (this.closed) return undefined;
+    const read = readSync(this.fd, this.answer, 0, MAX_ANSWER_BYTES, ANSWER_AT);
+    if (read < ANSWER_HEADER_BYTES || this.answer.readUInt32LE(0) !== sequence) return undefined;
+    const length = this.answer.readUInt32LE(8);
+    const end = ANSWER_HEADER_BYTES + length;
+    if (read < end + 4 || this.answer.readUInt32LE(end) !== sequence) return undefined;
+    return {
+      rc: this.answer.readInt32LE(4),
+      value: this.answer.readBigUInt64LE(16),
+      bytes: Buffer.from(this.answer.subarray(ANSWER_HEADER_BYTES, end)),
+    };
+  }
+
+  /** Makes one call and waits for its answer; NVML_ERROR_TIMEOUT when it is late. */
+  call(op: Op, handle = 0, argument = 0, text = ""): Answer {
+    if (this.ended) return { rc: NVML_ERROR_UNKNOWN, value: 0n, bytes: Buffer.alloc(0) };
+    this.sequence = this.sequence === INIT_SEQUENCE - 1 ? 1 : this.sequence + 1;
+    this.request.fill(0);
+    this.request.writeUInt32LE(this.sequence, 0);
+    this.request.writeUInt32LE(op, 4);
+    this.request.writeUInt32LE(handle, 8);
+    this.request.writeUInt32LE(argument >>> 0, 12);
+    this.request.write(text.slice(0, TEXT_BYTES - 1), 16, "utf8");
+    writeSync(this.fd, this.request, 0, REQUEST_BYTES, REQUEST_AT);
+    try {
+      this.child.kill("SIGUSR1");
+    } catch {
+      this.ended = true;
+    }
+    const deadline = Date.now() + (this.degraded ? DEGRADED_TIMEOUT_MS : CALL_TIMEOUT_MS);
+    // Answers come in tens of microseconds: short sleeps first, up to 1 ms.
+    for (let pauseMs = 0.02; ; pauseMs = Math.min(pauseMs * 2, 1)) {
+      const answer = this.peek(this.sequence);
+      if (answer) {
+        this.degraded = false;
+        return answer;
+      }
+      if (this.ended || Date.now() > deadline) break;
+      sleepMs(pauseMs);
+    }
+    this.degraded = true;
+    return { rc: this.ended ? NVML_ERROR_UNKNOWN : NVML_ERROR_TIMEOUT, value: 0n, bytes: Buffer.alloc(0) };
+  }
+
+  /**
+   * Ends the proxy and closes the exchange: SIGTERM, on which it shuts NVML down (or ends 2 s
+   * later if a call keeps it), or SIGKILL when a call has already missed its deadline.
+   */
+  close(): void {
+    if (!this.ended) {
+      this.ended = true;
+      this.child.kill(this.degraded ? "SIGKILL" : "SIGTERM");
+    }
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
+function cString(bytes: Buffer): string {
+  const end = bytes.indexOf(0);
+  return bytes.toString("latin1", 0, end === -1 ? bytes.length : end);
+}
+
+function apiOver(exchange: Exchange, path: string): NvmlApi {
+  const scalar = <T>(answer: Answer, convert: (value: bigint) => T): NvmlResult<T> =>
+    answer.rc === NVML_SUCCESS ? { ok: true, value: convert(answer.value) } : { ok: false, rc: answer.rc };
+  const text = (answer: Answer): NvmlResult<string> =>
+    answer.rc === NVML_SUCCESS ? { ok: true, value: cString(answer.bytes) } : { ok: false, rc: answer.rc };
+  const handle = (value: NvmlHandle): number => (typeof value === "number" ? value : 0);
+  const device = (answer: Answer): NvmlResult<NvmlHandle> => scalar(answer, Number);
+  return {
+    path,
+    describe(rc) {
+      if (exchange.ended) return `${nvmlReturnName(rc)} (code ${rc}; the NVML proxy has ended)`;
+      // NVML's words, asked of the proxy only while it answers in time: a hung driver must not
+      // slow every notice down.
+      const answer = exchange.answersInTime ? exchange.call(Op.ErrorString, 0, rc) : undefined;
+      const words =
+        answer?.rc === NVML_SUCCESS && answer.bytes.length > 0 ? cString(answer.bytes) : undefined;
+      return `${words ?? nvmlReturnName(rc)} (code ${rc})`;
+    },
+    deviceCount: () => scalar(exchange.call(Op.Count), Number),
+    handleByIndex: (index) => device(exchange.call(Op.HandleByIndex, 0, index)),
+    handleByUuid: (uuid) => device(exchange.call(Op.HandleByUuid, 0, 0, uuid)),
+    name: (h) => text(exchange.call(Op.Name, handle(h))),
+    uuid: (h) => text(exchange.call(Op.Uuid, handle(h))),
+    powerMw: (h) => scalar(exchange.call(Op.Power, handle(h)), Number),
+    energyMj: (h) => scalar(exchange.call(Op.Energy, handle(h)), (v) => v),
+    powerLimitMw(h) {
+      const enforced = scalar(exchange.call(Op.EnforcedLimit, handle(h)), Number);
+      return enforced.ok ? enforced : scalar(exchange.call(Op.ManagementLimit, handle(h)), Number);
+    },
+    processes(h, kind) {
+      const answer = exchange.call(
+        kind === "compute" ? Op.ComputeProcesses : Op.GraphicsProcesses,
+        handle(h),
+      );
+      if (answer.rc !== NVML_SUCCESS) return { ok: false, rc: answer.rc };
+      return { ok: true, value: decodeProcessInfos(answer.bytes, Number(answer.value)) };
+    },
+    isMigHandle: (h) => scalar(exchange.call(Op.IsMig, handle(h)), (v) => v !== 0n),
+    migParent: (h) => device(exchange.call(Op.MigParent, handle(h))),
+    maxMigDeviceCount: (h) => scalar(exchange.call(Op.MaxMig, handle(h)), Number),
+    migHandleByIndex: (h, index) => device(exchange.call(Op.MigByIndex, handle(h), index)),
+    driverVersion: () => text(exchange.call(Op.DriverVersion)),
+    nvmlVersion: () => text(exchange.call(Op.NvmlVersion)),
+  };
+}
+
+/** What the proxy's first answer means: a session over it, or why NVML is not there. */
+function initOutcome(
+  exchange: Exchange,
+  path: string,
+  answer: Answer | undefined,
+  why?: string,
+): AcquireResult {
+  if (!answer) {
+    exchange.close();
+    return { ok: false, reason: `the NVML proxy did not start NVML from ${path}: ${why}`, stage: "init" };
+  }
+  if (answer.rc === LOAD_FAILED) {
+    exchange.close();
+    return {
+      ok: false,
+      reason: `cannot load the NVML library ${path}: ${cString(answer.bytes)}`,
+      stage: "load",
+    };
+  }
+  if (answer.rc !== NVML_SUCCESS) {
+    exchange.close();
+    const words = answer.bytes.length > 0 ? cString(answer.bytes) : nvmlReturnName(answer.rc);
+    return {
+      ok: false,
+      reason: `nvmlInit_v2 in ${path} failed: ${words} (code ${answer.rc})`,
+      stage: "init",
+    };
+  }
+  let released = false;
+  return {
+    ok: true,
+    session: {
+      api: apiOver(exchange, path),
+      release() {
+        if (released) return;
+        released = true;
+        exchange.close();
+      },
+    },
+  };
+}
+
+/**
+ * Starts the proxy `binary` on the NVML library at `path`, in `env` (the one detection reads). It
+ * loads and initialises NVML while this thread goes on; initialized() or initializedNow() tell the
+ * outcome. Never throws.
+ */
+export function startNvmlProxy(
+  binary: string,
+  path: string,
+  env: Record<string, string | undefined> = process.env,
+): StartedNvmlProxy {
+  let fd: number;
+  let child: ChildProcess;
+  try {
+    const dir = mkdtempSync(join(tmpdir(), "carbontracker-nvml-"));
+    try {
+      fd = openSync(join(dir, "exchange"), "w+", 0o600);
+      child = spawn(binary, [String(process.pid), path], { env, stdio: ["ignore", "ignore", "ignore", fd] });
+    } finally {
+      // The proxy holds the file open: nothing is left behind, whatever happens next.
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } catch (error) {
+    const failed: AcquireResult = {
+      ok: false,
+      reason: `the NVML proxy could not start: ${error instanceof Error ? error.message : String(error)}`,
+      stage: "init",
+    };
+    return { initialized: () => Promise.resolve(failed), initializedNow: () => failed, close: () => {} };
+  }
+  const exchange = new Exchange(fd, child);
+  let exitedWhy: string | undefined;
+  child.once("error", (error) => {
+    exitedWhy = `it could not run (${error.message})`;
+    exchange.ended = true;
+  });
+  child.once("exit", (code, signal) => {
+    exitedWhy = `it ended (${signal ?? `exit status ${code}`})`;
+    exchange.ended = true;
+  });
+  child.unref();
+  let outcome: AcquireResult | undefined;
+  let closed = false;
+  const deadline = Date.now() + INIT_TIMEOUT_MS;
+  const settle = (): AcquireResult | undefined => {
+    if (outcome) return outcome;
+    if (closed) return (outcome = { ok: false, reason: "the NVML proxy was closed", stage: "init" });
+    const answer = exchange.peek(INIT_SEQUENCE);
+    if (answer) outcome = initOutcome(exchange, path, answer);
+    else if (exitedWhy !== undefined) outcome = initOutcome(exchange, path, undefined, exitedWhy);
+    else if (Date.now() > deadline) {
+      const why = `no answer in ${INIT_TIMEOUT_MS / 1000} s (a driver that hangs in nvmlInit)`;
+      outcome = initOutcome(exchange, path, undefined, why);
+    }
+    return outcome;
+  };
+  return {
+    initialized: async () => {
+      for (let pauseMs = 1; ; pauseMs = Math.min(pauseMs * 2, 20)) {
+        const settled = settle();
+        if (settled) return settled;
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }
+    },
+    initializedNow: () => {
+      for (let pauseMs = 0.05; ; pauseMs = Math.min(pauseMs * 2, 5)) {
+        const settled = settle();
+        if (settled) return settled;
+        sleepMs(pauseMs);
+      }
+    },
+    close: () => {
+      closed = true;
+      exchange.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// A tracked run on an NVIDIA GPU asks NVML through the NVML proxy (src/native/nvml-proxy.c), a
+// process `ps` shows under the CLI, instead of a sampler thread: the command starts after the
+// CPU's baseline, the GPU joins once the proxy has initialised NVML, and both energies are exact.
+// CARBONTRACKER_NVML_PROXY=0 (what a machine without a C compiler gets) gives the same figures
+// through a sampler thread.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { cliEnv, startCli, tempDir } from "../helpers/cli-process.js";
+import { createFakeNvml, FAKE_A100 } from "../helpers/fake-nvml.js";
+import { FakePowercap, RecordClock, singlePackageLayout } from "../helpers/fake-powercap.js";
+import { runFilesIn } from "../faults/fault-kit.js";
+import { childrenNamed } from "../helpers/proc-children.js";
+
+interface Epoch {
+  start_t: number;
+  end_t: number;
+  devices: { device: string; energy_j: number }[];
+}
+
+async function trackedRun(env: Record<string, string>) {
+  const cpu = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 45 })).start();
+  const gpu = createFakeNvml({
+    gpus: [{ ...FAKE_A100, energyRateMw: 250_000, energyAtMs: Date.now() }],
+  });
+  const dir = tempDir();
+  try {
+    const clock = new RecordClock();
+    const { child, done } = startCli(["--log_dir", dir, "sleep", "2"], {
+      env: cliEnv({
+        CARBONTRACKER_POWERCAP_ROOT: cpu.root,
+        CARBONTRACKER_NVML_LIBRARY: gpu.library,
+        FAKE_NVML_CONFIG: process.env.FAKE_NVML_CONFIG as string,
+        ...env,
+      }),
+    });
+    await sleep(1_200);
+    const proxies = childrenNamed(child.pid as number, "nvml-proxy");
+    const run = await done;
+    clock.end();
+    cpu.stop();
+    assert.equal(run.code, 0, run.stderr);
+    const epoch = runFilesIn(dir).records.find((r) => r.type === "epoch") as unknown as Epoch;
+    const energy = (name: string) => epoch.devices.find((d) => d.device === name)?.energy_j ?? NaN;
+    const window = clock.window(epoch.start_t, epoch.end_t);
+    return {
+      proxies,
+      gpuJ: energy("NVIDIA A100-SXM4-40GB"),
+      gpuDrawnJ: (250 * (epoch.end_t - epoch.start_t)) / 1000,
+      cpuJ: energy("cpu:0"),
+      cpuRangeJ: cpu.history.injectedRangeJ("intel-rapl:0", ...window),
+      stderr: run.stderr,
+    };
+  } finally {
+    cpu.dispose();
+    gpu.cleanup();
+  }
+}
+
+test("a GPU run asks NVML through its proxy, not a sampler thread, and measures what the sampler thread does", async () => {
+  const proxied = await trackedRun({});
+  const threaded = await trackedRun({ CARBONTRACKER_NVML_PROXY: "0" });
+  assert.equal(proxied.proxies.length, 1, "ps shows one nvml-proxy under the CLI");
+  assert.equal(threaded.proxies.length, 0, "no nvml-proxy with CARBONTRACKER_NVML_PROXY=0");
+  for (const run of [proxied, threaded]) {
+    assert.match(
+      run.stderr,
+      /The following components were found: GPU with device\(s\) NVIDIA A100-SXM4-40GB\. CPU/,
+    );
+    // The GPU joins late: until the proxy's first reading its energy is that reading's power.
+    assert.ok(
+      Math.abs(run.gpuJ - run.gpuDrawnJ) <= 0.02 * run.gpuDrawnJ,
+      `${run.gpuJ} J counted on the GPU, ${run.gpuDrawnJ} J drawn`,
+    );
+    const [lowJ, highJ] = run.cpuRangeJ;
+    assert.ok(
+      run.cpuJ > lowJ - 1 && run.cpuJ < highJ + 1,
+      `${run.cpuJ} J on the CPU, ${lowJ}..${highJ} J moved`,
+    );
+  }
+});

@@ -1,0 +1,157 @@
+// The NVML proxy (src/native/nvml-proxy.c, built by `npm run build`) on the fake libnvidia-ml.so:
+// every call answers as the koffi binding's does, failures to start say what koffi's say, and a
+// driver call that hangs costs this thread its deadline, not the run.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { nvmlProxyBinary } from "../../../src/cli/native-helpers.js";
+import { acquireNvml, type AcquireResult, type NvmlApi } from "../../../src/hardware/nvml/nvml-library.js";
+import { startNvmlProxy } from "../../../src/hardware/nvml/nvml-proxy.js";
+import { createFakeNvml, FAKE_A100 } from "../../helpers/fake-nvml.js";
+
+const fake = createFakeNvml();
+after(() => fake.cleanup());
+const proxyBinary = nvmlProxyBinary(process.env);
+if (!proxyBinary) throw new Error("dist/native/nvml-proxy is missing: run `npm run build` first");
+const binary: string = proxyBinary;
+
+/** Every answer of `api` a run's detection and reads can ask for, handles written as "handle". */
+function transcript(api: NvmlApi): string[] {
+  const lines: string[] = [];
+  const say = (what: string, result: unknown) =>
+    lines.push(
+      `${what} ${JSON.stringify(result, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`,
+    );
+  const handleOf = (what: string, result: { ok: true; value: unknown } | { ok: false; rc: number }) => {
+    say(what, result.ok ? { ok: true, value: "handle" } : result);
+    return result.ok ? result.value : undefined;
+  };
+  const device = (what: string, handle: unknown) => {
+    say(`${what} name`, api.name(handle));
+    say(`${what} uuid`, api.uuid(handle));
+    say(`${what} power`, api.powerMw(handle));
+    say(`${what} energy`, api.energyMj(handle));
+    say(`${what} limit`, api.powerLimitMw(handle));
+    say(`${what} compute`, api.processes(handle, "compute"));
+    say(`${what} graphics`, api.processes(handle, "graphics"));
+    say(`${what} is MIG`, api.isMigHandle(handle));
+  };
+  const count = api.deviceCount();
+  say("count", count);
+  for (let index = 0; index < (count.ok ? count.value : 0) + 1; index++) {
+    const handle = handleOf(`handle ${index}`, api.handleByIndex(index));
+    if (handle === undefined) continue;
+    device(`GPU ${index}`, handle);
+    const max = api.maxMigDeviceCount(handle);
+    say(`GPU ${index} max MIG`, max);
+    for (let slot = 0; slot < (max.ok ? max.value : 0); slot++) {
+      const mig = handleOf(`GPU ${index} MIG ${slot}`, api.migHandleByIndex(handle, slot));
+      if (mig === undefined) continue;
+      device(`GPU ${index} MIG ${slot}`, mig);
+      const parent = handleOf(`GPU ${index} MIG ${slot} parent`, api.migParent(mig));
+      if (parent !== undefined) say(`GPU ${index} MIG ${slot} parent name`, api.name(parent));
+    }
+  }
+  const byUuid = handleOf("by UUID", api.handleByUuid("MIG-a100-slot-3"));
+  if (byUuid !== undefined) say("by UUID name", api.name(byUuid));
+  handleOf("by unknown UUID", api.handleByUuid("GPU-none"));
+  say("driver", api.driverVersion());
+  say("NVML version", api.nvmlVersion());
+  for (const rc of [3, 9, 15, 999]) say(`describe ${rc}`, api.describe(rc));
+  return lines;
+}
+
+async function acquired(
+  result: Promise<AcquireResult> | AcquireResult,
+): Promise<NvmlApi & { release(): void }> {
+  const outcome = await result;
+  if (!outcome.ok) throw new Error(outcome.reason);
+  return Object.assign(Object.create(outcome.session.api) as NvmlApi, { release: outcome.session.release });
+}
+
+test("through the proxy, every NVML call answers as through koffi: names, counters, limits, processes, MIG", async () => {
+  fake.write({
+    driver: "550.54.15",
+    stride: 32,
+    gpus: [
+      {
+        ...FAKE_A100,
+        energyMj: 9_007_199_254_740_993n,
+        computePids: [4242, 4343],
+        graphicsPids: [77],
+        migs: [{ slot: 3, uuid: "MIG-a100-slot-3" }],
+      },
+      { name: "Tesla T4", uuid: "GPU-t4", energyRc: 3, powerMw: 31_000, limitRc: 3 },
+      { name: "Tesla T4", uuid: "GPU-t4-lost", handleRc: 4 },
+    ],
+  });
+  const viaKoffi = await acquired(acquireNvml(fake.library));
+  const expected = transcript(viaKoffi);
+  viaKoffi.release();
+  const viaProxy = await acquired(startNvmlProxy(binary, fake.library).initialized());
+  const answered = transcript(viaProxy);
+  viaProxy.release();
+  assert.deepEqual(answered, expected);
+  // The transcript holds real answers, not only failures.
+  assert.ok(answered.includes('GPU 0 energy {"ok":true,"value":"9007199254740993n"}'), answered.join("\n"));
+  assert.ok(answered.includes('GPU 0 MIG 3 name {"ok":true,"value":"NVIDIA A100-SXM4-40GB MIG"}'));
+  assert.ok(
+    answered.includes(
+      'GPU 0 compute {"ok":true,"value":[{"pid":4242,"usedGpuMemoryBytes":"1073741824n"},{"pid":4343,"usedGpuMemoryBytes":null}]}',
+    ),
+    answered.filter((l) => l.includes("compute")).join("\n"),
+  );
+  assert.ok(answered.includes('handle 2 {"ok":false,"rc":4}'));
+});
+
+test("a proxy that cannot start NVML says why as koffi does: no library, nvmlInit failing", async () => {
+  fake.write({ initRc: 9, gpus: [FAKE_A100] });
+  const viaKoffi = await acquireNvml(fake.library);
+  const viaProxy = startNvmlProxy(binary, fake.library).initializedNow();
+  assert.equal(viaProxy.ok, false);
+  assert.deepEqual(viaProxy, viaKoffi);
+  assert.deepEqual(viaProxy, {
+    ok: false,
+    reason: `nvmlInit_v2 in ${fake.library} failed: Driver Not Loaded (code 9)`,
+    stage: "init",
+  });
+  const missing = join(fake.dir, "none", "libnvidia-ml.so.1");
+  const gone = await startNvmlProxy(binary, missing).initialized();
+  assert.equal(gone.ok, false);
+  assert.equal(!gone.ok && gone.stage, "load");
+  assert.match(
+    !gone.ok ? gone.reason : "",
+    new RegExp(`^cannot load the NVML library ${missing}: .*No such file`),
+  );
+});
+
+test("a driver call that hangs answers TIMEOUT at its deadline, and later calls wait 250 ms, not 5 s", async () => {
+  fake.write({ gpus: [{ ...FAKE_A100, energySleepMs: 60_000 }] });
+  const api = await acquired(startNvmlProxy(binary, fake.library).initialized());
+  try {
+    const handle = api.handleByIndex(0);
+    assert.ok(handle.ok);
+    let started = performance.now();
+    assert.deepEqual(api.energyMj(handle.value), { ok: false, rc: 10 });
+    const hungMs = performance.now() - started;
+    assert.ok(hungMs >= 4_900 && hungMs < 8_000, `the hung call took ${hungMs.toFixed(0)} ms`);
+    started = performance.now();
+    assert.deepEqual(api.powerMw(handle.value), { ok: false, rc: 10 });
+    const degradedMs = performance.now() - started;
+    assert.ok(degradedMs >= 240 && degradedMs < 2_000, `the next call took ${degradedMs.toFixed(0)} ms`);
+    assert.equal(api.describe(10), "NVML_ERROR_TIMEOUT (code 10)");
+  } finally {
+    api.release();
+  }
+});
+
+test("a proxy closed while NVML initialises ends, and says it was closed", async () => {
+  fake.write({ initSleepMs: 30_000, gpus: [FAKE_A100] });
+  const started = startNvmlProxy(binary, fake.library);
+  started.close();
+  assert.deepEqual(await started.initialized(), {
+    ok: false,
+    reason: "the NVML proxy was closed",
+    stage: "init",
+  });
+});
