@@ -1,7 +1,8 @@
 // Steady-state cost of tracking: the CLI wraps a sleeping command at the default 1 s sampling,
 // once per backend (RAPL on a fake powercap tree at 100 W rewritten in place as sysfs is, the
-// /proc/stat estimate, NVML on the fake library, and NVML on the fake library with its energy
-// counter as dear as an H200's: 4.06 ms of CPU a call, measured with driver 580), all at once;
+// /proc/stat estimate, NVML on the fake library through the NVML proxy and through a sampler
+// thread, and NVML on the fake library with its energy counter as dear as an H200's: 4.06 ms of
+// CPU a call, measured with driver 580), all at once;
 // RAPL twice, with its sample recorder (src/native/sample-recorder.c, a child process that reads
 // the files between the CLI's batches) and without it. The CPU of all their threads, and of the
 // recorder's, is read from /proc/<pid>/task/*/schedstat over two windows of >= 30 s: the first after a 5 s
@@ -172,6 +173,15 @@ export async function run(): Promise<void> {
         CARBONTRACKER_NVML_LIBRARY: nvml.library,
         FAKE_NVML_CONFIG: nvmlConfig,
         CARBONTRACKER_SAMPLE_RECORDER: "0",
+      },
+      "gpu",
+    ),
+    cli(
+      "nvml, through a sampler thread (CARBONTRACKER_NVML_PROXY=0)",
+      {
+        CARBONTRACKER_NVML_LIBRARY: nvml.library,
+        FAKE_NVML_CONFIG: nvmlConfig,
+        CARBONTRACKER_NVML_PROXY: "0",
       },
       "gpu",
     ),

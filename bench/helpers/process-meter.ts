@@ -47,12 +47,13 @@ export function threadCpu(pid: number): ThreadCpu {
 }
 
 /**
- * CPU of a tracker: its threads' and its sample recorder's (a child process, see
- * src/sampling/sample-recorder.ts), which does the tracker's sampling.
+ * CPU of a tracker: its threads' and its helpers' (child processes): the sample recorder (see
+ * src/sampling/sample-recorder.ts), which does the tracker's sampling, and the NVML proxy
+ * (src/hardware/nvml/nvml-proxy.ts), which makes its NVML calls.
  */
 export function trackerCpu(pid: number): ThreadCpu {
   const total = threadCpu(pid);
-  for (const recorder of childrenNamed(pid, "sample-recorder")) {
+  for (const recorder of [...childrenNamed(pid, "sample-recorder"), ...childrenNamed(pid, "nvml-proxy")]) {
     try {
       const own = threadCpu(recorder);
       total.cpuNs += own.cpuNs;
