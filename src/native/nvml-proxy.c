@@ -19,8 +19,9 @@
  * words as bytes when it failed), or LOAD_FAILED (-1) with the loader's message as bytes.
  * Devices are named by handles, small numbers from 1 that stand for NVML's device pointers.
  * A function the library lacks answers FUNCTION_NOT_FOUND (13).
- * It ends on SIGTERM (after nvmlShutdown) or when its parent ends (PR_SET_PDEATHSIG); exit
- * status 2 is a usage error, 3 a failed read or write of the exchange.
+ * It ends on the SHUTDOWN request (after nvmlShutdown), or when its parent ends
+ * (PR_SET_PDEATHSIG, SIGKILL); exit status 2 is a usage error, 3 a failed read or write of the
+ * exchange.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -29,9 +30,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
-#include "child-lifecycle.h"
 
 #define EXCHANGE_FD 3
 #define REQUEST_AT 0
@@ -72,6 +73,8 @@ enum operation {
   OP_DRIVER_VERSION,
   OP_NVML_VERSION,
   OP_ERROR_STRING,
+  /* Not answered: it shuts NVML down and ends. */
+  OP_SHUTDOWN,
 };
 
 struct request {
@@ -323,8 +326,19 @@ static int call(const struct request *request) {
 int main(int argc, char **argv) {
   if (argc != 3) return 2;
   long parent = strtol(argv[1], NULL, 10);
-  if (!follow_parent(parent)) return 0;
-  /* Requests (SIGUSR1) are taken by sigwaitinfo; a SIGTERM interrupts it (EINTR). */
+  /*
+   * It ends on the CLI's SHUTDOWN request, or with the CLI (SIGKILL from the kernel). The signals
+   * that end the CLI's run do not end it: Ctrl-C or Ctrl-\ at a terminal (the whole foreground
+   * group gets them), a hang-up, SLURM's SIGTERM to every process of a step. The CLI reads the
+   * GPU's counter once more as it stops.
+   */
+  signal(SIGINT, SIG_IGN);
+  signal(SIGQUIT, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+  signal(SIGTERM, SIG_IGN);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != (pid_t)parent) return 0; /* The parent went before the line above. */
+  /* Requests (SIGUSR1) are taken by sigwaitinfo, never by a handler. */
   sigset_t wanted;
   sigemptyset(&wanted);
   sigaddset(&wanted, SIGUSR1);
@@ -339,7 +353,7 @@ int main(int argc, char **argv) {
   if (loaded != NVML_SUCCESS) return 0;
 
   uint32_t last = 0;
-  while (!stopping) {
+  for (;;) {
     if (sigwaitinfo(&wanted, NULL) != SIGUSR1) continue;
     struct request request;
     if (pread(EXCHANGE_FD, &request, sizeof request, REQUEST_AT) != (ssize_t)sizeof request) _exit(3);
@@ -347,6 +361,7 @@ int main(int argc, char **argv) {
     if (request.sequence == last) continue;
     last = request.sequence;
     request.text[TEXT_BYTES - 1] = '\0';
+    if (request.operation == OP_SHUTDOWN) break;
     answer.length = 0;
     answer.value = 0;
     write_answer(request.sequence, call(&request));

@@ -35,12 +35,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "child-lifecycle.h"
 
 #define RING_FD 3
 #define MAX_SOURCES 64
@@ -69,6 +68,19 @@ typedef int (*nvml_shutdown_fn)(void);
 static const char *nvml_library;
 static nvml_power_fn nvml_power;
 static nvml_shutdown_fn nvml_shutdown;
+
+/*
+ * SIGTERM (from Node, or from the kernel when the parent ends) ends the loop before its next
+ * sample, so NVML is shut down as its documentation asks. A driver call may never return (a lost
+ * GPU): SIGALRM's default action ends the process 2 s later whatever it is doing.
+ */
+static volatile sig_atomic_t stopping;
+
+static void stop(int signal_number) {
+  (void)signal_number;
+  stopping = 1;
+  alarm(2);
+}
 
 static int record(long slots, long interval_ms, size_t slot_bytes);
 
@@ -171,7 +183,12 @@ int main(int argc, char **argv) {
     slot_bytes += sizeof(int32_t) + source->head_bytes;
   }
   if (gpu_count > 0 && nvml_library == NULL) return 2;
-  if (!follow_parent(parent)) return 0;
+  struct sigaction on_term;
+  memset(&on_term, 0, sizeof on_term);
+  on_term.sa_handler = stop;
+  sigaction(SIGTERM, &on_term, NULL);
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != (pid_t)parent) return 0; /* The parent went before the line above. */
   int status = gpu_count == 0 || open_nvml() == 0 ? record(slots, interval_ms, slot_bytes) : 4;
   /* NVML's own state (its handles on /dev/nvidia*) is given back as nvmlShutdown documents. */
   if (nvml_shutdown != NULL) nvml_shutdown();

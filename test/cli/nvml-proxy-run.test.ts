@@ -18,7 +18,11 @@ interface Epoch {
   devices: { device: string; energy_j: number }[];
 }
 
-async function trackedRun(env: Record<string, string>) {
+/**
+ * Tracks `sleep 2` on a fake CPU at 45 W and a fake GPU at 250 W; with `interruptAtMs`, the
+ * whole process group gets SIGINT then, as Ctrl-C at a terminal sends it.
+ */
+async function trackedRun(env: Record<string, string>, interruptAtMs?: number) {
   const cpu = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 45 })).start();
   const gpu = createFakeNvml({
     gpus: [{ ...FAKE_A100, energyRateMw: 250_000, energyAtMs: Date.now() }],
@@ -27,6 +31,7 @@ async function trackedRun(env: Record<string, string>) {
   try {
     const clock = new RecordClock();
     const { child, done } = startCli(["--log_dir", dir, "sleep", "2"], {
+      detached: interruptAtMs !== undefined,
       env: cliEnv({
         CARBONTRACKER_POWERCAP_ROOT: cpu.root,
         CARBONTRACKER_NVML_LIBRARY: gpu.library,
@@ -34,12 +39,13 @@ async function trackedRun(env: Record<string, string>) {
         ...env,
       }),
     });
-    await sleep(1_200);
+    await sleep(interruptAtMs ?? 1_200);
     const proxies = childrenNamed(child.pid as number, "nvml-proxy");
+    if (interruptAtMs !== undefined) process.kill(-(child.pid as number), "SIGINT");
     const run = await done;
     clock.end();
     cpu.stop();
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.code, interruptAtMs === undefined ? 0 : 130, run.stderr);
     const epoch = runFilesIn(dir).records.find((r) => r.type === "epoch") as unknown as Epoch;
     const energy = (name: string) => epoch.devices.find((d) => d.device === name)?.energy_j ?? NaN;
     const window = clock.window(epoch.start_t, epoch.end_t);
@@ -78,4 +84,14 @@ test("a GPU run asks NVML through its proxy, not a sampler thread, and measures 
       `${run.cpuJ} J on the CPU, ${lowJ}..${highJ} J moved`,
     );
   }
+});
+
+test("Ctrl-C at a terminal (SIGINT to the whole group) does not end the proxy: the GPU is read once more as the run stops", async () => {
+  const interrupted = await trackedRun({}, 1_500);
+  assert.equal(interrupted.proxies.length, 1);
+  assert.doesNotMatch(interrupted.stderr, /could not be read/);
+  assert.ok(
+    Math.abs(interrupted.gpuJ - interrupted.gpuDrawnJ) <= 0.02 * interrupted.gpuDrawnJ,
+    `${interrupted.gpuJ} J counted on the GPU, ${interrupted.gpuDrawnJ} J drawn`,
+  );
 });

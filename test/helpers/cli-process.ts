@@ -36,15 +36,19 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** Starts the CLI; `done` resolves when it exits. */
+/**
+ * Starts the CLI; `done` resolves when it exits. `detached`: in a process group of its own, as a
+ * shell starts a job (a signal to `-pid` then reaches it and all it started, as Ctrl-C does).
+ */
 export function startCli(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; detached?: boolean } = {},
 ): { child: ChildProcess; done: Promise<CliRun> } {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: options.env ?? cliEnv(),
     cwd: options.cwd,
     stdio: ["pipe", "pipe", "pipe"],
+    detached: options.detached ?? false,
   });
   let stdout = "";
   let stderr = "";

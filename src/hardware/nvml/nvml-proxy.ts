@@ -5,7 +5,7 @@
 // DEGRADED_TIMEOUT_MS until the proxy answers again. The CLI uses it instead of a sampler worker,
 // which cost about 12 MB of memory (issue 16).
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NVML_SUCCESS, nvmlReturnName } from "./nvml-codes.js";
@@ -25,6 +25,9 @@ const LOAD_FAILED = -1;
 const NVML_ERROR_TIMEOUT = 10;
 /** Code of a call made after the proxy ended (nvmlReturn_t's UNKNOWN). */
 const NVML_ERROR_UNKNOWN = 999;
+
+/** The answer of a call made after the proxy ended. */
+const ENDED: Answer = { rc: NVML_ERROR_UNKNOWN, value: 0n, bytes: Buffer.alloc(0) };
 
 /** How long the proxy has to load the library and initialise it (ms): a first nvmlInit can take seconds. */
 const INIT_TIMEOUT_MS = 20_000;
@@ -52,6 +55,8 @@ const enum Op {
   DriverVersion,
   NvmlVersion,
   ErrorString,
+  /** Not answered: the proxy shuts NVML down and ends. */
+  Shutdown,
 }
 
 interface Answer {
@@ -72,6 +77,21 @@ export interface StartedNvmlProxy {
   close(): void;
 }
 
+/** While a call is waited for, how often (ms) the proxy is looked for in /proc. */
+const ALIVE_CHECK_MS = 20;
+
+/** Whether process `pid` has ended (gone, or a zombie not yet reaped). */
+function hasEnded(pid: number | undefined): boolean {
+  if (pid === undefined) return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    const state = stat.charAt(stat.lastIndexOf(")") + 2);
+    return state === "Z" || state === "X";
+  } catch {
+    return true;
+  }
+}
+
 /** Sleeps this thread for `ms` without spinning. */
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function sleepMs(ms: number): void {
@@ -87,6 +107,8 @@ class Exchange {
   private degraded = false;
   /** The proxy has ended, or was told to. */
   ended = false;
+  /** The proxy has answered its start (before, it may be inside nvmlInit). */
+  initialised = false;
   private closed = false;
 
   constructor(
@@ -114,9 +136,8 @@ class Exchange {
     };
   }
 
-  /** Makes one call and waits for its answer; NVML_ERROR_TIMEOUT when it is late. */
-  call(op: Op, handle = 0, argument = 0, text = ""): Answer {
-    if (this.ended) return { rc: NVML_ERROR_UNKNOWN, value: 0n, bytes: Buffer.alloc(0) };
+  /** Writes a request and wakes the proxy for it; its sequence number. */
+  private send(op: Op, handle: number, argument: number, text: string): number {
     this.sequence = this.sequence === INIT_SEQUENCE - 1 ? 1 : this.sequence + 1;
     this.request.fill(0);
     this.request.writeUInt32LE(this.sequence, 0);
@@ -125,34 +146,50 @@ class Exchange {
     this.request.writeUInt32LE(argument >>> 0, 12);
     this.request.write(text.slice(0, TEXT_BYTES - 1), 16, "utf8");
     writeSync(this.fd, this.request, 0, REQUEST_BYTES, REQUEST_AT);
-    try {
-      this.child.kill("SIGUSR1");
-    } catch {
-      this.ended = true;
-    }
-    const deadline = Date.now() + (this.degraded ? DEGRADED_TIMEOUT_MS : CALL_TIMEOUT_MS);
-    // Answers come in tens of microseconds: short sleeps first, up to 1 ms.
+    if (!this.child.kill("SIGUSR1")) this.ended = true;
+    return this.sequence;
+  }
+
+  /** Makes one call and waits for its answer; NVML_ERROR_TIMEOUT when it is late. */
+  call(op: Op, handle = 0, argument = 0, text = ""): Answer {
+    if (this.ended) return ENDED;
+    const sequence = this.send(op, handle, argument, text);
+    const started = Date.now();
+    let checkedAliveAt = started;
+    const deadline = started + (this.degraded ? DEGRADED_TIMEOUT_MS : CALL_TIMEOUT_MS);
+    // Answers come in about 0.1 ms: short sleeps first, up to 1 ms.
     for (let pauseMs = 0.02; ; pauseMs = Math.min(pauseMs * 2, 1)) {
-      const answer = this.peek(this.sequence);
+      const answer = this.peek(sequence);
       if (answer) {
         this.degraded = false;
         return answer;
       }
-      if (this.ended || Date.now() > deadline) break;
+      const now = Date.now();
+      // A proxy that died (killed) is seen here, not at the deadline: its exit event cannot
+      // come while this thread waits.
+      if (now - checkedAliveAt >= ALIVE_CHECK_MS) {
+        checkedAliveAt = now;
+        if (hasEnded(this.child.pid)) this.ended = true;
+      }
+      if (now > deadline) break;
+      // Ended: looked for once more, as it may have answered just before.
+      if (this.ended) return this.peek(sequence) ?? ENDED;
       sleepMs(pauseMs);
     }
     this.degraded = true;
-    return { rc: this.ended ? NVML_ERROR_UNKNOWN : NVML_ERROR_TIMEOUT, value: 0n, bytes: Buffer.alloc(0) };
+    return { rc: NVML_ERROR_TIMEOUT, value: 0n, bytes: Buffer.alloc(0) };
   }
 
   /**
-   * Ends the proxy and closes the exchange: SIGTERM, on which it shuts NVML down (or ends 2 s
-   * later if a call keeps it), or SIGKILL when a call has already missed its deadline.
+   * Ends the proxy and closes the exchange: a SHUTDOWN request, on which it shuts NVML down and
+   * ends, or SIGKILL before it has answered its start or once a call has missed its deadline
+   * (nvmlInit or a call may be keeping it).
    */
   close(): void {
     if (!this.ended) {
+      if (this.degraded || !this.initialised) this.child.kill("SIGKILL");
+      else if (!this.closed) this.send(Op.Shutdown, 0, 0, "");
       this.ended = true;
-      this.child.kill(this.degraded ? "SIGKILL" : "SIGTERM");
     }
     if (this.closed) return;
     this.closed = true;
@@ -299,9 +336,13 @@ export function startNvmlProxy(
   const settle = (): AcquireResult | undefined => {
     if (outcome) return outcome;
     if (closed) return (outcome = { ok: false, reason: "the NVML proxy was closed", stage: "init" });
+    const ended = exitedWhy ?? (hasEnded(child.pid) ? "it ended" : undefined);
+    // Looked for after the end was: a proxy that answers, then ends (a library it cannot load).
     const answer = exchange.peek(INIT_SEQUENCE);
-    if (answer) outcome = initOutcome(exchange, path, answer);
-    else if (exitedWhy !== undefined) outcome = initOutcome(exchange, path, undefined, exitedWhy);
+    if (answer) {
+      exchange.initialised = true;
+      outcome = initOutcome(exchange, path, answer);
+    } else if (ended !== undefined) outcome = initOutcome(exchange, path, undefined, ended);
     else if (Date.now() > deadline) {
       const why = `no answer in ${INIT_TIMEOUT_MS / 1000} s (a driver that hangs in nvmlInit)`;
       outcome = initOutcome(exchange, path, undefined, why);

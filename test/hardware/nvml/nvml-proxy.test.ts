@@ -4,10 +4,12 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { nvmlProxyBinary } from "../../../src/cli/native-helpers.js";
 import { acquireNvml, type AcquireResult, type NvmlApi } from "../../../src/hardware/nvml/nvml-library.js";
 import { startNvmlProxy } from "../../../src/hardware/nvml/nvml-proxy.js";
 import { createFakeNvml, FAKE_A100 } from "../../helpers/fake-nvml.js";
+import { childrenNamed } from "../../helpers/proc-children.js";
 
 const fake = createFakeNvml();
 after(() => fake.cleanup());
@@ -154,4 +156,40 @@ test("a proxy closed while NVML initialises ends, and says it was closed", async
     reason: "the NVML proxy was closed",
     stage: "init",
   });
+  // Killed, not left inside nvmlInit for 30 s.
+  const gone = Date.now() + 2_000;
+  while (childrenNamed(process.pid, "nvml-proxy").length > 0 && Date.now() < gone) await sleep(20);
+  assert.deepEqual(childrenNamed(process.pid, "nvml-proxy"), []);
+});
+
+test("a proxy killed meanwhile is seen at the next call, not after the call's 5 s deadline; release() shuts NVML down", async () => {
+  fake.write({ gpus: [FAKE_A100] });
+  const before = fake.calls().length;
+  const api = await acquired(startNvmlProxy(binary, fake.library).initialized());
+  const handle = api.handleByIndex(0);
+  assert.ok(handle.ok);
+  api.release();
+  // The SHUTDOWN request: NVML is shut down as its documentation asks.
+  const shutDown = Date.now() + 5_000;
+  while (!fake.calls().slice(before).includes("nvmlShutdown") && Date.now() < shutDown) await sleep(20);
+  assert.deepEqual(fake.calls().slice(before), ["nvmlInit_v2", "nvmlShutdown"]);
+  // ...and ends.
+  while (childrenNamed(process.pid, "nvml-proxy").length > 0 && Date.now() < shutDown) await sleep(20);
+  assert.deepEqual(childrenNamed(process.pid, "nvml-proxy"), []);
+
+  const again = await acquired(startNvmlProxy(binary, fake.library).initialized());
+  const gpu = again.handleByIndex(0);
+  assert.ok(gpu.ok);
+  const [proxy] = childrenNamed(process.pid, "nvml-proxy");
+  assert.ok(proxy !== undefined, "ps shows the proxy under this process");
+  process.kill(proxy, "SIGKILL");
+  const started = performance.now();
+  const power = again.powerMw(gpu.value);
+  assert.deepEqual(power, { ok: false, rc: 999 });
+  assert.ok(
+    performance.now() - started < 1_000,
+    `the call took ${(performance.now() - started).toFixed(0)} ms`,
+  );
+  assert.equal(again.describe(15), "NVML_ERROR_GPU_IS_LOST (code 15; the NVML proxy has ended)");
+  again.release();
 });
