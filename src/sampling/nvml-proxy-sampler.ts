@@ -5,6 +5,8 @@
 // initialises NVML while this thread goes on; detection follows on the event loop, or at once
 // when description() is asked for before then. It takes over from a HandoffSampler's file
 // readers as a worker would (TakeoverSampler), or samples alone when every device is waited for.
+// A proxy that cannot run at all (not NVML failing: the program itself) leaves the sampling to a
+// sampler worker, as where the proxy was not built.
 import { detectReadersNow } from "../hardware/detect.js";
 import { nvmlBackendOver, nvmlLibraryOf } from "../hardware/nvml/nvml-backend.js";
 import type { AcquireResult } from "../hardware/nvml/nvml-library.js";
@@ -14,15 +16,19 @@ import { HardwareReadError } from "../errors/index.js";
 import type { TakeoverSampler } from "./handoff-sampler.js";
 import type { SamplerDescription, Snapshot } from "./reader-set.js";
 import { InThreadSampler, type Sampler, type SampleListener, type SamplerConfig } from "./sampler.js";
+import { WorkerSampler } from "./worker-sampler.js";
 
-/** Samples on this thread, the GPU through the NVML proxy. */
+/** Samples on this thread, the GPU through the NVML proxy (or, if it cannot run, a worker). */
 export class NvmlProxySampler implements Sampler, TakeoverSampler {
   private inner: InThreadSampler | undefined;
+  /** The sampler worker that samples instead where the proxy could not run. */
+  private fallback: WorkerSampler | undefined;
   private failure: HardwareReadError | undefined;
   private closed = false;
   private readonly proxy: StartedNvmlProxy;
   private readonly detecting: Promise<void>;
   private readonly listeners: SampleListener[] = [];
+  private notices: ReaderNotice[] = [];
 
   /**
    * Starts the proxy `binary`; detection follows once it has initialised NVML, with `backends`
@@ -34,29 +40,47 @@ export class NvmlProxySampler implements Sampler, TakeoverSampler {
     onSample: SampleListener,
     private readonly backends: Record<Component, Backend[]>,
     binary: string,
-    onDetected?: () => void,
+    private readonly onDetected?: () => void,
   ) {
     this.listeners.push(onSample);
     this.proxy = startNvmlProxy(binary, nvmlLibraryOf(config.context.env), config.context.env);
     this.detecting = this.proxy.initialized().then((acquired) => {
-      if (this.detected || this.closed) return;
+      if (this.started || this.closed) return;
       this.detect(acquired);
-      onDetected?.();
+      // A fallback worker says so itself once it has detected.
+      if (!this.fallback) onDetected?.();
     });
   }
 
+  /** Whether detection was made (or failed), or handed to a fallback worker. */
+  private get started(): boolean {
+    return this.inner !== undefined || this.failure !== undefined || this.fallback !== undefined;
+  }
+
   get detected(): boolean {
-    return this.inner !== undefined || this.failure !== undefined;
+    return this.fallback ? this.fallback.detected : this.inner !== undefined || this.failure !== undefined;
   }
 
   get firstReading(): Snapshot | undefined {
-    return this.inner?.firstReading;
+    return this.fallback ? this.fallback.firstReading : this.inner?.firstReading;
+  }
+
+  private emit(snapshot: Snapshot): void {
+    for (const listener of this.listeners) listener(snapshot);
   }
 
   /** Detects with NVML as the proxy answered; a failure is kept, and thrown by description(). */
   private detect(acquired: AcquireResult): void {
     if (this.closed) {
       if (acquired.ok) acquired.session.release();
+      return;
+    }
+    if (!acquired.ok && acquired.stage === "proxy") {
+      this.notices.push({
+        level: "info",
+        message: `${acquired.reason}: NVML is asked from a sampler thread instead.`,
+      });
+      this.fallback = new WorkerSampler(this.config, (snapshot) => this.emit(snapshot), this.onDetected);
       return;
     }
     const backends = {
@@ -66,9 +90,7 @@ export class NvmlProxySampler implements Sampler, TakeoverSampler {
     try {
       const detection = detectReadersNow(this.config.components, this.config.context, backends);
       if (!detection) throw new Error("a backend could not be opened at once");
-      this.inner = InThreadSampler.fromDetection(detection, this.config, (snapshot) => {
-        for (const listener of this.listeners) listener(snapshot);
-      });
+      this.inner = InThreadSampler.fromDetection(detection, this.config, (snapshot) => this.emit(snapshot));
     } catch (error) {
       if (acquired.ok) acquired.session.release();
       this.failure = new HardwareReadError(
@@ -80,11 +102,13 @@ export class NvmlProxySampler implements Sampler, TakeoverSampler {
 
   async ready(): Promise<void> {
     await this.detecting;
+    if (this.fallback) return this.fallback.ready();
     this.description();
   }
 
   description(): SamplerDescription {
-    if (!this.detected) this.detect(this.proxy.initializedNow());
+    if (!this.started) this.detect(this.proxy.initializedNow());
+    if (this.fallback) return this.fallback.description();
     if (this.closed && !this.inner)
       throw new HardwareReadError("sampler", "sampler closed before it had detected");
     if (this.failure) throw this.failure;
@@ -93,11 +117,13 @@ export class NvmlProxySampler implements Sampler, TakeoverSampler {
 
   readNow(): Snapshot {
     this.description();
-    return (this.inner as InThreadSampler).readNow();
+    return this.fallback ? this.fallback.readNow() : (this.inner as InThreadSampler).readNow();
   }
 
   drainNotices(): ReaderNotice[] {
-    return this.inner?.drainNotices() ?? [];
+    const own = this.notices;
+    this.notices = [];
+    return [...own, ...(this.fallback?.drainNotices() ?? this.inner?.drainNotices() ?? [])];
   }
 
   addListener(listener: SampleListener): void {
@@ -108,6 +134,7 @@ export class NvmlProxySampler implements Sampler, TakeoverSampler {
     if (this.closed) return;
     this.closed = true;
     this.inner?.close();
+    this.fallback?.close();
     this.proxy.close();
   }
 }

@@ -53,9 +53,13 @@ export interface NvmlSession {
   release(): void;
 }
 
-/** The outcome of acquiring NVML: a session, or why not and at which step (koffi, the library, nvmlInit). */
+/**
+ * The outcome of acquiring NVML: a session, or why not and at which step (koffi, the library,
+ * nvmlInit; or the NVML proxy itself, which could not run or ended before it answered).
+ */
 export type AcquireResult =
-  { ok: true; session: NvmlSession } | { ok: false; reason: string; stage: "koffi" | "load" | "init" };
+  | { ok: true; session: NvmlSession }
+  | { ok: false; reason: string; stage: "koffi" | "load" | "init" | "proxy" };
 
 /** NVML_DEVICE_NAME_V2_BUFFER_SIZE / NVML_DEVICE_UUID_V2_BUFFER_SIZE (bytes). */
 const TEXT_BUFFER = 96;

@@ -6,7 +6,7 @@
 // which cost about 12 MB of memory (issue 16).
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { NVML_SUCCESS, nvmlReturnName } from "./nvml-codes.js";
 import { decodeProcessInfos } from "./process-info.js";
@@ -80,16 +80,43 @@ export interface StartedNvmlProxy {
 /** While a call is waited for, how often (ms) the proxy is looked for in /proc. */
 const ALIVE_CHECK_MS = 20;
 
-/** Whether process `pid` has ended (gone, or a zombie not yet reaped). */
-function hasEnded(pid: number | undefined): boolean {
-  if (pid === undefined) return true;
+/** How a process ended, as its exit event says it: by a signal, or with a status. */
+interface Ending {
+  signal: NodeJS.Signals | null;
+  code: number | null;
+}
+
+/** Signal numbers to names ("SIGSEGV"). */
+const SIGNAL_NAMES = new Map(
+  Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]),
+);
+
+/**
+ * How process `pid` ended, read from /proc while it is a zombie not yet reaped (its exit event
+ * cannot come while this thread waits): the wait status is /proc/<pid>/stat's field 52. Undefined
+ * while it runs; unknown (both null) when it is gone.
+ */
+function endingOf(pid: number | undefined): Ending | undefined {
+  if (pid === undefined) return { signal: null, code: null };
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-    const state = stat.charAt(stat.lastIndexOf(")") + 2);
-    return state === "Z" || state === "X";
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields[0] !== "Z" && fields[0] !== "X") return undefined;
+    const status = Number(fields[49]);
+    if (!Number.isInteger(status)) return { signal: null, code: null };
+    const signal = status & 0x7f;
+    return signal === 0
+      ? { signal: null, code: (status >> 8) & 0xff }
+      : { signal: SIGNAL_NAMES.get(signal) ?? null, code: null };
   } catch {
-    return true;
+    return { signal: null, code: null };
   }
+}
+
+/** Words for an ending: "SIGSEGV", "exit status 2". */
+function endingText(ending: Ending): string {
+  if (ending.signal) return ending.signal;
+  return ending.code === null ? "how, unknown" : `exit status ${ending.code}`;
 }
 
 /** Sleeps this thread for `ms` without spinning. */
@@ -169,7 +196,7 @@ class Exchange {
       // come while this thread waits.
       if (now - checkedAliveAt >= ALIVE_CHECK_MS) {
         checkedAliveAt = now;
-        if (hasEnded(this.child.pid)) this.ended = true;
+        if (endingOf(this.child.pid)) this.ended = true;
       }
       if (now > deadline) break;
       // Ended: looked for once more, as it may have answered just before.
@@ -253,11 +280,12 @@ function initOutcome(
   exchange: Exchange,
   path: string,
   answer: Answer | undefined,
-  why?: string,
+  why?: { text: string; proxyFault: boolean },
 ): AcquireResult {
   if (!answer) {
     exchange.close();
-    return { ok: false, reason: `the NVML proxy did not start NVML from ${path}: ${why}`, stage: "init" };
+    const reason = `the NVML proxy did not start NVML from ${path}: ${why?.text}`;
+    return { ok: false, reason, stage: why?.proxyFault ? "proxy" : "init" };
   }
   if (answer.rc === LOAD_FAILED) {
     exchange.close();
@@ -315,18 +343,25 @@ export function startNvmlProxy(
     const failed: AcquireResult = {
       ok: false,
       reason: `the NVML proxy could not start: ${error instanceof Error ? error.message : String(error)}`,
-      stage: "init",
+      stage: "proxy",
     };
     return { initialized: () => Promise.resolve(failed), initializedNow: () => failed, close: () => {} };
   }
   const exchange = new Exchange(fd, child);
-  let exitedWhy: string | undefined;
+  // Why it ended before it answered; `proxyFault` where the program itself could not run or
+  // gave up (an exit status: it exits only after answering otherwise), not where it was killed
+  // (a crash inside nvmlInit may be the driver's, which a worker would meet too).
+  let exitedWhy: { text: string; proxyFault: boolean } | undefined;
+  const ended = (ending: Ending) => ({
+    text: `it ended (${endingText(ending)})`,
+    proxyFault: ending.signal === null,
+  });
   child.once("error", (error) => {
-    exitedWhy = `it could not run (${error.message})`;
+    exitedWhy = { text: `it could not run (${error.message})`, proxyFault: true };
     exchange.ended = true;
   });
   child.once("exit", (code, signal) => {
-    exitedWhy = `it ended (${signal ?? `exit status ${code}`})`;
+    exitedWhy ??= ended({ signal, code });
     exchange.ended = true;
   });
   child.unref();
@@ -336,16 +371,20 @@ export function startNvmlProxy(
   const settle = (): AcquireResult | undefined => {
     if (outcome) return outcome;
     if (closed) return (outcome = { ok: false, reason: "the NVML proxy was closed", stage: "init" });
-    const ended = exitedWhy ?? (hasEnded(child.pid) ? "it ended" : undefined);
+    // No pid: it was never started (its 'error' event is on its way).
+    const ending = exitedWhy ? undefined : endingOf(child.pid);
+    const why =
+      exitedWhy ??
+      (child.pid === undefined ? { text: "it could not run", proxyFault: true } : ending && ended(ending));
     // Looked for after the end was: a proxy that answers, then ends (a library it cannot load).
     const answer = exchange.peek(INIT_SEQUENCE);
     if (answer) {
       exchange.initialised = true;
       outcome = initOutcome(exchange, path, answer);
-    } else if (ended !== undefined) outcome = initOutcome(exchange, path, undefined, ended);
+    } else if (why) outcome = initOutcome(exchange, path, undefined, why);
     else if (Date.now() > deadline) {
-      const why = `no answer in ${INIT_TIMEOUT_MS / 1000} s (a driver that hangs in nvmlInit)`;
-      outcome = initOutcome(exchange, path, undefined, why);
+      const text = `no answer in ${INIT_TIMEOUT_MS / 1000} s (a driver that hangs in nvmlInit)`;
+      outcome = initOutcome(exchange, path, undefined, { text, proxyFault: false });
     }
     return outcome;
   };
