@@ -19,6 +19,8 @@ const REQUEST_BYTES = 16 + TEXT_BYTES;
 const ANSWER_HEADER_BYTES = 24;
 /** The proxy's largest answer (a process list) and its trailing sequence. */
 const MAX_ANSWER_BYTES = ANSWER_HEADER_BYTES + 65_536 + 4;
+/** What a look for an answer reads first (bytes): the header and a short answer. */
+const FIRST_READ_BYTES = 512;
 const INIT_SEQUENCE = 0xffff_ffff;
 /** The proxy's code for a library it could not load, or that lacks a function every NVML has. */
 const LOAD_FAILED = -1;
@@ -151,10 +153,12 @@ class Exchange {
   /** The answer of `sequence`, if the proxy has written it whole. */
   peek(sequence: number): Answer | undefined {
     if (this.closed) return undefined;
-    const read = readSync(this.fd, this.answer, 0, MAX_ANSWER_BYTES, ANSWER_AT);
+    // Most answers are a number or a name: a long one (a process list) is read whole after.
+    let read = readSync(this.fd, this.answer, 0, FIRST_READ_BYTES, ANSWER_AT);
     if (read < ANSWER_HEADER_BYTES || this.answer.readUInt32LE(0) !== sequence) return undefined;
-    const length = this.answer.readUInt32LE(8);
+    const length = Math.min(this.answer.readUInt32LE(8), MAX_ANSWER_BYTES - ANSWER_HEADER_BYTES - 4);
     const end = ANSWER_HEADER_BYTES + length;
+    if (read < end + 4) read = readSync(this.fd, this.answer, 0, end + 4, ANSWER_AT);
     if (read < end + 4 || this.answer.readUInt32LE(end) !== sequence) return undefined;
     return {
       rc: this.answer.readInt32LE(4),
