@@ -47,7 +47,7 @@
 #define NVML_ERROR_FUNCTION_NOT_FOUND 13
 /* Not an NVML code: the library could not be loaded, or lacks a function every NVML has. */
 #define LOAD_FAILED (-1)
-/* An answer made of a handle this process does not know (a request after a failure). */
+/* The answer to a request naming a handle this process never gave out. */
 #define NVML_ERROR_INVALID_ARGUMENT 2
 
 /* nvmlProcessInfo_t is 24 bytes; some R535 drivers write 32 (Node detects the stride). */
