@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { constants } from "node:os";
+import { signalChild } from "../children/signal-child.js";
 import { childEnv } from "./child-env.js";
 import { EpochDriver, type EpochDriverHooks, type TrackerHolder } from "./epoch-driver.js";
 import { openIpcServer, type IpcServer } from "./ipc-server.js";
@@ -87,7 +88,7 @@ export async function runWrapped(
     note: options.note,
     onUserStop: () => {
       stoppedByUser = true;
-      if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      if (child) signalChild(child, "SIGTERM");
     },
   });
   const server: IpcServer = await openIpcServer((m) => driver.handle(m));
@@ -108,7 +109,7 @@ export async function runWrapped(
       built();
     } catch (error) {
       server.close();
-      if (running.exitCode === null && running.signalCode === null) running.kill("SIGTERM");
+      signalChild(running, "SIGTERM");
       running.once("error", () => undefined);
       running.once("close", () => reject(error));
       if (running.pid === undefined) reject(error);
@@ -120,7 +121,7 @@ export async function runWrapped(
       receivedSignal = signal;
       // A terminal's Ctrl-C already went to the whole foreground group, the child included.
       if (signal === "SIGINT" && inTerminalForeground()) return;
-      if (running.exitCode === null && running.signalCode === null) running.kill(signal);
+      signalChild(running, signal);
     };
     for (const signal of FORWARDED) process.on(signal, forward);
     const cleanup = () => {

@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { closeSync, ftruncateSync, openSync, readSync, statSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { signalChild } from "../children/signal-child.js";
 import { CarbonTrackerError } from "../errors/index.js";
 import type {
   RecordedNvmlPower,
@@ -219,7 +220,7 @@ export class SampleRecorder {
   close(): void {
     if (!this.exited) {
       this.exited = true;
-      this.child.kill("SIGTERM");
+      signalChild(this.child, "SIGTERM");
     }
     closeSync(this.fd);
   }

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
+import { signalChild } from "../../children/signal-child.js";
 import { NVML_SUCCESS, nvmlReturnName } from "./nvml-codes.js";
 import { decodeProcessInfos } from "./process-info.js";
 import type { AcquireResult, NvmlApi, NvmlHandle } from "./nvml-library.js";
@@ -177,7 +178,7 @@ class Exchange {
     this.request.writeUInt32LE(argument >>> 0, 12);
     this.request.write(text.slice(0, TEXT_BYTES - 1), 16, "utf8");
     writeSync(this.fd, this.request, 0, REQUEST_BYTES, REQUEST_AT);
-    if (!this.child.kill("SIGUSR1")) this.ended = true;
+    if (!signalChild(this.child, "SIGUSR1")) this.ended = true;
     return this.sequence;
   }
 
@@ -218,7 +219,7 @@ class Exchange {
    */
   close(): void {
     if (!this.ended) {
-      if (this.degraded || !this.initialised) this.child.kill("SIGKILL");
+      if (this.degraded || !this.initialised) signalChild(this.child, "SIGKILL");
       else if (!this.closed) this.send(Op.Shutdown, 0, 0, "");
       this.ended = true;
     }

@@ -2,6 +2,7 @@
 // dies; after a second death its devices are lost (they keep their energy and stop growing).
 import type { ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
+import { signalChild } from "../../children/signal-child.js";
 import type { ReaderNotice } from "../types.js";
 import { isPermissionRefusal, type SpawnSpec } from "./command.js";
 import { LineSplitter, parsePowermetricsLine } from "./parse-text.js";
@@ -286,6 +287,6 @@ export class PowermetricsSession {
     if (!child) return;
     child.stdout?.destroy();
     child.stderr?.destroy();
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    signalChild(child, "SIGTERM");
   }
 }
