@@ -84,21 +84,23 @@ function assertSamplesFollowCounter(samples: Sample[], startT: number, history: 
     times,
     "one sample per instant, in order",
   );
+  // What the counter can have moved by between two reads: a read may see a value the fake's
+  // driver wrote but had not recorded yet, a whole tick when a loaded machine delays it.
   for (const sample of samples) {
-    const injected = history.injectedJ("intel-rapl:0", startT, sample.t);
+    const [low, high] = history.injectedRangeJ("intel-rapl:0", startT, sample.t);
     assert.ok(
-      Math.abs(sample.energy_j - injected) < 10,
-      `${sample.energy_j} J at +${sample.t - startT} ms, the counter moved ${injected.toFixed(1)} J`,
+      sample.energy_j > low - 10 && sample.energy_j < high + 10,
+      `${sample.energy_j} J at +${sample.t - startT} ms, the counter moved ${low.toFixed(1)}..${high.toFixed(1)} J`,
     );
   }
 }
 
 /** The epoch's energy is what the counter moved over it (boundaries are read live, by the CLI). */
 function assertEpochFollowsCounter(epoch: Epoch, history: FakeHistory): void {
-  const injected = history.injectedJ("intel-rapl:0", epoch.start_t, epoch.end_t);
+  const [low, high] = history.injectedRangeJ("intel-rapl:0", epoch.start_t, epoch.end_t);
   assert.ok(
-    Math.abs(epoch.energy_j - injected) < 10,
-    `${JSON.stringify(epoch)}, the counter moved ${injected} J`,
+    epoch.energy_j > low - 10 && epoch.energy_j < high + 10,
+    `${JSON.stringify(epoch)}, the counter moved ${low}..${high} J`,
   );
 }
 

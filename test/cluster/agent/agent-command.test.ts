@@ -141,9 +141,13 @@ test("the agent splits the node's CPU energy over two cgroup v2 jobs by CPU time
   const node = records[3];
   // Every joule the node used is either a job's or unattributed, once.
   assert.ok(Math.abs(a.energy_j + b.energy_j + node.unattributed_energy_j - node.energy_j) < 1e-6);
-  // The node's energy is what the counters moved by over the agent's run.
-  const injected = fake.injectedJ("intel-rapl:0", ...clock.window(node.start_t, node.end_t));
-  assert.ok(Math.abs(node.energy_j - injected) < 2, `${node.energy_j} J measured, ${injected} J injected`);
+  // The node's energy is what the counters moved by over the agent's run (a range: a read may
+  // see a value this process's fake wrote but had not recorded, a whole tick when it lagged).
+  const [low, high] = fake.history.injectedRangeJ("intel-rapl:0", ...clock.window(node.start_t, node.end_t));
+  assert.ok(
+    node.energy_j > low - 2 && node.energy_j < high + 2,
+    `${node.energy_j} J measured, the counter moved ${low}..${high} J`,
+  );
   // Shares follow CPU time: 101 used twice 102's CPU time while both ran (wide bounds: a noisy machine).
   const ratio = a.cpu_time_s / b.cpu_time_s;
   assert.ok(a.energy_j > 0 && b.energy_j > 0);
