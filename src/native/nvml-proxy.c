@@ -28,6 +28,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -191,12 +192,9 @@ static int load(const char *path) {
                         : !nvml.by_index ? "nvmlDeviceGetHandleByIndex_v2"
                                          : NULL;
   if (missing) {
-    answer_text("Cannot find function '");
-    size_t at = answer.length;
-    size_t length = strlen(missing);
-    memcpy(answer.bytes + at, missing, length);
-    memcpy(answer.bytes + at + length, "' in shared library", 19);
-    answer.length = (uint32_t)(at + length + 19);
+    char why[128];
+    snprintf(why, sizeof why, "Cannot find function '%s' in shared library", missing);
+    answer_text(why);
     return LOAD_FAILED;
   }
   return nvml.init();

@@ -56,10 +56,11 @@ export class ReaderSet {
     initialNotices: ReaderNotice[] = [],
   ) {
     this.notices.push(...initialNotices);
-    const indexes = readers.map((_reader, index) => index);
-    const drivers = indexes.filter((index) => readers[index]?.callsDriver === true);
-    this.driversLast =
-      drivers.length === 0 ? undefined : [...indexes.filter((index) => !drivers.includes(index)), ...drivers];
+    // A stable sort: the file readers in their order, then the driver readers in theirs.
+    const callsDriver = (index: number) => (readers[index]?.callsDriver === true ? 1 : 0);
+    this.driversLast = readers.some((reader) => reader.callsDriver === true)
+      ? readers.map((_reader, index) => index).sort((a, b) => callsDriver(a) - callsDriver(b))
+      : undefined;
   }
 
   /** Devices of every reader, GPU before CPU as the original lists them. */

@@ -78,7 +78,8 @@ interface Loaded {
 const loaded = new Map<string, Loaded>();
 let koffiModule: Promise<KoffiModule> | undefined;
 
-function cString(buffer: Buffer): string {
+/** The text of a NUL-terminated C string written into `buffer` (the whole buffer without a NUL). */
+export function cString(buffer: Buffer): string {
   const end = buffer.indexOf(0);
   return buffer.toString("latin1", 0, end === -1 ? buffer.length : end);
 }

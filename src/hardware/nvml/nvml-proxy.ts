@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { signalChild } from "../../children/signal-child.js";
 import { NVML_SUCCESS, nvmlReturnName } from "./nvml-codes.js";
 import { decodeProcessInfos } from "./process-info.js";
-import type { AcquireResult, NvmlApi, NvmlHandle } from "./nvml-library.js";
+import { cString, type AcquireResult, type NvmlApi, type NvmlHandle } from "./nvml-library.js";
 
 const REQUEST_AT = 0;
 const ANSWER_AT = 4096;
@@ -229,11 +229,6 @@ class Exchange {
   }
 }
 
-function cString(bytes: Buffer): string {
-  const end = bytes.indexOf(0);
-  return bytes.toString("latin1", 0, end === -1 ? bytes.length : end);
-}
-
 function apiOver(exchange: Exchange, path: string): NvmlApi {
   const scalar = <T>(answer: Answer, convert: (value: bigint) => T): NvmlResult<T> =>
     answer.rc === NVML_SUCCESS ? { ok: true, value: convert(answer.value) } : { ok: false, rc: answer.rc };
@@ -309,18 +304,8 @@ function initOutcome(
       stage: "init",
     };
   }
-  let released = false;
-  return {
-    ok: true,
-    session: {
-      api: apiOver(exchange, path),
-      release() {
-        if (released) return;
-        released = true;
-        exchange.close();
-      },
-    },
-  };
+  // Exchange.close() is idempotent, so release() is too.
+  return { ok: true, session: { api: apiOver(exchange, path), release: () => exchange.close() } };
 }
 
 /**
