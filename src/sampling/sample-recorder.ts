@@ -161,20 +161,40 @@ export class SampleRecorder {
    */
   take(): RecordedSample[] {
     const length = readSync(this.fd, this.ring, 0, this.ring.length, 0);
-    const found: { sequence: number; sample: RecordedSample }[] = [];
-    for (let at = 0; at + this.slotBytes <= length; at += this.slotBytes) {
+    // The file is the ring's size (ftruncate); a short read, never seen, leaves the slots past it unread.
+    const slots = Math.floor(length / this.slotBytes) === this.plan.slots ? this.plan.slots : 0;
+    if (slots === 0) return [];
+    // The samples since the last take follow its slot, in order: only they are looked at (this
+    // runs on a cold wake-up, in V8's interpreter). A slot that holds a later sample than the
+    // next one means the ring went round since the last take: every slot is looked at then.
+    const taken: RecordedSample[] = [];
+    for (;;) {
+      const next = this.lastSequence + 1;
+      const at = ((next - 1) % slots) * this.slotBytes;
+      const sequence = this.sequenceAt(at);
+      if (sequence > next && taken.length === 0) return this.takeAfterLap(slots);
+      if (sequence !== next || this.sequenceAt(at + this.slotBytes - SEQUENCE_BYTES) !== next) return taken;
+      taken.push(this.parseSlot(at));
+      this.lastSequence = next;
+    }
+  }
+
+  /** `take` where the ring went round: the oldest sample still there and those after it. */
+  private takeAfterLap(slots: number): RecordedSample[] {
+    const found: { sequence: number; at: number }[] = [];
+    for (let at = 0; at < slots * this.slotBytes; at += this.slotBytes) {
       const sequence = this.sequenceAt(at);
       if (sequence <= this.lastSequence) continue;
       if (this.sequenceAt(at + this.slotBytes - SEQUENCE_BYTES) !== sequence) continue;
-      found.push({ sequence, sample: this.parseSlot(at) });
+      found.push({ sequence, at });
     }
     found.sort((a, b) => a.sequence - b.sequence);
-    // Only samples after the last one taken and without a torn slot before them count: a torn
-    // slot is taken next time, and the ones after it then too.
+    // Only samples without a torn slot before them count: a torn slot is taken next time, and the
+    // ones after it then too.
     const taken: RecordedSample[] = [];
-    for (const { sequence, sample } of found) {
+    for (const { sequence, at } of found) {
       if (taken.length > 0 && sequence !== this.lastSequence + 1) break;
-      taken.push(sample);
+      taken.push(this.parseSlot(at));
       this.lastSequence = sequence;
     }
     return taken;
@@ -192,13 +212,13 @@ export class SampleRecorder {
     this.plan.files.forEach((file, i) => {
       const head = this.heads[i] as number;
       const length = this.ring.readInt32LE(offset);
-      const bytes = this.ring.subarray(offset + LENGTH_BYTES, offset + LENGTH_BYTES + Math.max(0, length));
       reads.set(
         file.path,
         length < 0
           ? { errno: -length }
           : {
-              bytes: Uint8Array.from(bytes),
+              // A view of the ring, not a copy: valid until the next take (see take()).
+              bytes: this.ring.subarray(offset + LENGTH_BYTES, offset + LENGTH_BYTES + length),
               length,
               truncated: file.headBytes === undefined && length === head,
             },

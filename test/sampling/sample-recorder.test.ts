@@ -95,6 +95,26 @@ test("a ring not read for longer than it holds loses the oldest samples, never m
       times,
     );
     assert.ok(Date.now() - (times[0] as number) < 300, "the oldest kept is from the last 4 intervals");
+
+    // Taken again before the ring goes round: the samples since, none twice and none skipped.
+    await sleep(130);
+    const next = recorder.take();
+    assert.ok(next.length >= 1 && next.length <= 3, `${next.length} samples in 130 ms at 50 ms`);
+    const gap = (next[0] as RecordedSample).tMs - (times.at(-1) as number);
+    assert.ok(gap > 30 && gap < 80, `the next sample follows the last one taken: ${gap.toFixed(1)} ms later`);
+
+    // Round again after a take: the newest 4 again, in order.
+    await sleep(600);
+    const lapped = recorder.take().map((s) => s.tMs);
+    assert.equal(lapped.length, 4);
+    assert.deepEqual(
+      [...lapped].sort((a, b) => a - b),
+      lapped,
+    );
+    assert.ok(
+      (lapped[0] as number) > (next.at(-1) as RecordedSample).tMs + 300,
+      "the lost samples are skipped",
+    );
   } finally {
     recorder.close();
   }
