@@ -7,7 +7,11 @@ import type { RunRecord } from "../reports/run-table.js";
 /** What the runs table says of a run. */
 export type RunStatus = "running" | "finished" | "interrupted" | "unknown";
 
-/** A run on another host counts as running while its log was written this recently (ms). */
+/**
+ * A run on another host counts as running while its log was written this recently (ms): a
+ * tracked run writes its JSONL at least once a minute at the default interval (its samples,
+ * sampling/sample-batch.ts).
+ */
 const REMOTE_STALE_MS = 120_000;
 /** A live pid with a log untouched this long is another process that got the same pid (ms). */
 const LOCAL_STALE_MS = 24 * 3600_000;

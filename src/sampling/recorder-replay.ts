@@ -3,13 +3,19 @@
 // recorded samples with its own readers.
 import { replayRecorded, type TracedReads } from "../hardware/recorded-reads.js";
 import type { ReaderSet, Snapshot } from "./reader-set.js";
+import { RECORDED_HARVEST_MS } from "./sample-batch.js";
 import { SampleRecorder } from "./sample-recorder.js";
 
 /** How a sampler samples, for its recorder. */
 export interface RecorderTiming {
   intervalMs: number;
-  /** How long the sampler sleeps between harvests (its batch's span). */
+  /** Its batch's span: the sample that closes the first batch starts the recorder. */
   batchSpanMs: number;
+}
+
+/** How long (ms) a sampler whose recorder runs sleeps between harvests of the recorded samples. */
+export function harvestSpanMs(timing: RecorderTiming): number {
+  return Math.max(timing.batchSpanMs, RECORDED_HARVEST_MS);
 }
 
 /**
@@ -40,8 +46,8 @@ export function startRecorderFor(
     return SampleRecorder.start({
       binary,
       intervalMs: timing.intervalMs,
-      // Four batches: a late harvest loses nothing.
-      slots: 4 * Math.ceil(timing.batchSpanMs / timing.intervalMs),
+      // Four harvests: a late harvest loses nothing.
+      slots: 4 * Math.ceil(harvestSpanMs(timing) / timing.intervalMs),
       files: traced.files,
       nvmlPower: traced.nvmlPower,
       onExit,

@@ -8,6 +8,7 @@ import { defaultBatchSpanMs, SampleBatch } from "./sample-batch.js";
 import { traceRecordableReads } from "../hardware/recorded-reads.js";
 import type { SampleRecorder } from "./sample-recorder.js";
 import {
+  harvestSpanMs,
   recorderStartMs,
   replayRecordedSamples,
   startRecorderFor,
@@ -68,8 +69,8 @@ export function sampleBatchFor(config: SamplerConfig, readIntervalMs: number): S
  * written once a batch, while the code that does it is still warm. With a sample recorder
  * (SamplerConfig.sampleRecorder) and batches of several samples, the tick that closes the first
  * batch hands the files it read to the recorder (recorderStartMs), and from then on this thread
- * wakes once a batch, to parse the recorded samples with the same readers; it samples itself
- * again if the recorder ends.
+ * wakes once a minute (harvestSpanMs), to parse the recorded samples with the same readers and
+ * read once live; it samples itself again if the recorder ends.
  */
 export class InThreadSampler implements Sampler {
   private timer: NodeJS.Timeout;
@@ -124,12 +125,25 @@ export class InThreadSampler implements Sampler {
       this.recorder = startRecorderFor(binary, traced, this.recorderTiming, () => this.harvest());
       if (this.recorder) {
         clearInterval(this.timer);
-        this.timer = setInterval(() => this.harvest(), this.batch.spanMs);
+        this.timer = setInterval(() => this.onHarvestDue(), harvestSpanMs(this.recorderTiming));
         this.timer.unref();
       }
     }
     this.lastReadMs = snapshot.tMs;
     if (this.batch.add(snapshot)) this.deliverPending();
+  }
+
+  /**
+   * The recorded samples, then one read live, handed over together: a replay never calls a driver,
+   * so the live read is where NVML's counter anchors are taken (see nvml-reader.ts).
+   */
+  private onHarvestDue(): void {
+    this.harvest();
+    if (this.recorder === undefined) return;
+    const snapshot = this.set.readNow(Date.now, "sample");
+    this.lastReadMs = snapshot.tMs;
+    this.batch.add(snapshot);
+    this.deliverPending();
   }
 
   /**

@@ -9,9 +9,9 @@
 //
 // Given a sample recorder (SamplerConfig.sampleRecorder: the CLI's), the sample that closes its
 // first batch hands what it read (files, NVML's power calls) to the recorder, and from then on it
-// wakes once a batch on its event loop (requests announced by messages): it parses the recorded
-// samples with its own readers, reads once live (where NVML's dear counter is read when due), and
-// posts them. If the recorder ends, it samples on its own again.
+// wakes once a minute (harvestSpanMs) on its event loop (requests announced by messages): it
+// parses the recorded samples with its own readers, reads once live (where NVML's dear counter is
+// read when due), and posts them. If the recorder ends, it samples on its own again.
 import { readlinkSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { detectReaders } from "../hardware/detect.js";
@@ -22,7 +22,12 @@ import { nextSampleDue, waitForSample } from "../sampling/sample-schedule.js";
 import type { SampleBatch } from "../sampling/sample-batch.js";
 import { sampleBatchFor } from "../sampling/sampler.js";
 import type { SampleRecorder } from "../sampling/sample-recorder.js";
-import { recorderStartMs, replayRecordedSamples, startRecorderFor } from "../sampling/recorder-replay.js";
+import {
+  harvestSpanMs,
+  recorderStartMs,
+  replayRecordedSamples,
+  startRecorderFor,
+} from "../sampling/recorder-replay.js";
 import {
   CONTROL,
   REQUEST_KINDS,
@@ -188,7 +193,7 @@ function sampleBlocking(set: ReaderSet, intervalMs: number, recorderBinary?: str
 
 /**
  * Takes a sample, tracing what it read, and starts a recorder for it. Started, this thread leaves
- * its blocking loop for its event loop, waking once a batch (onBatchDue) or for a request
+ * its blocking loop for its event loop, waking once a minute (onHarvestDue) or for a request
  * (announced by a message once CONTROL.blocking is 0). False: it samples on its own.
  */
 function startRecording(set: ReaderSet, intervalMs: number, binary: string): boolean {
@@ -199,7 +204,7 @@ function startRecording(set: ReaderSet, intervalMs: number, binary: string): boo
   );
   if (batch?.add(traced.result)) postSamples();
   if (recorder === undefined) return false;
-  timer = setInterval(() => onBatchDue(set), batchSpanMs);
+  timer = setInterval(() => onHarvestDue(set), harvestSpanMs({ intervalMs, batchSpanMs }));
   Atomics.store(control, CONTROL.blocking, 0);
   // A request made before the line above was announced by no message: served now.
   serveRequest(set);
@@ -207,7 +212,7 @@ function startRecording(set: ReaderSet, intervalMs: number, binary: string): boo
 }
 
 /** The recorded samples, then one live (NVML's counter anchors: see nvml-reader.ts), posted together. */
-function onBatchDue(set: ReaderSet): void {
+function onHarvestDue(set: ReaderSet): void {
   if (closed) return;
   harvest(set);
   batch?.add(readLive(set, "sample"));
