@@ -5,9 +5,10 @@
 // CPU a call, measured with driver 580), all at once;
 // RAPL twice, with its sample recorder (src/native/sample-recorder.c, a child process that reads
 // the files between the CLI's batches) and without it. The CPU of all their threads, and of the
-// recorder's, is read from /proc/<pid>/task/*/schedstat over two windows of >= 30 s: the first after a 5 s
-// warm-up (V8's memory reducer still runs its few start-up collections there) and the next one
-// (steady). Beside them run the machine's floors, processes waking once a second: a C loop
+// recorder's, is read from /proc/<pid>/task/*/schedstat over two windows of 120 s (the CLI takes its
+// recorder's samples once a minute): the first after a 5 s warm-up (V8's memory reducer still runs
+// its few start-up collections there) and the next one (steady), split between the CLI and its
+// helper processes (the recorder, the NVML proxy). Beside them run the machine's floors, processes waking once a second: a C loop
 // (nanosleep, one pread of /proc/stat: what a wake-up costs here with no runtime), the same loop
 // holding as much resident memory as bare Node (on some virtual machines a wake-up costs in
 // proportion to it: there this, not the bare loop, is the floor of a Node process), and bare Node
@@ -34,7 +35,8 @@ import {
 } from "./helpers/process-meter.js";
 
 const WARMUP_S = Number(process.env.STEADY_BENCH_WARMUP_S ?? 5);
-const WINDOW_S = Number(process.env.STEADY_BENCH_WINDOW_S ?? 30);
+/** Two minutes: whole harvests of a recorder's samples (once a minute, sampling/sample-batch.ts). */
+const WINDOW_S = Number(process.env.STEADY_BENCH_WINDOW_S ?? 120);
 const STRACE_S = Number(process.env.STEADY_BENCH_STRACE_S ?? 5);
 
 /**
@@ -104,8 +106,12 @@ function printWindow(all: Tracked[], from: number, title: string): void {
     const [start, end] = [t.marks[from] as ThreadCpu, t.marks[from + 1] as ThreadCpu];
     const msPerS = (end.cpuNs - start.cpuNs) / 1e6 / WINDOW_S;
     const wakes = (end.runs - start.runs) / WINDOW_S;
+    const helpersMsPerS = ((end.helpersNs ?? 0) - (start.helpersNs ?? 0)) / 1e6 / WINDOW_S;
+    const split = t.reference
+      ? ""
+      : ` (the CLI ${(msPerS - helpersMsPerS).toFixed(3)}, its helpers ${helpersMsPerS.toFixed(3)})`;
     console.log(
-      `  ${t.reference ? "(floor) " : ""}${t.label}: ${msPerS.toFixed(3)} ms CPU per tracked second, ${wakes.toFixed(2)} wake-ups/s${t.reference ? "" : " (target <= 0.1 ms/s)"}`,
+      `  ${t.reference ? "(floor) " : ""}${t.label}: ${msPerS.toFixed(3)} ms CPU per tracked second${split}, ${wakes.toFixed(2)} wake-ups/s${t.reference ? "" : " (target <= 0.1 ms/s)"}`,
     );
   }
 }

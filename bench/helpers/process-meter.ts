@@ -26,6 +26,8 @@ export interface ThreadCpu {
   cpuNs: number;
   runs: number;
   threads: number;
+  /** Of cpuNs, what its helper processes took (trackerCpu: the recorder, the NVML proxy). */
+  helpersNs?: number;
 }
 
 /** Sums /proc/<pid>/task/*\/schedstat: on-CPU ns (field 1) and timeslices run (field 3). */
@@ -52,11 +54,12 @@ export function threadCpu(pid: number): ThreadCpu {
  * (src/hardware/nvml/nvml-proxy.ts), which makes its NVML calls.
  */
 export function trackerCpu(pid: number): ThreadCpu {
-  const total = threadCpu(pid);
+  const total = { ...threadCpu(pid), helpersNs: 0 };
   for (const recorder of [...childrenNamed(pid, "sample-recorder"), ...childrenNamed(pid, "nvml-proxy")]) {
     try {
       const own = threadCpu(recorder);
       total.cpuNs += own.cpuNs;
+      total.helpersNs += own.cpuNs;
       total.runs += own.runs;
       total.threads += own.threads;
     } catch {
