@@ -161,9 +161,9 @@ export class SampleRecorder {
    */
   take(): RecordedSample[] {
     const length = readSync(this.fd, this.ring, 0, this.ring.length, 0);
-    // The file is the ring's size (ftruncate); a short read, never seen, leaves the slots past it unread.
-    const slots = Math.floor(length / this.slotBytes) === this.plan.slots ? this.plan.slots : 0;
-    if (slots === 0) return [];
+    // The file is the ring's size (ftruncate): a short read, never seen, is taken as nothing new.
+    if (length < this.ring.length) return [];
+    const slots = this.plan.slots;
     // The samples since the last take follow its slot, in order: only they are looked at (this
     // runs on a cold wake-up, in V8's interpreter). A slot that holds a later sample than the
     // next one means the ring went round since the last take: every slot is looked at then.
@@ -172,7 +172,7 @@ export class SampleRecorder {
       const next = this.lastSequence + 1;
       const at = ((next - 1) % slots) * this.slotBytes;
       const sequence = this.sequenceAt(at);
-      if (sequence > next && taken.length === 0) return this.takeAfterLap(slots);
+      if (sequence > next && taken.length === 0) return this.takeAfterLap();
       if (sequence !== next || this.sequenceAt(at + this.slotBytes - SEQUENCE_BYTES) !== next) return taken;
       taken.push(this.parseSlot(at));
       this.lastSequence = next;
@@ -180,9 +180,9 @@ export class SampleRecorder {
   }
 
   /** `take` where the ring went round: the oldest sample still there and those after it. */
-  private takeAfterLap(slots: number): RecordedSample[] {
+  private takeAfterLap(): RecordedSample[] {
     const found: { sequence: number; at: number }[] = [];
-    for (let at = 0; at < slots * this.slotBytes; at += this.slotBytes) {
+    for (let at = 0; at < this.ring.length; at += this.slotBytes) {
       const sequence = this.sequenceAt(at);
       if (sequence <= this.lastSequence) continue;
       if (this.sequenceAt(at + this.slotBytes - SEQUENCE_BYTES) !== sequence) continue;

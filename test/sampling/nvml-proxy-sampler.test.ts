@@ -31,26 +31,23 @@ const names = (sampler: NvmlProxySampler) => sampler.description().devices.map((
 
 test("the GPU is detected once the proxy is ready, on the event loop, or at once when asked first", async () => {
   let detected = 0;
-  const waited = new NvmlProxySampler(
-    config,
-    () => undefined,
-    BACKENDS,
-    binary,
-    () => (detected += 1),
-  );
+  /** A sampler that counts its detections. */
+  const counted = () =>
+    new NvmlProxySampler(
+      config,
+      () => undefined,
+      BACKENDS,
+      binary,
+      () => (detected += 1),
+    );
+  const waited = counted();
   assert.equal(waited.detected, false);
   await waited.ready();
   assert.equal(detected, 1);
   assert.deepEqual(names(waited), ["NVIDIA A100-SXM4-40GB"]);
   assert.ok((waited.firstReading?.readings[0]?.energyJ ?? -1) >= 0);
   waited.close();
-  const asked = new NvmlProxySampler(
-    config,
-    () => undefined,
-    BACKENDS,
-    binary,
-    () => (detected += 1),
-  );
+  const asked = counted();
   assert.deepEqual(names(asked), ["NVIDIA A100-SXM4-40GB"]);
   await asked.ready();
   assert.equal(detected, 1, "detected by the call, not again on the event loop");
