@@ -11,11 +11,13 @@ export interface RecorderTiming {
   intervalMs: number;
   /** Its batch's span: the sample that closes the first batch starts the recorder. */
   batchSpanMs: number;
+  /** How often (ms) it takes the recorded samples: SamplerConfig.recordedHarvestMs. */
+  harvestMs?: number;
 }
 
 /** How long (ms) a sampler whose recorder runs sleeps between harvests of the recorded samples. */
 export function harvestSpanMs(timing: RecorderTiming): number {
-  return Math.max(timing.batchSpanMs, RECORDED_HARVEST_MS);
+  return Math.max(timing.batchSpanMs, timing.harvestMs ?? RECORDED_HARVEST_MS);
 }
 
 /**

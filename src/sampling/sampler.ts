@@ -56,6 +56,11 @@ export interface SamplerConfig {
    * NVML's power) to it and wakes once a batch. Undefined: it reads every sample itself.
    */
   sampleRecorder?: string;
+  /**
+   * How often (ms) a sampler whose recorder runs takes the recorded samples, and reads once live.
+   * Default RECORDED_HARVEST_MS (sample-batch.ts); a test shortens it.
+   */
+  recordedHarvestMs?: number;
 }
 
 /** The batch of a sampler reading every `readIntervalMs`. */
@@ -81,6 +86,7 @@ export class InThreadSampler implements Sampler {
   /** The recorder's executable until a tick has tried it (the first at recorderFromMs or later). */
   private recorderBinary: string | undefined;
   private readonly recorderFromMs: number;
+  private readonly harvestMs: number | undefined;
   /** The date of the last read, recorded or live: a recorded sample no later is dropped. */
   private lastReadMs: number;
   /** The reading taken as sampling started, right after detection. */
@@ -96,6 +102,7 @@ export class InThreadSampler implements Sampler {
     this.batch = sampleBatchFor(config, this.info.readIntervalMs);
     this.recorderBinary =
       this.batch.spanMs >= 2 * this.info.readIntervalMs ? config.sampleRecorder : undefined;
+    this.harvestMs = config.recordedHarvestMs;
     this.firstReading = set.readNow();
     this.lastReadMs = this.firstReading.tMs;
     this.recorderFromMs = recorderStartMs(this.lastReadMs, this.recorderTiming);
@@ -109,7 +116,11 @@ export class InThreadSampler implements Sampler {
   }
 
   private get recorderTiming(): RecorderTiming {
-    return { intervalMs: this.info.readIntervalMs, batchSpanMs: this.batch.spanMs };
+    return {
+      intervalMs: this.info.readIntervalMs,
+      batchSpanMs: this.batch.spanMs,
+      harvestMs: this.harvestMs,
+    };
   }
 
   /** A background read of this thread's own; the one that closes the first batch hands the files it read to a recorder. */

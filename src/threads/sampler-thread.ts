@@ -198,13 +198,15 @@ function sampleBlocking(set: ReaderSet, intervalMs: number, recorderBinary?: str
  */
 function startRecording(set: ReaderSet, intervalMs: number, binary: string): boolean {
   const traced = traceRecordableReads(() => readLive(set, "sample"));
-  const batchSpanMs = batch?.spanMs ?? intervalMs;
-  recorder = startRecorderFor(binary, traced, { intervalMs, batchSpanMs }, () =>
-    recorderEnded(set, intervalMs),
-  );
+  const timing = {
+    intervalMs,
+    batchSpanMs: batch?.spanMs ?? intervalMs,
+    harvestMs: init.config.recordedHarvestMs,
+  };
+  recorder = startRecorderFor(binary, traced, timing, () => recorderEnded(set, intervalMs));
   if (batch?.add(traced.result)) postSamples();
   if (recorder === undefined) return false;
-  timer = setInterval(() => onHarvestDue(set), harvestSpanMs({ intervalMs, batchSpanMs }));
+  timer = setInterval(() => onHarvestDue(set), harvestSpanMs(timing));
   Atomics.store(control, CONTROL.blocking, 0);
   // A request made before the line above was announced by no message: served now.
   serveRequest(set);
