@@ -72,6 +72,36 @@ test("a proxy that cannot run: the GPU is read from a sampler thread instead, an
   }
 });
 
+test("no temp folder for the proxy's exchange file (TMPDIR missing): the GPU is read from a sampler thread, and the log says why", async () => {
+  const missing = join(tempDir(), "missing-tmp");
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = missing;
+  let sampler: NvmlProxySampler;
+  try {
+    sampler = new NvmlProxySampler(config, () => undefined, BACKENDS, binary);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+  try {
+    await sampler.ready();
+    assert.deepEqual(names(sampler), ["NVIDIA A100-SXM4-40GB"]);
+    const notices = sampler.drainNotices().map((n) => n.message);
+    assert.ok(
+      notices.some(
+        (m) =>
+          m.startsWith("the NVML proxy could not start: ENOENT") &&
+          m.includes(missing) &&
+          m.endsWith("NVML is asked from a sampler thread instead."),
+      ),
+      notices.join("\n"),
+    );
+    assert.ok((sampler.readNow().readings[0]?.energyJ ?? -1) >= 0);
+  } finally {
+    sampler.close();
+  }
+});
+
 test("a proxy killed during nvmlInit (a driver at fault, maybe) is not replaced: the GPU is skipped, saying why", async () => {
   // A stand-in that dies as a crash in nvmlInit would: by a signal, without answering.
   const script = join(tempDir(), "crashing-proxy");
