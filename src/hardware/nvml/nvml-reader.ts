@@ -3,12 +3,14 @@
 // call fails keeps its last figure and says when; the others go on. It is read again at every
 // read until it answers, and its counter's difference (in sampled mode, its power) then covers
 // the gap, unless the code says it never will answer (nvmlErrorMayHeal) or it failed too long.
+// A counter that fails keeps the power sampled since its last read too (bridgeWithSampledPower).
 //
 // The counter is exact but dear: nvmlDeviceGetTotalEnergyConsumption took 4 ms of CPU a call on
 // an H200 (driver 580), nvmlDeviceGetPowerUsage 2 µs. So the counter is read at every boundary
 // (an epoch's edges, the run's start and end), where energy must be exact, and between them only
 // as often as its cost allows (anchorIntervalMs); a sample in between reads power alone and keeps
-// the last exact energy. Sampled power adds energy only across a counter reset (fillResetGap).
+// the last exact energy. Sampled power adds energy only across a counter reset (fillResetGap)
+// and up to a counter's failure.
 //
 // Samples may also be replayed from the sample recorder (recorded-reads.ts), which asked NVML for
 // each GPU's power at the sample's date. A replay never calls NVML: a GPU then gets its recorded
@@ -48,6 +50,11 @@ interface Channel extends GpuChannelInit {
   lastMs: number;
   /** The sampled integral when the counter was last read (J): fills a reset's gap. */
   sampledAtLastJ: Joules;
+  /**
+   * Power sampled after the last counter read, counted in `energyJ` when the counter failed
+   * (J): the counter's next difference covers it too, so it is taken off that difference.
+   */
+  bridgedJ: Joules;
   /** The last power known (read, or the counter's mean since its previous read) and when: ends a reset's gap. */
   lastPowerW: Watts | null;
   lastPowerMs: number;
@@ -106,6 +113,7 @@ export class NvmlReader implements PowerReader {
       lastMj: init.baselineMj ?? 0n,
       lastMs: nowMs,
       sampledAtLastJ: 0,
+      bridgedJ: 0,
       lastPowerW: null,
       lastPowerMs: nowMs,
       energyJ: 0,
@@ -197,7 +205,9 @@ export class NvmlReader implements PowerReader {
     let addedJ: Joules | null;
     let how = "were counted from the energy counter";
     if (deltaMj >= 0n) {
-      addedJ = Number(deltaMj) / 1000;
+      addedJ = Math.max(0, Number(deltaMj) / 1000 - channel.bridgedJ);
+      if (channel.bridgedJ > 0)
+        how += ` (${channel.bridgedJ.toFixed(3)} J of them counted already, from sampled power)`;
     } else {
       // The gap since the previous counter read (several samples, maybe): the power sampled in it,
       // the last power known held to its end, at least what the restarted counter holds.
@@ -219,6 +229,7 @@ export class NvmlReader implements PowerReader {
       });
     }
     if (channel.failing) this.resumed(channel, nowMs, how);
+    channel.bridgedJ = 0;
     channel.energyJ += addedJ ?? 0;
     channel.lastMj = energy.value;
     channel.sampledAtLastJ = channel.sampled.energyJ;
@@ -321,11 +332,16 @@ export class NvmlReader implements PowerReader {
     failing.reads += 1;
     channel.failing = failing;
     const heals = nvmlErrorMayHeal(rc);
+    const bridged = this.bridgeWithSampledPower(channel);
     if (heals && failing.reads > 1 && failing.reads < MAX_FAILED_READS_IN_A_ROW) return this.frozen(channel);
     const { device } = channel.description;
     const uuid = channel.gpu.uuid ? `, UUID ${channel.gpu.uuid},` : "";
     const returned = `${call} returned ${this.session.api.describe(rc)}`;
-    const energy = `${channel.energyJ.toFixed(3)} J`;
+    const energy =
+      `${channel.energyJ.toFixed(3)} J` +
+      (bridged > 0
+        ? ` (${bridged.toFixed(3)} J of it the power sampled after its last counter read, at ${iso(channel.lastMs)})`
+        : "");
     let message: string;
     if (heals && failing.reads === 1) {
       message = `GPU ${device}${uuid} could not be read at ${iso(nowMs)}: ${returned}. It is read again at every read; until it answers its energy stays at ${energy}; the other devices are still measured.`;
@@ -338,6 +354,21 @@ export class NvmlReader implements PowerReader {
     }
     this.notices.push({ level: "error", message });
     return this.frozen(channel);
+  }
+
+  /**
+   * A counter GPU whose counter fails: the power sampled since its last counter read (the
+   * cross-check's) is counted now, so the energy it kept is not lost with the counter; a
+   * counter that answers again has it taken off its difference (bridgedJ). Returns the joules added.
+   */
+  private bridgeWithSampledPower(channel: Channel): Joules {
+    if (channel.mode !== "counter") return 0;
+    const sampledJ = channel.sampled.energyJ - channel.sampledAtLastJ;
+    if (!(sampledJ > 0)) return 0;
+    channel.energyJ += sampledJ;
+    channel.bridgedJ += sampledJ;
+    channel.sampledAtLastJ = channel.sampled.energyJ;
+    return sampledJ;
   }
 
   /** The first good read after failed ones: says how the gap since the last reading was counted. */

@@ -56,6 +56,50 @@ test("a counter GPU that fails with a transient code is read again and the count
   reader.close();
 });
 
+test("a counter that fails between anchors keeps the power sampled since its last read; when it answers, nothing is counted twice", async () => {
+  fake.write({ gpus: [a100(0)] });
+  const { reader } = await openReader(fake.library);
+  // Samples between counter reads ask power only (250 W): 750 J over 3 s, not in the energy yet.
+  for (const s of [1, 2, 3]) {
+    fake.write({ gpus: [a100(0, { energyMj: 1_000_000 + s * 250_000 })] });
+    assert.deepEqual(
+      reader.read(T0 + s * 1000, "sample").map((r) => [r.energyJ, r.powerW]),
+      [[0, 250]],
+    );
+  }
+  // The counter fails (the NVML proxy ended, a driver hiccup): the sampled 750 J are kept.
+  fake.write({ gpus: [a100(0, { energyMj: 2_000_000, energyRc: 999 })] });
+  assert.equal(reader.read(T0 + 4000)[0]?.energyJ, 750);
+  assert.deepEqual(reader.drainNotices(), [
+    {
+      level: "error",
+      message: `GPU NVIDIA A100-SXM4-40GB, UUID ${UUID0}, could not be read at 2026-01-15T12:00:04.000Z: nvmlDeviceGetTotalEnergyConsumption returned Unknown Error (code 999). It is read again at every read; until it answers its energy stays at 750.000 J (750.000 J of it the power sampled after its last counter read, at 2026-01-15T12:00:00.000Z); the other devices are still measured.`,
+    },
+  ]);
+  assert.equal(reader.read(T0 + 5000)[0]?.energyJ, 750);
+  // It answers again: 1500 J since its last read, of which 750 J were counted already.
+  fake.write({ gpus: [a100(0, { energyMj: 2_500_000 })] });
+  assert.equal(reader.read(T0 + 6000)[0]?.energyJ, 1500);
+  assert.deepEqual(reader.drainNotices(), [
+    {
+      level: "info",
+      message: `GPU NVIDIA A100-SXM4-40GB readings resumed at 2026-01-15T12:00:06.000Z after 2 failed reads; the 6.000 s since its last reading were counted from the energy counter (750.000 J of them counted already, from sampled power).`,
+    },
+  ]);
+  fake.write({ gpus: [a100(0, { energyMj: 2_750_000 })] });
+  assert.equal(reader.read(T0 + 7000)[0]?.energyJ, 1750);
+  // Lost for good (a code that cannot heal): the power sampled since the last read is kept too.
+  fake.write({ gpus: [a100(0, { energyMj: 3_000_000 })] });
+  reader.read(T0 + 8000, "sample");
+  fake.write({ gpus: [a100(0, { energyMj: 3_250_000, energyRc: 15 })] });
+  assert.equal(reader.read(T0 + 9000)[0]?.energyJ, 2000);
+  assert.match(
+    reader.drainNotices()[0]?.message ?? "",
+    /Its energy stays at 2000\.000 J \(250\.000 J of it the power sampled after its last counter read, at 2026-01-15T12:00:07\.000Z\) from now on;/,
+  );
+  reader.close();
+});
+
 test("a counter that went back during the failure adds no negative energy: the gap comes from sampled power", async () => {
   fake.write({ gpus: [a100(0, { energyMj: 5_000_000, powerMw: 100_000 })] });
   const { reader } = await openReader(fake.library);
