@@ -153,7 +153,9 @@ export function createFakeNvml(config: FakeNvmlConfig = { gpus: [] }): FakeNvml 
       return fake.calls().filter((call) => call === "nvmlDeviceGetTotalEnergyConsumption").length;
     },
     cleanup() {
-      rmSync(dir, { recursive: true, force: true });
+      // A process that loaded the fake (a recorder, a proxy) may still be ending, and logging its
+      // last calls here: a file written during the removal is removed on the retry.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
   fake.write(config);

@@ -67,5 +67,15 @@ test("after each harvest of recorded samples, the GPU's energy counter is read l
     }
   } finally {
     for (const sampler of Object.values(samplers)) sampler.close();
+    // The recorders and the proxy end on their own (SIGTERM): waited for, so that none loads the
+    // fake library as it is removed.
+    for (let i = 0; i < 50 && helpersRunning() > 0; i++) await sleep(100);
   }
 });
+
+function helpersRunning(): number {
+  return ["sample-recorder", "nvml-proxy"].reduce(
+    (n, name) => n + childrenNamed(process.pid, name).length,
+    0,
+  );
+}
