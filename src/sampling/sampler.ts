@@ -86,7 +86,7 @@ export class InThreadSampler implements Sampler {
   /** The recorder's executable until a tick has tried it (the first at recorderFromMs or later). */
   private recorderBinary: string | undefined;
   private readonly recorderFromMs: number;
-  private readonly harvestMs: number | undefined;
+  private readonly recorderTiming: RecorderTiming;
   /** The date of the last read, recorded or live: a recorded sample no later is dropped. */
   private lastReadMs: number;
   /** The reading taken as sampling started, right after detection. */
@@ -102,7 +102,11 @@ export class InThreadSampler implements Sampler {
     this.batch = sampleBatchFor(config, this.info.readIntervalMs);
     this.recorderBinary =
       this.batch.spanMs >= 2 * this.info.readIntervalMs ? config.sampleRecorder : undefined;
-    this.harvestMs = config.recordedHarvestMs;
+    this.recorderTiming = {
+      intervalMs: this.info.readIntervalMs,
+      batchSpanMs: this.batch.spanMs,
+      harvestMs: config.recordedHarvestMs,
+    };
     this.firstReading = set.readNow();
     this.lastReadMs = this.firstReading.tMs;
     this.recorderFromMs = recorderStartMs(this.lastReadMs, this.recorderTiming);
@@ -113,14 +117,6 @@ export class InThreadSampler implements Sampler {
     const timer = setInterval(() => this.tick(), intervalMs);
     timer.unref();
     return timer;
-  }
-
-  private get recorderTiming(): RecorderTiming {
-    return {
-      intervalMs: this.info.readIntervalMs,
-      batchSpanMs: this.batch.spanMs,
-      harvestMs: this.harvestMs,
-    };
   }
 
   /** A background read of this thread's own; the one that closes the first batch hands the files it read to a recorder. */

@@ -364,7 +364,7 @@ export class NvmlReader implements PowerReader {
   private bridgeWithSampledPower(channel: Channel): Joules {
     if (channel.mode !== "counter") return 0;
     const sampledJ = channel.sampled.energyJ - channel.sampledAtLastJ;
-    if (!(sampledJ > 0)) return 0;
+    if (sampledJ <= 0) return 0;
     channel.energyJ += sampledJ;
     channel.bridgedJ += sampledJ;
     channel.sampledAtLastJ = channel.sampled.energyJ;
