@@ -4,7 +4,7 @@
 import { replayRecorded, type TracedReads } from "../hardware/recorded-reads.js";
 import type { ReaderSet, Snapshot } from "./reader-set.js";
 import { RECORDED_HARVEST_MS } from "./sample-batch.js";
-import { SampleRecorder } from "./sample-recorder.js";
+import { SampleRecorder, type RecordedSample } from "./sample-recorder.js";
 
 /** How a sampler samples, for its recorder. */
 export interface RecorderTiming {
@@ -71,7 +71,9 @@ export function replayRecordedSamples(
   add: (snapshot: Snapshot) => void,
 ): number {
   let last = lastReadMs;
-  for (const sample of recorder.take()) {
+  const samples = recorder.take();
+  for (let i = 0; i < samples.length; i += 1) {
+    const sample = samples[i] as RecordedSample;
     const tMs = Math.round(sample.tMs);
     if (tMs <= last) continue;
     add(replayRecorded(sample, () => set.read(tMs, "sample")));

@@ -43,6 +43,17 @@ export interface RecordedSample extends RecordedReads {
   tMs: number;
 }
 
+/** A file's recorded bytes in a slot: a view of the ring, updated in place. */
+type RecordedBytes = { bytes: Uint8Array; length: number; truncated: boolean };
+
+/** A slot's sample, updated in place at each read of the slot. */
+interface SlotSample extends RecordedSample {
+  reads: Map<string, RecordedRead>;
+  nvmlPower: Map<number, RecordedNvmlPower>;
+  fileReads: RecordedBytes[];
+  gpuPowers: RecordedNvmlPower[];
+}
+
 /** The recorder could not be started (its binary, the ring file, the spawn). */
 export class SampleRecorderError extends CarbonTrackerError {}
 
@@ -80,6 +91,8 @@ export class SampleRecorder {
   private readonly slotBytes: number;
   private lastSequence = 0;
   private exited = false;
+  /** Each slot's sample, made at its first read (see parseSlot). */
+  private readonly slotSamples: SlotSample[] = [];
 
   private constructor(
     private readonly plan: RecorderPlan,
@@ -154,8 +167,8 @@ export class SampleRecorder {
   }
 
   /**
-   * The samples recorded since the last take, oldest first; their bytes are the ring's, valid
-   * until the next take. A slot caught while being written is
+   * The samples recorded since the last take, oldest first; they are the ring's slots, valid
+   * until the next take (which reads them anew). A slot caught while being written is
    * left for the next take; samples overwritten before a take (the ring was not read for
    * `slots` intervals) are lost, which costs a sample record, never energy: boundaries read live.
    */
@@ -205,35 +218,58 @@ export class SampleRecorder {
     return this.ring.readUInt32LE(at) + this.ring.readUInt32LE(at + 4) * 2 ** 32;
   }
 
+  /**
+   * The sample in the slot at `at`. Each slot's sample, with its views of the ring and its maps,
+   * is made the first time the slot is read and updated in place afterwards: a harvest of a
+   * minute's samples then allocates nothing per sample here (on the build VM, a wake-up's cost
+   * grows with the fresh memory it touches).
+   */
   private parseSlot(at: number): RecordedSample {
-    const tMs = this.ring.readDoubleLE(at + SEQUENCE_BYTES);
-    const reads = new Map<string, RecordedRead>();
+    const index = at / this.slotBytes;
+    const sample = (this.slotSamples[index] ??= this.slotSample(at));
+    sample.tMs = this.ring.readDoubleLE(at + SEQUENCE_BYTES);
     let offset = at + SEQUENCE_BYTES + TIME_BYTES;
-    this.plan.files.forEach((file, i) => {
-      const head = this.heads[i] as number;
+    const files = this.plan.files;
+    for (let i = 0; i < files.length; i += 1) {
       const length = this.ring.readInt32LE(offset);
-      reads.set(
-        file.path,
-        length < 0
-          ? { errno: -length }
-          : {
-              // A view of the ring, not a copy: valid until the next take (see take()).
-              bytes: this.ring.subarray(offset + LENGTH_BYTES, offset + LENGTH_BYTES + length),
-              length,
-              truncated: file.headBytes === undefined && length === head,
-            },
-      );
-      offset += LENGTH_BYTES + head;
-    });
-    const nvmlPower = new Map<number, RecordedNvmlPower>();
-    for (const gpu of this.plan.nvmlPower ?? []) {
-      nvmlPower.set(gpu.nvmlIndex, {
-        rc: this.ring.readInt32LE(offset),
-        milliwatts: this.ring.readUInt32LE(offset + LENGTH_BYTES),
-      });
+      const path = (files[i] as TracedFile).path;
+      if (length < 0) {
+        sample.reads.set(path, { errno: -length });
+      } else {
+        const read = sample.fileReads[i] as RecordedBytes;
+        read.length = length;
+        read.truncated = (files[i] as TracedFile).headBytes === undefined && length === this.heads[i];
+        sample.reads.set(path, read);
+      }
+      offset += LENGTH_BYTES + (this.heads[i] as number);
+    }
+    const powers = sample.gpuPowers;
+    for (let g = 0; g < powers.length; g += 1) {
+      const power = powers[g] as RecordedNvmlPower;
+      power.rc = this.ring.readInt32LE(offset);
+      power.milliwatts = this.ring.readUInt32LE(offset + LENGTH_BYTES);
       offset += NVML_POWER_BYTES;
     }
-    return { tMs, reads, nvmlPower };
+    return sample;
+  }
+
+  /** A slot's sample, its file reads viewing the ring (see parseSlot). */
+  private slotSample(at: number): SlotSample {
+    const fileReads: RecordedBytes[] = [];
+    let offset = at + SEQUENCE_BYTES + TIME_BYTES;
+    for (const head of this.heads) {
+      const start = offset + LENGTH_BYTES;
+      fileReads.push({ bytes: this.ring.subarray(start, start + head), length: 0, truncated: false });
+      offset += LENGTH_BYTES + head;
+    }
+    const nvmlPower = new Map<number, RecordedNvmlPower>();
+    const gpuPowers: RecordedNvmlPower[] = [];
+    for (const gpu of this.plan.nvmlPower ?? []) {
+      const power = { rc: 0, milliwatts: 0 };
+      gpuPowers.push(power);
+      nvmlPower.set(gpu.nvmlIndex, power);
+    }
+    return { tMs: 0, reads: new Map(), nvmlPower, fileReads, gpuPowers };
   }
 
   /** Stops the recorder and closes the ring. */

@@ -214,7 +214,11 @@ export class InThreadSampler implements Sampler {
   }
 
   private deliverPending(): void {
-    for (const snapshot of this.batch.take()) for (const listener of this.listeners) listener(snapshot);
+    const snapshots = this.batch.take();
+    const listeners = this.listeners;
+    for (let s = 0; s < snapshots.length; s += 1)
+      for (let l = 0; l < listeners.length; l += 1)
+        (listeners[l] as SampleListener)(snapshots[s] as Snapshot);
   }
 
   drainNotices(): ReaderNotice[] {

@@ -1,7 +1,7 @@
 // The JSONL records of a run (DESIGN.md "Logs"), built from the run's typed results: the
 // precise account, field names fixed, units in the names.
 import { hostname } from "node:os";
-import type { Component, DeviceDescription } from "../hardware/types.js";
+import type { Component, DeviceDescription, DeviceReading } from "../hardware/types.js";
 import type { IntensityReading } from "../intensity/types.js";
 import type {
   ActualRecord,
@@ -72,9 +72,15 @@ export function intensityRecord(reading: IntensityReading, tMs: number): Intensi
 
 /** One `sample` record per known device of a snapshot. */
 export function sampleRecords(snapshot: Snapshot, devices: readonly DeviceDescription[]): SampleRecord[] {
+  // Once a sample for hours, mostly in V8's unoptimised tiers, where a for-of allocates an
+  // iterator and a result a step: indexed loops (issue 16: a harvest's garbage is page faults).
   const records: SampleRecord[] = [];
-  for (const reading of snapshot.readings) {
-    const device = devices.find((d) => d.device === reading.device);
+  const readings = snapshot.readings;
+  for (let r = 0; r < readings.length; r += 1) {
+    const reading = readings[r] as DeviceReading;
+    let device: DeviceDescription | undefined;
+    for (let d = 0; d < devices.length && device === undefined; d += 1)
+      if ((devices[d] as DeviceDescription).device === reading.device) device = devices[d];
     if (!device) continue;
     records.push({
       type: "sample",

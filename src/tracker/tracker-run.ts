@@ -9,7 +9,7 @@ import type { IntensityReading } from "../intensity/types.js";
 import { staleWarning } from "../intensity/static/static-source.js";
 import { IntensityNotices } from "../intensity/intensity-notices.js";
 import type { RunFiles } from "../logs/run-files.js";
-import type { SlurmIdentity } from "../logs/schema.js";
+import type { SampleRecord, SlurmIdentity } from "../logs/schema.js";
 import type { SharedDeviceElection } from "../cluster/shared-device-election.js";
 import type { Sampler } from "../sampling/sampler.js";
 import type { Snapshot } from "../sampling/reader-set.js";
@@ -227,9 +227,11 @@ export class TrackerRun {
   }
 
   private emit(event: TrackerEvent): void {
-    for (const sink of this.parts.sinks) {
+    // Every background sample comes through here (an indexed loop: see sampleRecords).
+    const sinks = this.parts.sinks;
+    for (let i = 0; i < sinks.length; i += 1) {
       try {
-        sink.handle(event);
+        (sinks[i] as EventSink).handle(event);
       } catch {
         // A sink must never break tracking.
       }
@@ -283,7 +285,8 @@ export class TrackerRun {
       this.early.push(snapshot);
       return;
     }
-    for (const record of sampleRecords(snapshot, this.devices)) this.record(record);
+    const records = sampleRecords(snapshot, this.devices);
+    for (let i = 0; i < records.length; i += 1) this.record(records[i] as SampleRecord);
   }
 
   /** Handles a measurement failure: with ignoreErrors tracking is switched off, else it is thrown. */
