@@ -12,8 +12,10 @@
  *   at 0, the request, written by Node:
  *     u32 sequence, u32 operation, u32 handle, u32 argument, char text[128] (NUL-terminated)
  *   at 4096, the answer, written here with one pwrite:
- *     u32 sequence, i32 return code, u32 length, u32 padding, u64 value, length bytes,
+ *     u32 sequence, i32 return code, u32 length, u32 call_us, u64 value, length bytes,
  *     u32 the same sequence again (a reader that finds the two unequal read a torn answer)
+ *   call_us is the CPU time (µs) the energy counter's driver call took on this thread (0 for the
+ *   other calls): what a counter read costs, without the exchange's round trip or a wait.
  * Node writes a request, then sends SIGUSR1; this process answers it and waits for the next.
  * Once started, it answers sequence 0xFFFFFFFF: nvmlInit_v2's return code (with nvmlErrorString's
  * words as bytes when it failed), or LOAD_FAILED (-1) with the loader's message as bytes.
@@ -32,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 
@@ -90,7 +93,7 @@ struct answer {
   uint32_t sequence;
   int32_t rc;
   uint32_t length;
-  uint32_t padding;
+  uint32_t call_us;
   uint64_t value;
   unsigned char bytes[MAX_BYTES + sizeof(uint32_t)];
 };
@@ -139,6 +142,13 @@ static uint32_t handle_of(void *device) {
 /* Whether `handle` was given out (NVML's pointer itself may be anything, NULL included). */
 static int known(uint32_t handle) {
   return handle >= 1 && handle <= handle_count;
+}
+
+/* CPU time this thread has used (µs). */
+static uint64_t thread_cpu_us(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
 }
 
 static void write_answer(uint32_t sequence, int rc) {
@@ -233,6 +243,7 @@ static int call(const struct request *request) {
   void *device = known(request->handle) ? handles[request->handle - 1] : NULL;
   unsigned int number = 0;
   unsigned long long big = 0;
+  uint64_t cpu_before_us, cpu_us;
   void *found = NULL;
   char text[TEXT_BYTES] = {0};
   int rc;
@@ -280,7 +291,10 @@ static int call(const struct request *request) {
     case OP_ENERGY:
       NEEDS(nvml.energy);
       NEEDS_DEVICE;
+      cpu_before_us = thread_cpu_us();
       rc = nvml.energy(device, &big);
+      cpu_us = thread_cpu_us() - cpu_before_us;
+      answer.call_us = cpu_us > UINT32_MAX ? UINT32_MAX : (uint32_t)cpu_us;
       answer.value = big;
       return rc;
     case OP_COMPUTE_PROCESSES:
@@ -361,6 +375,7 @@ int main(int argc, char **argv) {
     request.text[TEXT_BYTES - 1] = '\0';
     if (request.operation == OP_SHUTDOWN) break;
     answer.length = 0;
+    answer.call_us = 0;
     answer.value = 0;
     write_answer(request.sequence, call(&request));
   }

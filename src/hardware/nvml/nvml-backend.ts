@@ -5,7 +5,7 @@ import type { Backend, DetectionContext, OpenResult, ReaderNotice, SkipReason } 
 import { readInventory } from "./gpu-inventory.js";
 import { selectGpus, type SelectedGpu } from "./gpu-selection.js";
 import { acquireNvml, unloadableNvmlReason, type AcquireResult, type NvmlApi } from "./nvml-library.js";
-import { NvmlReader, type GpuChannelInit } from "./nvml-reader.js";
+import { NvmlReader, timedCounterRead, type GpuChannelInit } from "./nvml-reader.js";
 
 /** The library name the NVIDIA driver installs (not the CUDA toolkit). */
 export const DEFAULT_NVML_LIBRARY = "libnvidia-ml.so.1";
@@ -48,9 +48,7 @@ function channelFor(
   notices: ReaderNotice[],
 ): GpuChannelInit | undefined {
   const { gpu, migInstances } = selected;
-  const callStart = performance.now();
-  const energy = api.energyMj(gpu.handle);
-  const counterCallMs = performance.now() - callStart;
+  const { energy, callMs: counterCallMs } = timedCounterRead(api, gpu.handle);
   const power = api.powerMw(gpu.handle);
   if (!energy.ok && !power.ok) {
     notices.push({

@@ -20,6 +20,13 @@ export type NvmlHandle = unknown;
 /** An NVML answer: the value, or the return code that replaced it. */
 type NvmlResult<T> = { ok: true; value: T } | { ok: false; rc: number };
 
+/**
+ * The energy counter's answer, with the CPU its driver call took (ms) where the binding measures
+ * it apart from its own overhead (the NVML proxy does; through koffi, the call's wall time is
+ * all there is).
+ */
+export type EnergyResult = NvmlResult<bigint> & { cpuMs?: number };
+
 /** The NVML calls carbontracker makes, each returning its nvmlReturn_t. */
 export interface NvmlApi {
   /** The path the library was loaded from. */
@@ -34,7 +41,7 @@ export interface NvmlApi {
   /** Board power in milliwatts (a 1 s average on Ampere and newer, except GA100). */
   powerMw(handle: NvmlHandle): NvmlResult<number>;
   /** Energy in millijoules since the driver was loaded (Volta and newer). */
-  energyMj(handle: NvmlHandle): NvmlResult<bigint>;
+  energyMj(handle: NvmlHandle): EnergyResult;
   /** Enforced power limit (mW), else the management limit. */
   powerLimitMw(handle: NvmlHandle): NvmlResult<number>;
   processes(handle: NvmlHandle, kind: "compute" | "graphics"): NvmlResult<GpuProcess[]>;

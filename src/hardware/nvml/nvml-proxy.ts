@@ -66,6 +66,8 @@ interface Answer {
   rc: number;
   value: bigint;
   bytes: Buffer;
+  /** The CPU the energy counter's driver call took in the proxy (µs), in an answer the proxy wrote. */
+  callUs?: number;
 }
 
 type NvmlResult<T> = { ok: true; value: T } | { ok: false; rc: number };
@@ -164,6 +166,7 @@ class Exchange {
     return {
       rc: this.answer.readInt32LE(4),
       value: this.answer.readBigUInt64LE(16),
+      callUs: this.answer.readUInt32LE(12),
       bytes: Buffer.from(this.answer.subarray(ANSWER_HEADER_BYTES, end)),
     };
   }
@@ -253,7 +256,11 @@ function apiOver(exchange: Exchange, path: string): NvmlApi {
     name: (h) => text(exchange.call(Op.Name, handle(h))),
     uuid: (h) => text(exchange.call(Op.Uuid, handle(h))),
     powerMw: (h) => scalar(exchange.call(Op.Power, handle(h)), Number),
-    energyMj: (h) => scalar(exchange.call(Op.Energy, handle(h)), (v) => v),
+    energyMj: (h) => {
+      const answer = exchange.call(Op.Energy, handle(h));
+      const result = scalar(answer, (v) => v);
+      return answer.callUs === undefined ? result : { ...result, cpuMs: answer.callUs / 1000 };
+    },
     powerLimitMw(h) {
       const enforced = scalar(exchange.call(Op.EnforcedLimit, handle(h)), Number);
       return enforced.ok ? enforced : scalar(exchange.call(Op.ManagementLimit, handle(h)), Number);

@@ -23,7 +23,7 @@ import { CounterStillness } from "./counter-period.js";
 import { fillResetGap } from "./counter-reset.js";
 import type { InventoryGpu } from "./gpu-inventory.js";
 import { NVML_SUCCESS, nvmlErrorMayHeal } from "./nvml-codes.js";
-import type { NvmlSession } from "./nvml-library.js";
+import type { EnergyResult, NvmlApi, NvmlHandle, NvmlSession } from "./nvml-library.js";
 import { PowerIntegrator } from "./power-integrator.js";
 
 /** How a GPU's energy is measured: its counter (mJ) or its sampled power (mW). */
@@ -78,6 +78,17 @@ export const MIN_ANCHOR_INTERVAL_MS = 10_000;
 export const MAX_ANCHOR_INTERVAL_MS = 60_000;
 /** The share of time counter reads between boundaries may take: 0.05 ms a second. */
 const ANCHOR_CPU_SHARE = 1 / 20_000;
+
+/**
+ * Reads a GPU's energy counter, and what the call cost (ms): the CPU the driver took where the
+ * binding measures it (the NVML proxy: without its round trip, which a loaded machine stretches),
+ * else the call's wall time.
+ */
+export function timedCounterRead(api: NvmlApi, handle: NvmlHandle): { energy: EnergyResult; callMs: number } {
+  const started = performance.now();
+  const energy = api.energyMj(handle);
+  return { energy, callMs: energy.cpuMs ?? performance.now() - started };
+}
 
 /** How long samples go on power alone after a counter read that costs `callMs` (ms). */
 export function anchorIntervalMs(callMs: number): number {
@@ -187,10 +198,8 @@ export class NvmlReader implements PowerReader {
 
   /** @param powerFailedNow power was asked for this read already, and failed: not asked again. */
   private readCounter(channel: Channel, nowMs: number, powerFailedNow = false): DeviceReading {
-    const api = this.session.api;
-    const callStart = performance.now();
-    const energy = api.energyMj(channel.gpu.handle);
-    channel.counterCallMs = Math.min(channel.counterCallMs, performance.now() - callStart);
+    const { energy, callMs } = timedCounterRead(this.session.api, channel.gpu.handle);
+    channel.counterCallMs = Math.min(channel.counterCallMs, callMs);
     if (!energy.ok) return this.fail(channel, nowMs, "nvmlDeviceGetTotalEnergyConsumption", energy.rc);
     // Through power(): a traced sample that anchors lists this GPU's power call too.
     const power = channel.crossCheck && !powerFailedNow ? (this.power(channel) ?? undefined) : undefined;

@@ -32,7 +32,9 @@ function transcript(api: NvmlApi): string[] {
     say(`${what} name`, api.name(handle));
     say(`${what} uuid`, api.uuid(handle));
     say(`${what} power`, api.powerMw(handle));
-    say(`${what} energy`, api.energyMj(handle));
+    // The proxy adds what the call cost (cpuMs): the test below.
+    const energy = api.energyMj(handle);
+    say(`${what} energy`, energy.ok ? { ok: true, value: energy.value } : { ok: false, rc: energy.rc });
     say(`${what} limit`, api.powerLimitMw(handle));
     say(`${what} compute`, api.processes(handle, "compute"));
     say(`${what} graphics`, api.processes(handle, "graphics"));
@@ -142,6 +144,34 @@ test("a driver call that hangs answers TIMEOUT at its deadline, and later calls 
     const degradedMs = performance.now() - started;
     assert.ok(degradedMs >= 240 && degradedMs < 2_000, `the next call took ${degradedMs.toFixed(0)} ms`);
     assert.equal(api.describe(10), "NVML_ERROR_TIMEOUT (code 10)");
+  } finally {
+    api.release();
+  }
+});
+
+test("the proxy says what the energy counter's call cost in CPU, without its round trip or a wait in the driver", async () => {
+  fake.write({ gpus: [{ ...FAKE_A100, energyCostUs: 4_000 }] });
+  const api = await acquired(startNvmlProxy(binary, fake.library).initialized());
+  try {
+    const handle = api.handleByIndex(0);
+    assert.ok(handle.ok);
+    const dear = api.energyMj(handle.value);
+    assert.ok(
+      dear.ok && dear.cpuMs !== undefined,
+      JSON.stringify(dear, (_k, v: unknown) => String(v)),
+    );
+    assert.ok(dear.cpuMs >= 4 && dear.cpuMs < 5, `a call spinning 4 ms of CPU cost ${dear.cpuMs} ms`);
+    fake.write({ gpus: [{ ...FAKE_A100, energySleepMs: 300 }] });
+    const started = performance.now();
+    const waited = api.energyMj(handle.value);
+    const wallMs = performance.now() - started;
+    assert.ok(wallMs >= 290, `the blocked call took ${wallMs.toFixed(0)} ms`);
+    assert.ok(
+      waited.cpuMs !== undefined && waited.cpuMs < 5,
+      `a call blocked 300 ms cost ${waited.cpuMs} ms`,
+    );
+    assert.equal(api.powerMw(handle.value).ok, true);
+    assert.equal("cpuMs" in api.powerMw(handle.value), false, "power calls are cheap and not timed");
   } finally {
     api.release();
   }
