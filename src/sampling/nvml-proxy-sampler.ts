@@ -123,7 +123,12 @@ export class NvmlProxySampler implements Sampler, TakeoverSampler {
   drainNotices(): ReaderNotice[] {
     const own = this.notices;
     this.notices = [];
-    return [...own, ...(this.fallback?.drainNotices() ?? this.inner?.drainNotices() ?? [])];
+    // The proxy's own (it ended, it was started again) come before the readers' that it caused.
+    return [
+      ...own,
+      ...this.proxy.drainNotices(),
+      ...(this.fallback?.drainNotices() ?? this.inner?.drainNotices() ?? []),
+    ];
   }
 
   addListener(listener: SampleListener): void {

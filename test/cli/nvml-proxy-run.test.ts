@@ -20,9 +20,14 @@ interface Epoch {
 
 /**
  * Tracks `sleep 2` on a fake CPU at 45 W and a fake GPU at 250 W; with `interruptAtMs`, the
- * whole process group gets SIGINT then, as Ctrl-C at a terminal sends it.
+ * whole process group gets SIGINT then, as Ctrl-C at a terminal sends it. `meanwhile` runs 1.2 s
+ * in (the GPU detected), given the CLI's pid, while the command runs.
  */
-async function trackedRun(env: Record<string, string>, interruptAtMs?: number) {
+async function trackedRun(
+  env: Record<string, string>,
+  interruptAtMs?: number,
+  meanwhile?: (cliPid: number) => Promise<void>,
+) {
   const cpu = new FakePowercap(singlePackageLayout({ kind: "constant", watts: 45 })).start();
   const gpu = createFakeNvml({
     gpus: [{ ...FAKE_A100, energyRateMw: 250_000, energyAtMs: Date.now() }],
@@ -30,7 +35,7 @@ async function trackedRun(env: Record<string, string>, interruptAtMs?: number) {
   const dir = tempDir();
   try {
     const clock = new RecordClock();
-    const { child, done } = startCli(["--log_dir", dir, "sleep", "2"], {
+    const { child, done } = startCli(["--log_dir", dir, "sleep", meanwhile ? "4" : "2"], {
       detached: interruptAtMs !== undefined,
       env: cliEnv({
         CARBONTRACKER_POWERCAP_ROOT: cpu.root,
@@ -41,6 +46,7 @@ async function trackedRun(env: Record<string, string>, interruptAtMs?: number) {
     });
     await sleep(interruptAtMs ?? 1_200);
     const proxies = childrenNamed(child.pid as number, "nvml-proxy");
+    await meanwhile?.(child.pid as number);
     if (interruptAtMs !== undefined) process.kill(-(child.pid as number), "SIGINT");
     const run = await done;
     clock.end();
@@ -94,4 +100,48 @@ test("Ctrl-C at a terminal (SIGINT to the whole group) does not end the proxy: t
     Math.abs(interrupted.gpuJ - interrupted.gpuDrawnJ) <= 0.02 * interrupted.gpuDrawnJ,
     `${interrupted.gpuJ} J counted on the GPU, ${interrupted.gpuDrawnJ} J drawn`,
   );
+});
+
+/** Kills the CLI's NVML proxy, and gives the pid of the one that replaced it, if any, half a second later. */
+async function killProxy(cliPid: number): Promise<number | undefined> {
+  const [proxy] = childrenNamed(cliPid, "nvml-proxy", { live: true });
+  assert.ok(proxy, "an nvml-proxy runs under the CLI");
+  process.kill(proxy, "SIGKILL");
+  await sleep(500);
+  return childrenNamed(cliPid, "nvml-proxy", { live: true }).find((pid) => pid !== proxy);
+}
+
+test("an NVML proxy killed during the run is started again at once, and the GPU's counter covers the time without it", async () => {
+  const restarted: (number | undefined)[] = [];
+  const run = await trackedRun({}, undefined, async (cliPid) => {
+    restarted.push(await killProxy(cliPid));
+  });
+  assert.ok(restarted[0], "a new nvml-proxy runs under the CLI half a second after the first was killed");
+  assert.match(
+    run.stderr,
+    /WARNING - The NVML proxy ended \(SIGKILL\) at \S+: it is started again\. A GPU's energy counter covers the time without it/,
+  );
+  assert.doesNotMatch(run.stderr, /could not be read/);
+  assert.ok(
+    Math.abs(run.gpuJ - run.gpuDrawnJ) <= 0.02 * run.gpuDrawnJ,
+    `${run.gpuJ} J counted on the GPU, ${run.gpuDrawnJ} J drawn`,
+  );
+});
+
+test("a proxy that keeps ending is started again three times a run, not a fourth; the run goes on and reports", async () => {
+  const restarted: (number | undefined)[] = [];
+  const run = await trackedRun({}, undefined, async (cliPid) => {
+    for (let i = 0; i < 3; i++) restarted.push(await killProxy(cliPid));
+    const [last] = childrenNamed(cliPid, "nvml-proxy", { live: true });
+    if (last) process.kill(last, "SIGKILL");
+  });
+  assert.equal(restarted.filter(Boolean).length, 3, "three proxies started again");
+  assert.equal(run.stderr.match(/The NVML proxy ended \(SIGKILL\) at \S+: it is started again/g)?.length, 3);
+  assert.match(
+    run.stderr,
+    /ERROR - The NVML proxy ended \(SIGKILL\) at \S+, after it was started again 3 times this run: it is not started again, and GPUs read through it keep their last readings\./,
+  );
+  assert.match(run.stderr, /Finished monitoring\./);
+  assert.ok(run.cpuJ > 0, "the CPU is still measured");
+  assert.ok(run.gpuJ < run.gpuDrawnJ, `${run.gpuJ} J: the GPU's energy after the last end is not invented`);
 });

@@ -65,6 +65,11 @@ function transcript(api: NvmlApi): string[] {
   return lines;
 }
 
+/** The NVML proxies under this process that have not ended (a zombie is not reaped yet). */
+function liveProxies(): number[] {
+  return childrenNamed(process.pid, "nvml-proxy", { live: true });
+}
+
 async function acquired(
   result: Promise<AcquireResult> | AcquireResult,
 ): Promise<NvmlApi & { release(): void }> {
@@ -220,6 +225,107 @@ test("a proxy killed meanwhile is seen at the next call, not after the call's 5 
     performance.now() - started < 1_000,
     `the call took ${(performance.now() - started).toFixed(0)} ms`,
   );
-  assert.equal(again.describe(15), "NVML_ERROR_GPU_IS_LOST (code 15; the NVML proxy has ended)");
+  assert.equal(
+    again.describe(15),
+    "NVML_ERROR_GPU_IS_LOST (code 15; the NVML proxy ended and is being started again)",
+  );
   again.release();
+});
+
+test("a proxy killed between calls is started again: the handles held name the same GPUs and MIG devices, three times a run", async () => {
+  fake.write({
+    gpus: [
+      { name: "Tesla T4", uuid: "GPU-t4", powerMw: 31_000 },
+      { ...FAKE_A100, energyMj: 5_000_000, migs: [{ slot: 3, uuid: "MIG-a100-slot-3" }] },
+    ],
+  });
+  const earlier = new Set(liveProxies());
+  const started = startNvmlProxy(binary, fake.library);
+  const api = await acquired(started.initialized());
+  try {
+    const t4 = api.handleByIndex(0);
+    const a100 = api.handleByIndex(1);
+    assert.ok(t4.ok && a100.ok);
+    const mig = api.migHandleByIndex(a100.value, 3);
+    const byUuid = api.handleByUuid("MIG-a100-slot-3");
+    assert.ok(mig.ok && byUuid.ok);
+    const parent = api.migParent(byUuid.value);
+    assert.ok(parent.ok);
+    const names = () =>
+      [t4, a100, mig, byUuid, parent].map((h) => {
+        const name = h.ok ? api.name(h.value) : undefined;
+        return name?.ok ? name.value : name;
+      });
+    const before = names();
+    assert.deepEqual(before, [
+      "Tesla T4",
+      "NVIDIA A100-SXM4-40GB",
+      "NVIDIA A100-SXM4-40GB MIG",
+      "NVIDIA A100-SXM4-40GB MIG",
+      "NVIDIA A100-SXM4-40GB",
+    ]);
+    for (let restart = 1; restart <= 4; restart++) {
+      // This session's proxy: earlier tests' may still be ending.
+      const [proxy] = liveProxies().filter((pid) => !earlier.has(pid));
+      assert.ok(proxy !== undefined, `a proxy runs before kill ${restart}`);
+      process.kill(proxy, "SIGKILL");
+      // Its end is seen on the event loop (the exit event), where the next one is started.
+      await sleep(200);
+      if (restart <= 3) {
+        assert.deepEqual(names(), before, `after restart ${restart}`);
+        const energy = api.energyMj(a100.value);
+        assert.equal(energy.ok && energy.value, 5_000_000n);
+      } else {
+        assert.deepEqual(api.powerMw(t4.value), { ok: false, rc: 999 }, "a fourth end is final");
+        assert.equal(api.describe(999), "NVML_ERROR_UNKNOWN (code 999; the NVML proxy has ended)");
+      }
+    }
+    const notices = started.drainNotices().map((n) => `${n.level}: ${n.message}`);
+    assert.equal(
+      notices.filter((n) =>
+        /^warning: The NVML proxy ended \(SIGKILL\) at \S+: it is started again\./.test(n),
+      ).length,
+      3,
+      notices.join("\n"),
+    );
+    assert.equal(notices.filter((n) => n.startsWith("info: The NVML proxy answers again")).length, 3);
+    assert.match(
+      notices.at(-1) ?? "",
+      /^error: The NVML proxy ended \(SIGKILL\) at \S+, after it was started again 3 times this run: it is not started again/,
+    );
+  } finally {
+    api.release();
+  }
+});
+
+test("a proxy that cannot be started again says why, and is tried again at the next read", async () => {
+  fake.write({ gpus: [FAKE_A100] });
+  const earlier = new Set(liveProxies());
+  const started = startNvmlProxy(binary, fake.library);
+  const api = await acquired(started.initialized());
+  try {
+    const gpu = api.handleByIndex(0);
+    assert.ok(gpu.ok);
+    fake.write({ initRc: 9, gpus: [FAKE_A100] });
+    const [proxy] = liveProxies().filter((pid) => !earlier.has(pid));
+    assert.ok(proxy !== undefined);
+    process.kill(proxy, "SIGKILL");
+    await sleep(200);
+    assert.deepEqual(api.powerMw(gpu.value), { ok: false, rc: 999 });
+    fake.write({ gpus: [{ ...FAKE_A100, powerMw: 123_000 }] });
+    assert.deepEqual(api.powerMw(gpu.value), { ok: true, value: 123_000 });
+    const notices = started.drainNotices().map((n) => `${n.level}: ${n.message}`);
+    assert.deepEqual(
+      notices.map((n) =>
+        n.replace(/ at \S+Z/, " at T").replace(/\(started again at \S+\)/, "(started again at T)"),
+      ),
+      [
+        "warning: The NVML proxy ended (SIGKILL) at T: it is started again. A GPU's energy counter covers the time without it; a GPU without one keeps its last reading over that time.",
+        `warning: The NVML proxy could not be started again: nvmlInit_v2 in ${fake.library} failed: Driver Not Loaded (code 9). It is tried again at the next read.`,
+        "info: The NVML proxy answers again (started again at T): GPUs read through it are read again.",
+      ],
+    );
+  } finally {
+    api.release();
+  }
 });
