@@ -8,7 +8,8 @@
 // recorder's, is read from /proc/<pid>/task/*/schedstat over two windows of 120 s (the CLI takes its
 // recorder's samples once a minute): the first after a 5 s warm-up (V8's memory reducer still runs
 // its few start-up collections there) and the next one (steady), split between the CLI and its
-// helper processes (the recorder, the NVML proxy). Beside them run the machine's floors, processes waking once a second: a C loop
+// helper processes (the recorder, the NVML proxy). A program using the library, waiting in an
+// epoch, is measured the same way, with its recorder and without. Beside them run the machine's floors, processes waking once a second: a C loop
 // (nanosleep, one pread of /proc/stat: what a wake-up costs here with no runtime), the same loop
 // holding as much resident memory as bare Node (on some virtual machines a wake-up costs in
 // proportion to it: there this, not the bare loop, is the floor of a Node process), and bare Node
@@ -24,7 +25,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createFakeNvml, type FakeGpu } from "../test/helpers/fake-nvml.js";
 import { childrenNamed } from "../test/helpers/proc-children.js";
-import { benchDir, benchEnv, CLI, fakeRapl100W } from "./helpers/bench-world.js";
+import { benchDir, benchEnv, CLI, fakeRapl100W, LIBRARY } from "./helpers/bench-world.js";
 import {
   peakRssKb,
   residentKb,
@@ -65,6 +66,17 @@ setInterval(() => {
   pending += JSON.stringify({ type: "sample", t: Date.now(), component: "cpu", device: "cpu", power_w: 1, energy_j: energy, provenance: "estimate" }) + "\\n";
   if (++n % 10 === 0) { fs.writeSync(out, pending); pending = ""; }
 }, 1000);`;
+
+/**
+ * A Node program using the library, waiting inside its one epoch (a long training step): its
+ * sampler's thread and its recorder track it, and nothing else runs. The timer only keeps the
+ * process alive; it never fires in the bench's time.
+ */
+const LIBRARY_PROGRAM = `
+const { CarbonTracker } = await import(process.argv[1]);
+const tracker = new CarbonTracker({ epochs: 1, components: "cpu", logDir: process.argv[2], verbose: 0 });
+tracker.epochStart();
+setTimeout(() => {}, 2 ** 30);`;
 
 interface Tracked {
   label: string;
@@ -109,7 +121,7 @@ function printWindow(all: Tracked[], from: number, title: string): void {
     const helpersMsPerS = ((end.helpersNs ?? 0) - (start.helpersNs ?? 0)) / 1e6 / WINDOW_S;
     const split = t.reference
       ? ""
-      : ` (the CLI ${(msPerS - helpersMsPerS).toFixed(3)}, its helpers ${helpersMsPerS.toFixed(3)})`;
+      : ` (${t.label.startsWith("library") ? "the program" : "the CLI"} ${(msPerS - helpersMsPerS).toFixed(3)}, its helpers ${helpersMsPerS.toFixed(3)})`;
     console.log(
       `  ${t.reference ? "(floor) " : ""}${t.label}: ${msPerS.toFixed(3)} ms CPU per tracked second${split}, ${wakes.toFixed(2)} wake-ups/s${t.reference ? "" : " (target <= 0.1 ms/s)"}`,
     );
@@ -141,6 +153,15 @@ export async function run(): Promise<void> {
       [CLI, "--log_dir", benchDir(), "--components", components, "sleep", String(total)],
       { env: benchEnv(extra), stdio: "ignore" },
     ),
+  });
+  const library = (label: string, extra: Record<string, string>): Tracked => ({
+    label,
+    reference: false,
+    marks: [],
+    child: spawn(process.execPath, ["--input-type=module", "-e", LIBRARY_PROGRAM, LIBRARY, benchDir()], {
+      env: benchEnv(extra),
+      stdio: "ignore",
+    }),
   });
   const reference = (label: string, script: string, args: string[] = []): Tracked => ({
     label,
@@ -196,6 +217,11 @@ export async function run(): Promise<void> {
       { CARBONTRACKER_NVML_LIBRARY: dearNvml.library, FAKE_NVML_CONFIG: dearNvmlConfig },
       "gpu",
     ),
+    library("library, RAPL (a program waiting in its epoch)", { CARBONTRACKER_POWERCAP_ROOT: rapl.root }),
+    library("library, RAPL, sampled in Node (CARBONTRACKER_SAMPLE_RECORDER=0)", {
+      CARBONTRACKER_POWERCAP_ROOT: rapl.root,
+      CARBONTRACKER_SAMPLE_RECORDER: "0",
+    }),
     reference("bare node, an empty 1 s setInterval", "setInterval(() => {}, 1000)"),
     reference(
       "bare node, a 1 s Atomics.wait loop",

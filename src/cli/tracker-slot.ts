@@ -19,7 +19,7 @@ import { InThreadSampler, type Sampler, type SamplerConfig } from "../sampling/s
 import { WorkerSampler } from "../sampling/worker-sampler.js";
 import { HandoffSampler, type TakeoverFactory } from "../sampling/handoff-sampler.js";
 import { NvmlProxySampler } from "../sampling/nvml-proxy-sampler.js";
-import { nvmlProxyBinary, sampleRecorderBinary } from "./native-helpers.js";
+import { nvmlProxyBinary, sampleRecorderBinary } from "../data/native-helpers.js";
 import type { Snapshot } from "../sampling/reader-set.js";
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { BACKENDS } from "../hardware/registry.js";

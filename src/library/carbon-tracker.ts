@@ -1,7 +1,9 @@
 // The library's tracker: composes a run from the options (the console, the text logs and the
 // JSONL as sinks of its events; the intensity provider; the sampler in a worker thread, so a
 // training step that blocks the event loop is still measured, with file-based hardware read on
-// the caller's thread until the worker has started) and hands the calls to it.
+// the caller's thread until the worker has started, and its background samples left to the
+// sample recorder where it was built) and hands the calls to it.
+import { sampleRecorderBinary } from "../data/native-helpers.js";
 import { electSharedDeviceMeasurer, type SharedDeviceElection } from "../cluster/shared-device-election.js";
 import { slurmStartFields } from "../cluster/rank-components.js";
 import { slurmIdentity } from "../cluster/slurm-identity.js";
@@ -66,8 +68,11 @@ export interface TrackerInternals {
 
 /** The library's own sampler (see startBackgroundSampler); the registry's backends are handed in here. */
 function librarySampler(config: SamplerConfig, o: ResolvedOptions): Sampler {
+  // The sample recorder, where it was built, reads between batches, so the sampler's thread wakes
+  // once a minute, not every sample, as the CLI's does.
+  const recorded = { ...config, sampleRecorder: sampleRecorderBinary(o.env) };
   // Samples reach the run through the listener it adds.
-  return startBackgroundSampler(config, () => undefined, BACKENDS, o.componentsExplicit);
+  return startBackgroundSampler(recorded, () => undefined, BACKENDS, o.componentsExplicit);
 }
 
 /** Passes every record of the event stream to a record sink. */

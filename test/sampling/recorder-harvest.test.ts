@@ -6,7 +6,7 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { nvmlProxyBinary } from "../../src/cli/native-helpers.js";
+import { nvmlProxyBinary } from "../../src/data/native-helpers.js";
 import { BACKENDS } from "../../src/hardware/registry.js";
 import { NvmlProxySampler } from "../../src/sampling/nvml-proxy-sampler.js";
 import type { Snapshot } from "../../src/sampling/reader-set.js";

@@ -5,14 +5,20 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { nvmlProxyBinary } from "../../../src/cli/native-helpers.js";
+import { nvmlProxyBinary } from "../../../src/data/native-helpers.js";
 import { acquireNvml, type AcquireResult, type NvmlApi } from "../../../src/hardware/nvml/nvml-library.js";
 import { startNvmlProxy } from "../../../src/hardware/nvml/nvml-proxy.js";
 import { createFakeNvml, FAKE_A100 } from "../../helpers/fake-nvml.js";
 import { childrenNamed } from "../../helpers/proc-children.js";
 
 const fake = createFakeNvml();
-after(() => fake.cleanup());
+after(async () => {
+  // Every proxy ends once released (SHUTDOWN, or SIGKILL): waited for, so that none logs its last
+  // calls into the fake's folder as it is removed; one still running is a leak.
+  for (let i = 0; i < 50 && liveProxies().length > 0; i++) await sleep(100);
+  assert.deepEqual(liveProxies(), [], "nvml-proxy processes still running after every test released its own");
+  fake.cleanup();
+});
 const proxyBinary = nvmlProxyBinary(process.env);
 if (!proxyBinary) throw new Error("dist/native/nvml-proxy is missing: run `npm run build` first");
 const binary: string = proxyBinary;

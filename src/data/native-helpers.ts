@@ -4,7 +4,7 @@
 // where it was not built: CARBONTRACKER_SAMPLE_RECORDER=0 reads every sample in Node;
 // CARBONTRACKER_NVML_PROXY=0 asks NVML from a sampler thread.
 import { accessSync, constants } from "node:fs";
-import { packageFile } from "../data/package-file.js";
+import { packageFile } from "./package-file.js";
 
 /** The executable at the package's `path`, or undefined where `switchName` is 0 or it was not built. */
 function helper(
