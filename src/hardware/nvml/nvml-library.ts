@@ -10,6 +10,7 @@ import {
 } from "./nvml-codes.js";
 import { decodeProcessInfos, PROCESS_INFO_STRIDES, type GpuProcess } from "./process-info.js";
 import { sharedLibraryMayLoad } from "./library-search.js";
+import { threadCpuClock } from "./thread-cpu-clock.js";
 
 type KoffiModule = typeof import("koffi");
 type NativeFunction = (...args: unknown[]) => unknown;
@@ -21,9 +22,8 @@ export type NvmlHandle = unknown;
 type NvmlResult<T> = { ok: true; value: T } | { ok: false; rc: number };
 
 /**
- * The energy counter's answer, with the CPU its driver call took (ms) where the binding measures
- * it apart from its own overhead (the NVML proxy does; through koffi, the call's wall time is
- * all there is).
+ * The energy counter's answer, with the CPU its driver call took (ms) where the binding can tell:
+ * the NVML proxy times it in its own process, koffi by this thread's CPU clock (glibc's).
  */
 export type EnergyResult = NvmlResult<bigint> & { cpuMs?: number };
 
@@ -137,6 +137,8 @@ function bind(koffi: KoffiModule, path: string): Loaded {
   const driver = optional("nvmlSystemGetDriverVersion", [bytesOut, "uint32"]);
   const version = optional("nvmlSystemGetNVMLVersion", [bytesOut, "uint32"]);
 
+  // What the energy counter's call costs this thread (NvmlReader's anchor interval).
+  const cpuUs = threadCpuClock(koffi);
   const scalar = <T>(call: (cell: unknown[]) => unknown, convert: (value: unknown) => T): NvmlResult<T> => {
     const cell: unknown[] = [0];
     const rc = Number(call(cell));
@@ -186,7 +188,11 @@ function bind(koffi: KoffiModule, path: string): Loaded {
     name: (handle) => text((b) => getName(handle, b, TEXT_BUFFER), TEXT_BUFFER),
     uuid: (handle) => text((b) => getUuid(handle, b, TEXT_BUFFER), TEXT_BUFFER),
     powerMw: (handle) => scalar((c) => getPower(handle, c), Number),
-    energyMj: (handle) => scalar((c) => getEnergy(handle, c), toBigInt),
+    energyMj(handle) {
+      const before = cpuUs?.();
+      const result = scalar((c) => getEnergy(handle, c), toBigInt);
+      return cpuUs && before !== undefined ? { ...result, cpuMs: (cpuUs() - before) / 1000 } : result;
+    },
     powerLimitMw(handle) {
       const enforced = scalar((c) => getEnforced(handle, c), Number);
       return enforced.ok ? enforced : scalar((c) => getLimit(handle, c), Number);

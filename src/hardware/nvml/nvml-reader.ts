@@ -81,8 +81,8 @@ const ANCHOR_CPU_SHARE = 1 / 20_000;
 
 /**
  * Reads a GPU's energy counter, and what the call cost (ms): the CPU the driver took where the
- * binding measures it (the NVML proxy: without its round trip, which a loaded machine stretches),
- * else the call's wall time.
+ * binding measures it (the proxy's round trip, or time the thread waited for the CPU on a loaded
+ * machine, is no cost of the driver's), else the call's wall time.
  */
 export function timedCounterRead(api: NvmlApi, handle: NvmlHandle): { energy: EnergyResult; callMs: number } {
   const started = performance.now();

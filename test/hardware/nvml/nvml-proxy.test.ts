@@ -160,33 +160,39 @@ test("a driver call that hangs answers TIMEOUT at its deadline, and later calls 
   }
 });
 
-test("the proxy says what the energy counter's call cost in CPU, without its round trip or a wait in the driver", async () => {
-  fake.write({ gpus: [{ ...FAKE_A100, energyCostUs: 4_000 }] });
-  const api = await acquired(startNvmlProxy(binary, fake.library).initialized());
-  try {
-    const handle = api.handleByIndex(0);
-    assert.ok(handle.ok);
-    const dear = api.energyMj(handle.value);
-    assert.ok(
-      dear.ok && dear.cpuMs !== undefined,
-      JSON.stringify(dear, (_k, v: unknown) => String(v)),
+for (const binding of ["the proxy", "koffi"] as const) {
+  test(`${binding} says what the energy counter's call cost in CPU, without a round trip or a wait in the driver`, async () => {
+    fake.write({ gpus: [{ ...FAKE_A100, energyCostUs: 4_000 }] });
+    const api = await acquired(
+      binding === "the proxy"
+        ? startNvmlProxy(binary, fake.library).initialized()
+        : acquireNvml(fake.library),
     );
-    assert.ok(dear.cpuMs >= 4 && dear.cpuMs < 5, `a call spinning 4 ms of CPU cost ${dear.cpuMs} ms`);
-    fake.write({ gpus: [{ ...FAKE_A100, energySleepMs: 300 }] });
-    const started = performance.now();
-    const waited = api.energyMj(handle.value);
-    const wallMs = performance.now() - started;
-    assert.ok(wallMs >= 290, `the blocked call took ${wallMs.toFixed(0)} ms`);
-    assert.ok(
-      waited.cpuMs !== undefined && waited.cpuMs < 5,
-      `a call blocked 300 ms cost ${waited.cpuMs} ms`,
-    );
-    assert.equal(api.powerMw(handle.value).ok, true);
-    assert.equal("cpuMs" in api.powerMw(handle.value), false, "power calls are cheap and not timed");
-  } finally {
-    api.release();
-  }
-});
+    try {
+      const handle = api.handleByIndex(0);
+      assert.ok(handle.ok);
+      const dear = api.energyMj(handle.value);
+      assert.ok(
+        dear.ok && dear.cpuMs !== undefined,
+        JSON.stringify(dear, (_k, v: unknown) => String(v)),
+      );
+      assert.ok(dear.cpuMs >= 4 && dear.cpuMs < 5, `a call spinning 4 ms of CPU cost ${dear.cpuMs} ms`);
+      fake.write({ gpus: [{ ...FAKE_A100, energySleepMs: 300 }] });
+      const started = performance.now();
+      const waited = api.energyMj(handle.value);
+      const wallMs = performance.now() - started;
+      assert.ok(wallMs >= 290, `the blocked call took ${wallMs.toFixed(0)} ms`);
+      assert.ok(
+        waited.cpuMs !== undefined && waited.cpuMs < 5,
+        `a call blocked 300 ms cost ${waited.cpuMs} ms`,
+      );
+      assert.equal(api.powerMw(handle.value).ok, true);
+      assert.equal("cpuMs" in api.powerMw(handle.value), false, "power calls are cheap and not timed");
+    } finally {
+      api.release();
+    }
+  });
+}
 
 test("a proxy closed while NVML initialises ends, and says it was closed", async () => {
   fake.write({ initSleepMs: 30_000, gpus: [FAKE_A100] });
