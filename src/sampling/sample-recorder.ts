@@ -44,7 +44,7 @@ export interface RecordedSample extends RecordedReads {
 }
 
 /** A file's recorded bytes in a slot: a view of the ring, updated in place. */
-type RecordedBytes = { bytes: Uint8Array; length: number; truncated: boolean };
+type RecordedBytes = Extract<RecordedRead, { bytes: Uint8Array }>;
 
 /** A slot's sample, updated in place at each read of the slot. */
 interface SlotSample extends RecordedSample {
