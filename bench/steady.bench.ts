@@ -14,7 +14,10 @@
 // holding as much resident memory as bare Node (on some virtual machines a wake-up costs in
 // proportion to it: there this, not the bare loop, is the floor of a Node process), and bare Node
 // with an empty timer, an Atomics.wait loop, and a minimal sampler (pread /proc/stat, parse its
-// first line, append a JSON line, one write per 10 samples). With strace, the system calls of a few samples
+// first line, append a JSON line, one write per 10 samples); and bare Node with an empty 60 s timer,
+// which wakes as rarely as the CLI does to take its recorder's samples. That one and the C loop
+// are the floor of this design (a helper waking each second, Node once a minute), printed with
+// each tracker's ratio to it. With strace, the system calls of a few samples
 // are counted afterwards: files opened and writes per sample. The CLI drops its mappings of the
 // file pages start-up read 10 s and 30 s in (cli/release-mapped-pages.ts): the steady window
 // comes after both, and the resident memory at its end is printed beside the peak.
@@ -83,6 +86,11 @@ interface Tracked {
   child: ChildProcess;
   /** A reference process (not ours): shown as the floor. */
   reference: boolean;
+  /**
+   * One of the two parts of this design's floor: a process waking once a second with nothing to
+   * do but read (the recorder's job), and a Node process waking once a minute (the harvest's).
+   */
+  designFloor?: boolean;
   marks: ThreadCpu[];
   peakKb?: number;
   /** Resident at the end of the steady window (KB): long runs drop mapped file pages after 10 and 30 s. */
@@ -112,11 +120,31 @@ function sum(counts: Map<string, number>, names: string[]): number {
   return names.reduce((total, name) => total + (counts.get(name) ?? 0), 0);
 }
 
+/** ms of CPU per tracked second of `t`'s window `from` (all its threads and helpers). */
+function windowMsPerS(t: Tracked, from: number): number {
+  const [start, end] = [t.marks[from] as ThreadCpu, t.marks[from + 1] as ThreadCpu];
+  return (end.cpuNs - start.cpuNs) / 1e6 / WINDOW_S;
+}
+
+/**
+ * The least any tracker built as ours (a helper sampling each second, Node taking its samples
+ * once a minute) can cost on this machine, and what each of ours costs beside it.
+ */
+function printDesignFloor(all: Tracked[], from: number): void {
+  const floor = all.filter((t) => t.designFloor).reduce((total, t) => total + windowMsPerS(t, from), 0);
+  console.log(
+    `floor of this design (the C loop's wake-up a second + bare Node's once a minute): ${floor.toFixed(3)} ms/s; ours against it:`,
+  );
+  for (const t of all.filter((x) => !x.reference)) {
+    console.log(`  ${t.label}: ${(windowMsPerS(t, from) / floor).toFixed(2)}x`);
+  }
+}
+
 function printWindow(all: Tracked[], from: number, title: string): void {
   console.log(title);
   for (const t of all) {
     const [start, end] = [t.marks[from] as ThreadCpu, t.marks[from + 1] as ThreadCpu];
-    const msPerS = (end.cpuNs - start.cpuNs) / 1e6 / WINDOW_S;
+    const msPerS = windowMsPerS(t, from);
     const wakes = (end.runs - start.runs) / WINDOW_S;
     const helpersMsPerS = ((end.helpersNs ?? 0) - (start.helpersNs ?? 0)) / 1e6 / WINDOW_S;
     const split = t.reference
@@ -173,6 +201,7 @@ export async function run(): Promise<void> {
     {
       label: "C, nanosleep 1 s + one pread of /proc/stat",
       reference: true,
+      designFloor: true,
       marks: [],
       child: spawn(sleepReadLoop(), [], { stdio: "ignore" }),
     },
@@ -223,6 +252,10 @@ export async function run(): Promise<void> {
       CARBONTRACKER_SAMPLE_RECORDER: "0",
     }),
     reference("bare node, an empty 1 s setInterval", "setInterval(() => {}, 1000)"),
+    {
+      ...reference("bare node, an empty 60 s setInterval (a harvest's rate)", "setInterval(() => {}, 60000)"),
+      designFloor: true,
+    },
     reference(
       "bare node, a 1 s Atomics.wait loop",
       "const a = new Int32Array(new SharedArrayBuffer(4)); for (;;) Atomics.wait(a, 0, 0, 1000);",
@@ -247,6 +280,7 @@ export async function run(): Promise<void> {
     }
     printWindow(all, 0, `first ${WINDOW_S} s after a ${WARMUP_S} s warm-up (all threads, schedstat):`);
     printWindow(all, 1, `the next ${WINDOW_S} s (steady):`);
+    printDesignFloor(all, 1);
     console.log("peak RSS (resident at the end of the steady window):");
     for (const t of all) {
       const mb = (kb: number | undefined) => ((kb ?? 0) / 1024).toFixed(1);
