@@ -23,7 +23,7 @@
 // comes after both, and the resident memory at its end is printed beside the peak.
 // Target (issue 16): <= 0.1 ms CPU per tracked second with each backend.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createFakeNvml, type FakeGpu } from "../test/helpers/fake-nvml.js";
@@ -42,6 +42,8 @@ const WARMUP_S = Number(process.env.STEADY_BENCH_WARMUP_S ?? 5);
 /** Two minutes: whole harvests of a recorder's samples (once a minute, sampling/sample-batch.ts). */
 const WINDOW_S = Number(process.env.STEADY_BENCH_WINDOW_S ?? 120);
 const STRACE_S = Number(process.env.STEADY_BENCH_STRACE_S ?? 5);
+/** At most this many of ours are measured (each is straced in turn while its command still runs). */
+const MAX_TRACKERS = 12;
 
 /**
  * Resident memory (MB) of the C floor's twin: about bare Node's. Where a wake-up costs in
@@ -97,14 +99,20 @@ interface Tracked {
   residentKb?: number;
 }
 
-/** Counts the system calls of `pid` (all threads) and its sample recorder for `seconds`: calls by name. */
-async function straceCounts(pid: number, seconds: number): Promise<Map<string, number>> {
+/**
+ * Counts the system calls of `pid` (all threads) and its sample recorder for `seconds`: calls by
+ * name; undefined when strace could not attach (the process had ended).
+ */
+async function straceCounts(pid: number, seconds: number): Promise<Map<string, number> | undefined> {
   const out = join(benchDir("ct-bench-strace-"), "summary.txt");
   const pids = [pid, ...childrenNamed(pid, "sample-recorder")].flatMap((p) => ["-p", String(p)]);
   const strace = spawn("strace", ["-f", "-qq", "-c", "-o", out, ...pids], { stdio: "ignore" });
+  // Listened for at once: strace that cannot attach ends before the sleep is over.
+  const ended = new Promise((resolve) => strace.once("exit", resolve));
   await sleep(seconds * 1000);
-  strace.kill("SIGINT");
-  await new Promise((resolve) => strace.on("exit", resolve));
+  if (strace.exitCode === null && strace.signalCode === null) strace.kill("SIGINT");
+  await ended;
+  if (!existsSync(out)) return undefined;
   const counts = new Map<string, number>();
   for (const line of readFileSync(out, "utf8").split("\n")) {
     const fields = line.trim().split(/\s+/);
@@ -113,7 +121,7 @@ async function straceCounts(pid: number, seconds: number): Promise<Map<string, n
     // % time, seconds, usecs/call, calls, [errors], syscall
     counts.set(name, Number(fields[3]));
   }
-  return counts;
+  return counts.size > 0 ? counts : undefined;
 }
 
 function sum(counts: Map<string, number>, names: string[]): number {
@@ -171,7 +179,8 @@ export async function run(): Promise<void> {
   const nvmlConfig = process.env.FAKE_NVML_CONFIG ?? "";
   const dearNvml = createFakeNvml({ gpus: [{ ...gpu, energyCostUs: H200_ENERGY_CALL_US }] });
   const dearNvmlConfig = process.env.FAKE_NVML_CONFIG ?? "";
-  const total = WARMUP_S + 2 * WINDOW_S + 3 * (STRACE_S + 3) + 10;
+  // The tracked command outlives the windows and each tracker's strace, which come one after another.
+  const total = WARMUP_S + 2 * WINDOW_S + MAX_TRACKERS * (STRACE_S + 3) + 10;
   const cli = (label: string, extra: Record<string, string>, components: string): Tracked => ({
     label,
     reference: false,
@@ -264,6 +273,7 @@ export async function run(): Promise<void> {
       join(benchDir(), "samples.jsonl"),
     ]),
   ];
+  if (all.filter((t) => !t.reference).length > MAX_TRACKERS) throw new Error("raise MAX_TRACKERS");
   const mark = () => {
     for (const t of all) t.marks.push(trackerCpu(t.child.pid as number));
   };
@@ -295,6 +305,10 @@ export async function run(): Promise<void> {
     );
     for (const t of all.filter((x) => !x.reference)) {
       const counts = await straceCounts(t.child.pid as number, STRACE_S);
+      if (!counts) {
+        console.log(`  ${t.label}: not counted (strace could not attach: the process had ended)`);
+        continue;
+      }
       const per = (n: number) => (n / STRACE_S).toFixed(1);
       const totalCalls = [...counts.values()].reduce((a, b) => a + b, 0);
       console.log(
